@@ -1,0 +1,1 @@
+"""One module per workload: ``NAME: str`` and ``run(args) -> list[dict]``."""

@@ -1,0 +1,3 @@
+"""Cadence: open-source, self-hosted continuous performance management."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,47 @@
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cadence.accounts import services
+from cadence.accounts.models import ApiToken
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100,
+                           help_text=_("What the token is for, e.g. “HRIS sync script”."))
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Expires"), coerce=int, empty_value=None, required=False,
+        choices=[("30", _("in 30 days")), ("90", _("in 90 days")), ("365", _("in a year")),
+                 ("", _("never"))],
+        initial="90",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_secret = services.api_token_create(
+            actor=request.user, name=form.cleaned_data["name"],
+            expires_in_days=form.cleaned_data["expires_in_days"],
+        )
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(
+        request, "accounts/api_tokens.html",
+        {"form": form, "tokens": tokens, "new_secret": new_secret, "nav_active": "account"},
+    )
+
+
+@require_POST
+@login_required
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    # Scoped to the user's own tokens: someone else's token id is simply not found.
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    services.api_token_revoke(actor=request.user, token=token)
+    return redirect("accounts:api_tokens")

@@ -1,0 +1,69 @@
+"""``cadence demo``: load (or refresh) the demo organisation and print the logins.
+
+Safe to run again: the import matches people by employee id, so a second run
+changes nothing and creates no duplicates.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cadence.accounts.models import User
+from cadence.core.demo_performance import load_performance_demo
+from cadence.people.importing import plan_import, read_table
+from cadence.people.models import Person
+from cadence.people.seeding import generate_people, to_csv
+from cadence.people.services import people_import
+
+DEMO_PASSWORD = "cadence-demo"  # noqa: S105 - a published demo login, by design
+DEMO_SIZE = 200
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation (about 200 people) and print demo logins."
+
+    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+        parser.add_argument("--people", type=int, default=DEMO_SIZE)
+
+    def handle(self, *args: object, **options: object) -> None:
+        rows = generate_people(int(options["people"]), seed=2027, domain="demo.cadence.test")
+        table = read_table(to_csv(rows).encode(), "demo.csv")
+        plan = plan_import(table)
+        if plan.errors:
+            for error in plan.errors:
+                self.stderr.write(str(error))
+            raise SystemExit(1)
+        summary = people_import(actor=None, plan=plan)
+        self.stdout.write(f"Demo organisation: {summary}")
+        logins = self._assign_roles()
+        hr_user = User.objects.get(email=logins["hr admin"])
+        load_performance_demo(hr_user=hr_user, say=self.stdout.write)
+        for role, email in logins.items():
+            self.stdout.write(f"login: {email}  password: {DEMO_PASSWORD}  ({role})")
+
+    @transaction.atomic
+    def _assign_roles(self) -> dict[str, str]:
+        active = Person.objects.filter(status=Person.Status.ACTIVE).select_related("user")
+        ceo = active.filter(manager__isnull=True).order_by("id").first()
+        # Below ~280 people the seed has no People department: any individual
+        # contributor then plays HR.
+        hr = (
+            active.filter(department__full_name__startswith="People").order_by("id").first()
+            or active.filter(direct_reports__isnull=True).order_by("-id").first()
+        )
+        # The manager login is a first-line manager (the deepest who has reports), so
+        # their team page shows individual contributors.
+        managers = active.filter(direct_reports__isnull=False, manager__isnull=False).distinct()
+        manager = max(managers, key=lambda p: (p.depth, -p.pk), default=None)
+        employee = (
+            active.filter(manager=manager, direct_reports__isnull=True).order_by("id").first()
+        )
+        picks = {"hr admin": hr, "executive": ceo, "manager": manager, "employee": employee}
+        logins = {}
+        for role, person in picks.items():
+            user: User = person.user
+            user.set_password(DEMO_PASSWORD)
+            user.is_hr_admin = role == "hr admin"
+            user.is_executive = role == "executive"
+            user.save(update_fields=["password", "is_hr_admin", "is_executive"])
+            logins[role] = user.email
+        return logins

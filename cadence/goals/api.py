@@ -1,0 +1,363 @@
+"""Goals, key results and check-ins over the API, with the same rules as the pages.
+
+Lists start from ``access.goals_visible_to`` through ``cadence.goals.queries``, so a
+private goal never appears to someone who may not see it — not in a list, a count, a
+search or the alignment tree. Writes go through ``cadence.goals.services``.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from cadence.goals import access, queries, services
+from cadence.goals.models import CheckIn, Goal, KeyResult
+from cadence.people import access as people_access
+from cadence.planning.models import PerformancePeriod
+
+router = Router(tags=["goals"])
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+# --- output ------------------------------------------------------------------------------
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class OwnerOut(Schema):
+    type: Goal.Owner
+    person_id: int | None
+    person_name: str | None
+    department_id: int | None
+    department_name: str | None
+
+
+class KeyResultOut(Schema):
+    id: int
+    title: str
+    kind: KeyResult.Kind
+    direction: KeyResult.Direction
+    unit: str
+    start_value: Decimal
+    target_value: Decimal
+    current_value: Decimal
+    weight: Decimal
+    progress: float = Field(description="0.0–1.0, see the progress rule in docs/goals.md.")
+    due_on: datetime.date | None
+    last_check_in_at: datetime.datetime | None
+
+
+class GoalOut(Schema):
+    id: int
+    title: str
+    description: str
+    kind: Goal.Kind
+    owner: OwnerOut
+    period: Ref
+    parent_id: int | None = Field(description="The goal this one is aligned to.")
+    visibility: Goal.Visibility
+    state: Goal.State
+    weight: Decimal
+    progress: float = Field(description="0.0–1.0, see the progress rule in docs/goals.md.")
+    due_on: datetime.date | None
+    last_check_in_at: datetime.datetime | None
+    url: str
+
+    @staticmethod
+    def resolve_owner(obj: Goal) -> dict[str, Any]:
+        return {
+            "type": obj.owner_type,
+            "person_id": obj.owner_person_id,
+            "person_name": obj.owner_person.full_name if obj.owner_person_id else None,
+            "department_id": obj.owner_department_id,
+            "department_name": (
+                obj.owner_department.full_name if obj.owner_department_id else None
+            ),
+        }
+
+    @staticmethod
+    def resolve_period(obj: Goal) -> dict[str, Any]:
+        return {"id": obj.period_id, "name": obj.period.name}
+
+    @staticmethod
+    def resolve_url(obj: Goal) -> str:
+        return reverse("goals:goal", args=[obj.pk])
+
+
+class GoalDetailOut(GoalOut):
+    key_results: list[KeyResultOut]
+    at_risk: bool = Field(description="Progress behind the elapsed share of the period.")
+
+    @staticmethod
+    def resolve_key_results(obj: Goal) -> list[KeyResult]:
+        return list(obj.key_results.all())
+
+
+class TreeNodeOut(GoalOut):
+    child_count: int = Field(
+        description="Goals aligned to this one that the caller may see, counted up to 101."
+    )
+
+
+class AlignmentRootOut(TreeNodeOut):
+    children: list[TreeNodeOut]
+
+    @staticmethod
+    def resolve_children(obj: Goal) -> list[Goal]:
+        return obj.tree_children
+
+
+class CheckInOut(Schema):
+    id: int
+    key_result_id: int
+    at: datetime.datetime
+    value: Decimal
+    previous_value: Decimal
+    progress: float
+    confidence: CheckIn.Confidence
+    comment: str
+    author_name: str | None
+
+    @staticmethod
+    def resolve_author_name(obj: CheckIn) -> str | None:
+        if obj.author is None:
+            return None
+        person = getattr(obj.author, "person", None)
+        return person.full_name if person else obj.author.email
+
+
+# --- input -------------------------------------------------------------------------------
+
+class GoalIn(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    description: str = ""
+    period_id: int
+    kind: Goal.Kind = Goal.Kind.OBJECTIVE
+    visibility: Goal.Visibility = Goal.Visibility.PUBLIC
+    parent_id: int | None = None
+    weight: Decimal = Decimal(1)
+    due_on: datetime.date | None = None
+    owner_type: Goal.Owner = Field(
+        Goal.Owner.PERSON, description="person (default: the caller), team or company"
+    )
+    owner_person_id: int | None = Field(
+        None, description="For a person goal: whose (default: the caller)."
+    )
+    owner_department_id: int | None = Field(None, description="For a team goal: which team.")
+
+
+class GoalPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=300)
+    description: str | None = None
+    kind: Goal.Kind | None = None
+    visibility: Goal.Visibility | None = None
+    weight: Decimal | None = None
+    due_on: datetime.date | None = None
+    parent_id: int | None = Field(
+        None, description="Align to this goal; send 0 to remove the alignment."
+    )
+    state: Goal.State | None = Field(None, description="active, completed or cancelled.")
+
+
+class CheckInIn(Schema):
+    value: Decimal
+    confidence: CheckIn.Confidence = CheckIn.Confidence.ON_TRACK
+    comment: str = Field("", max_length=2000)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+def _require_member(request: HttpRequest) -> None:
+    if not people_access.is_member(request.user):
+        raise Http404
+
+
+def _invalid(error: ValidationError) -> HttpError:
+    return HttpError(422, " ".join(error.messages))
+
+
+def _period(period_id: int | None) -> PerformancePeriod | None:
+    if period_id is None:
+        return None
+    return get_object_or_404(PerformancePeriod, pk=period_id)
+
+
+def _parent_for(request: HttpRequest, parent_id: int | None) -> Goal | None:
+    if not parent_id:
+        return None
+    return access.goal_for_read(request.user, parent_id)
+
+
+def _goal_out(goal_id: int) -> Goal:
+    goal = queries.with_key_results(Goal.objects.filter(pk=goal_id)).get()
+    queries._flag([goal])
+    return goal
+
+
+def _key_result_for_read(request: HttpRequest, key_result_id: int) -> KeyResult:
+    key_result = get_object_or_404(KeyResult.objects.only("goal_id"), pk=key_result_id)
+    goal = access.goal_for_read(request.user, key_result.goal_id)
+    return goal.key_results.get(pk=key_result_id)
+
+
+# --- goals -------------------------------------------------------------------------------
+
+@router.get("/goals", response=list[GoalOut], summary="List goals the caller may see")
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def list_goals(
+    request: HttpRequest,
+    period: int | None = Query(None, description="Period id."),
+    owner: str | None = Query(None, description="'me' or a person id."),
+    department: int | None = Query(
+        None, description="Goals of this department (or below), or of people in it."
+    ),
+    q: str = Query("", description="Words in the title."),
+) -> QuerySet[Goal]:
+    _require_member(request)
+    owner_person = None
+    if owner == "me":
+        owner_person = people_access.acting_person(request.user)
+        if owner_person is None:
+            return Goal.objects.none()
+    elif owner:
+        try:
+            owner_person = people_access.person_for_read(request.user, int(owner))
+        except ValueError:
+            raise HttpError(422, _("owner is 'me' or a person id.")) from None
+    dept = None
+    if department is not None:
+        dept = people_access.department_for_read(request.user, department)
+    return queries.goal_search(
+        request.user, period=_period(period), owner=owner_person, department=dept, q=q
+    )
+
+
+@router.get(
+    "/goals/alignment", response=list[AlignmentRootOut],
+    summary="The alignment tree's first two levels: company goals and those aligned to them",
+)
+def alignment(
+    request: HttpRequest, period: int | None = Query(None, description="Default: current.")
+) -> list[Goal]:
+    _require_member(request)
+    chosen = _period(period) if period is not None else queries.default_period(queries.periods())
+    return queries.alignment_first_levels(request.user, chosen)
+
+
+@router.get("/goals/{goal_id}", response=GoalDetailOut, summary="One goal with its key results")
+def get_goal(request: HttpRequest, goal_id: int) -> Goal:
+    access.goal_for_read(request.user, goal_id)
+    return _goal_out(goal_id)
+
+
+@router.get(
+    "/goals/{goal_id}/children", response=list[TreeNodeOut],
+    summary="Goals aligned to this one (the next level of the tree, first 100 by title)",
+)
+def goal_children(request: HttpRequest, goal_id: int) -> list[Goal]:
+    goal = access.goal_for_read(request.user, goal_id)
+    return queries.children_of(request.user, goal)
+
+
+@router.post("/goals", response={201: GoalDetailOut},
+             summary="Create a goal: one's own, a report's, a team's or the company's")
+def create_goal(request: HttpRequest, payload: GoalIn) -> Status:
+    _require_member(request)
+    period = _period(payload.period_id)
+    owner: dict = {"owner_type": payload.owner_type}
+    if payload.owner_type == Goal.Owner.PERSON:
+        if payload.owner_person_id is None:
+            owner["owner_person"] = people_access.acting_person(request.user)
+        else:
+            owner["owner_person"] = people_access.person_for_read(
+                request.user, payload.owner_person_id
+            )
+    elif payload.owner_type == Goal.Owner.TEAM:
+        if payload.owner_department_id is None:
+            raise _invalid(ValidationError({"owner_department_id": _("Choose the team.")}))
+        owner["owner_department"] = people_access.department_for_read(
+            request.user, payload.owner_department_id
+        )
+    if not access.can_create_goal(request.user, period=period, **owner):
+        raise people_access.Refused(
+            _("You cannot create goals for that owner in this period.")
+        )
+    data = payload.dict(exclude={
+        "period_id", "parent_id", "owner_type", "owner_person_id", "owner_department_id"
+    })
+    try:
+        goal = services.goal_create(
+            actor=request.user, period=period, **owner,
+            parent=_parent_for(request, payload.parent_id), **data,
+        )
+    except ValidationError as error:
+        raise _invalid(error) from None
+    return Status(201, _goal_out(goal.pk))
+
+
+@router.patch("/goals/{goal_id}", response=GoalDetailOut, summary="Change a goal")
+@transaction.atomic  # goal_for_edit locks the goal's row
+def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch) -> Goal:
+    goal = access.goal_for_edit(request.user, goal_id)
+    changes = payload.dict(exclude_unset=True)
+    parent_id = changes.pop("parent_id", "unset")
+    state = changes.pop("state", None)
+    try:
+        parent = _parent_for(request, parent_id) if parent_id != "unset" else None
+        # As on the page: unalign before turning private, align after turning public.
+        if parent_id != "unset" and parent is None:
+            services.goal_align(actor=request.user, goal=goal, parent=None)
+        if changes:
+            services.goal_update(actor=request.user, goal=goal, **changes)
+        if parent is not None:
+            services.goal_align(actor=request.user, goal=goal, parent=parent)
+        if state is not None:
+            services.goal_set_state(actor=request.user, goal=goal, state=state)
+    except ValidationError as error:
+        raise _invalid(error) from None
+    return _goal_out(goal.pk)
+
+
+# --- check-ins ---------------------------------------------------------------------------
+
+@router.get(
+    "/key-results/{key_result_id}/check-ins", response=list[CheckInOut],
+    summary="A key result's check-ins, newest first",
+)
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def list_check_ins(request: HttpRequest, key_result_id: int) -> QuerySet[CheckIn]:
+    return queries.check_ins(_key_result_for_read(request, key_result_id))
+
+
+@router.post(
+    "/key-results/{key_result_id}/check-ins", response={201: CheckInOut},
+    summary="Post a check-in on a key result",
+)
+def create_check_in(
+    request: HttpRequest, key_result_id: int, payload: CheckInIn
+) -> Status:
+    key_result = access.key_result_for_check_in(request.user, key_result_id)
+    try:
+        check_in = services.check_in_create(
+            actor=request.user, key_result=key_result, value=payload.value,
+            confidence=payload.confidence, comment=payload.comment,
+        )
+    except ValidationError as error:
+        raise _invalid(error) from None
+    return Status(201, check_in)
+
+

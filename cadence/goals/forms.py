@@ -1,0 +1,198 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cadence.goals.models import CheckIn, Goal, KeyResult
+from cadence.people.models import Department, Person
+from cadence.planning.models import PerformancePeriod
+
+ALIGN_CHOICES_LIMIT = 200
+
+
+class PeriodForm(forms.Form):
+    period = forms.ModelChoiceField(
+        label=_("Period"), queryset=PerformancePeriod.objects.order_by("-starts_on", "name"),
+        empty_label=None, required=False,
+    )
+
+
+class AlignmentFilterForm(forms.Form):
+    period = forms.ModelChoiceField(
+        label=_("Period"), queryset=PerformancePeriod.objects.order_by("-starts_on", "name"),
+        empty_label=None, required=False,
+    )
+    q = forms.CharField(
+        label=_("Search goals"), required=False, max_length=100,
+        widget=forms.SearchInput(attrs={"placeholder": _("Words in the title")}),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), required=False, queryset=Department.objects.order_by("full_name"),
+        empty_label=_("All departments"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].label_from_instance = lambda d: d.full_name.replace("/", " › ")
+
+
+def alignment_candidates(
+    tree_goals: Any, period: PerformancePeriod, me: Any, *, exclude: Goal | None = None
+) -> Any:
+    """Goals one may align to: company goals, team goals of one's department and those
+    above it, and one's manager's goals — in this period or the period it sits in."""
+    periods = [period.pk] + ([period.parent_id] if period.parent_id else [])
+    goals = tree_goals.filter(period__in=periods).exclude(
+        state__in=[Goal.State.CANCELLED, Goal.State.COMPLETED]
+    )
+    if exclude is not None:
+        # Not itself, nor anything below it: alignment stays a tree.
+        goals = goals.exclude(pk=exclude.pk).exclude(
+            alignment_path__startswith=exclude.alignment_path or "-"
+        )
+    # Separate lookups, each on its own index, rather than one OR that SQLite would
+    # answer by reading every goal of the period.
+    ids = list(
+        goals.filter(owner_type=Goal.Owner.COMPANY).order_by()
+        .values_list("pk", flat=True)[:ALIGN_CHOICES_LIMIT]
+    )
+    if me is not None and me.department_id:
+        parts = me.department.full_name.split("/")
+        names = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        departments = list(
+            Department.objects.filter(full_name__in=names).values_list("pk", flat=True)
+        )
+        ids += goals.filter(
+            owner_type=Goal.Owner.TEAM, owner_department__in=departments
+        ).order_by().values_list("pk", flat=True)[:ALIGN_CHOICES_LIMIT]
+    if me is not None and me.manager_id:
+        ids += goals.filter(owner_person_id=me.manager_id).order_by().values_list(
+            "pk", flat=True
+        )[:ALIGN_CHOICES_LIMIT]
+    # Unsliced, so that the form field can look the chosen goal up in it.
+    return Goal.objects.filter(pk__in=ids).order_by("owner_type", "title", "id")
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["title", "description", "kind", "visibility", "parent", "weight", "due_on"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, parents: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = (
+            parents if parents is not None else Goal.objects.none()
+        )
+        self.fields["parent"].required = False
+        self.fields["parent"].empty_label = _("Not aligned")
+        self.fields["parent"].label_from_instance = (
+            lambda g: f"{g.title} ({g.get_owner_type_display()})"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("visibility") == Goal.Visibility.PRIVATE and data.get("parent"):
+            raise forms.ValidationError(
+                _("A private goal cannot be aligned: alignment is visible to everyone.")
+            )
+        return data
+
+
+def owner_choices(user: Any) -> list[tuple[str, str]]:
+    """Whom the user may create goals for: themself, their direct reports, the teams
+    they manage (all of them for HR) and, for HR admins, the company. The access rule
+    is checked again on submit (``access.can_create_goal``)."""
+    from cadence.goals import access
+    from cadence.people import access as people_access
+
+    me = people_access.acting_person(user)
+    choices: list[tuple[str, str]] = []
+    if me is not None:
+        choices.append(("me", _("Me")))
+        choices += [
+            (f"person:{p.pk}", _("%(name)s (my report)") % {"name": p.full_name})
+            for p in me.direct_reports.filter(status=Person.Status.ACTIVE).order_by(
+                "last_name", "first_name"
+            )
+        ]
+    departments = Department.objects.order_by("full_name")
+    if not people_access.is_hr_admin(user):
+        departments = departments.filter(pk__in=access.managed_department_ids(user))
+    choices += [
+        (f"team:{d.pk}", _("Team: %(name)s") % {"name": d.full_name.replace("/", " › ")})
+        for d in departments
+    ]
+    if people_access.is_hr_admin(user):
+        choices.append(("company", _("The company")))
+    return choices
+
+
+class GoalCreateForm(GoalForm):
+    owner = forms.ChoiceField(label=_("Whose goal is it?"), required=False)
+
+    class Meta(GoalForm.Meta):
+        fields = ["owner", *GoalForm.Meta.fields]
+
+    def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = owners
+        self.order_fields(["owner", *GoalForm.Meta.fields])
+
+    def clean_owner(self) -> str:
+        # Left out (an older client, a script): the first choice, one's own goal.
+        return self.cleaned_data.get("owner") or self.fields["owner"].choices[0][0]
+
+    def owner_fields(self, me: Any) -> dict[str, Any]:
+        kind, _sep, pk = self.cleaned_data["owner"].partition(":")
+        if kind == "me":
+            return {"owner_type": Goal.Owner.PERSON, "owner_person": me}
+        if kind == "person":
+            return {"owner_type": Goal.Owner.PERSON,
+                    "owner_person": Person.objects.get(pk=int(pk))}
+        if kind == "team":
+            return {"owner_type": Goal.Owner.TEAM,
+                    "owner_department": Department.objects.get(pk=int(pk))}
+        return {"owner_type": Goal.Owner.COMPANY}
+
+
+class AlignForm(forms.Form):
+    parent = forms.ModelChoiceField(
+        label=_("Aligned to"), queryset=Goal.objects.none(), required=False,
+        empty_label=_("Not aligned"),
+    )
+
+    def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents
+
+
+class StateForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"),
+        choices=[(Goal.State.ACTIVE, _("Active")), (Goal.State.COMPLETED, _("Completed")),
+                 (Goal.State.CANCELLED, _("Cancelled"))],
+    )
+
+
+class KeyResultForm(forms.ModelForm):
+    class Meta:
+        model = KeyResult
+        fields = ["title", "kind", "direction", "unit", "start_value", "target_value", "weight",
+                  "due_on"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class CheckInForm(forms.Form):
+    value = forms.DecimalField(label=_("New value"), max_digits=18, decimal_places=4)
+    confidence = forms.ChoiceField(
+        label=_("Confidence"), choices=CheckIn.Confidence.choices,
+        initial=CheckIn.Confidence.ON_TRACK,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=2000,
+        widget=forms.TextInput(attrs={"placeholder": _("What changed?")}),
+    )

@@ -1,0 +1,456 @@
+"""Goal pages: My goals, Team goals, the alignment tree, one goal, and the forms that
+change them. Thin: parse → access → service/query → render.
+
+Views that obtain a goal through ``access.*_for_edit`` run in a transaction: it locks
+the goal's row until the change is written."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render as django_render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cadence.goals import access, queries, services
+from cadence.goals.forms import (
+    AlignForm,
+    AlignmentFilterForm,
+    CheckInForm,
+    GoalCreateForm,
+    GoalForm,
+    KeyResultForm,
+    StateForm,
+    alignment_candidates,
+    owner_choices,
+)
+from cadence.goals.models import KeyResult
+from cadence.goals.progress import explain_goal, explain_key_result
+from cadence.people import access as people_access
+from cadence.people.access import Refused
+
+NAV = "goals"
+
+
+def render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """``render`` with the goal half of the progress rule, which every goal's progress
+    bar shows on hover (computed once per page, not once per bar)."""
+    context["rule_short"] = explain_goal()
+    return django_render(request, template, context)
+
+
+def _explain(key_result: KeyResult) -> str:
+    """The rule with this key result's own numbers, shown on hover over its bar."""
+    return explain_key_result(
+        kind=key_result.kind, direction=key_result.direction, start=key_result.start_value,
+        target=key_result.target_value, current=key_result.current_value,
+    )
+
+
+def _require_member(request: HttpRequest) -> None:
+    if not people_access.is_member(request.user):
+        raise Http404
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _period_context(request: HttpRequest) -> dict[str, Any]:
+    choices = queries.periods()
+    period = queries.period_from(request.GET.get("period"), choices)
+    return {"periods": choices, "period": period}
+
+
+@require_GET
+@login_required
+def my_goals(request: HttpRequest) -> HttpResponse:
+    _require_member(request)
+    context = _period_context(request)
+    me = people_access.acting_person(request.user)
+    goals = queries.my_goals(request.user, context["period"])
+    for goal in goals:
+        goal.editable = access.can_edit_goal(request.user, goal)
+        for kr in goal.key_results.all():
+            kr.can_check_in = access.can_check_in(request.user, kr)
+            kr.explain = _explain(kr)
+    context.update(
+        goals=goals, me=me, nav_active=NAV, tab="mine",
+        is_manager=me is not None and people_access.has_reports(me),
+        check_in_form=CheckInForm(),
+    )
+    return render(request, "goals/my_goals.html", context)
+
+
+@require_GET
+@login_required
+def team_goals(request: HttpRequest) -> HttpResponse:
+    _require_member(request)
+    manager_id = request.GET.get("manager")
+    if manager_id:
+        try:
+            manager = people_access.team_for_read(request.user, int(manager_id))
+        except ValueError:
+            raise Http404 from None
+    else:
+        manager = people_access.acting_person(request.user)
+        if manager is None or not people_access.has_reports(manager):
+            raise Refused(_("Team goals are for managers: you have no direct reports."))
+    context = _period_context(request)
+    me = people_access.acting_person(request.user)
+    context.update(
+        team=queries.team_goals(request.user, manager, context["period"]),
+        manager=manager, nav_active=NAV, tab="team", is_manager=True,
+        stale_days=queries.settings.CADENCE_STALE_GOAL_DAYS,
+        viewing_own_team=me is not None and me.pk == manager.pk,
+    )
+    return render(request, "goals/team_goals.html", context)
+
+
+@require_GET
+@login_required
+def alignment(request: HttpRequest) -> HttpResponse:
+    _require_member(request)
+    choices = queries.periods()
+    form = AlignmentFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    period = data.get("period") or queries.default_period(choices)
+    q = (data.get("q") or "").strip()
+    department = data.get("department")
+    searching = bool(q or department)
+    if searching:
+        roots, match_count = queries.alignment_matches(
+            request.user, period, q=q, department=department
+        )
+    else:
+        roots, match_count = queries.alignment_first_levels(request.user, period), None
+    if not form.is_bound:
+        form = AlignmentFilterForm(initial={"period": period})
+    me = people_access.acting_person(request.user)
+    context = {
+        "form": form, "period": period, "roots": roots, "searching": searching,
+        "match_count": match_count, "limit": queries.TREE_SEARCH_LIMIT, "nav_active": NAV,
+        "child_limit": queries.CHILD_LIMIT,
+        "tab": "alignment", "is_manager": me is not None and people_access.has_reports(me),
+    }
+    template = "goals/alignment.html"
+    if request.htmx and request.htmx.target == "alignment-tree":
+        template += "#tree"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def goal_children(request: HttpRequest, goal_id: int) -> HttpResponse:
+    """One node's children, for the tree's expand (htmx)."""
+    goal = access.goal_for_read(request.user, goal_id)
+    return render(
+        request, "goals/alignment.html#children",
+        {"children": queries.children_of(request.user, goal), "parent": goal,
+         "child_limit": queries.CHILD_LIMIT},
+    )
+
+
+@require_GET
+@login_required
+def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = access.goal_for_read(request.user, goal_id)
+    detail = queries.goal_detail(request.user, goal)
+    for kr in detail.key_results:
+        kr.can_check_in = access.can_check_in(request.user, kr)
+        kr.explain = _explain(kr)
+        kr.chart = key_result_chart(kr, goal.period.starts_on)
+    me = people_access.acting_person(request.user)
+    can_edit = access.can_edit_goal(request.user, goal)
+    context = {
+        "goal": goal, "detail": detail, "nav_active": NAV, "child_limit": queries.CHILD_LIMIT,
+        "can_edit": can_edit,
+        "can_approve": access.can_approve_goal(request.user, goal),
+        "check_in_form": CheckInForm(),
+        "state_form": StateForm(initial={"state": goal.state}) if can_edit else None,
+        "align_form": AlignForm(
+            initial={"parent": goal.parent_id},
+            parents=alignment_candidates(
+                queries.tree_goals(request.user), goal.period, me, exclude=goal
+            ),
+        ) if can_edit and not goal.is_private else None,
+    }
+    return render(request, "goals/goal_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def goal_create(request: HttpRequest) -> HttpResponse:
+    _require_member(request)
+    me = people_access.acting_person(request.user)
+    owners = owner_choices(request.user)
+    if not owners:
+        raise Refused(_("You cannot create goals."))
+    context = _period_context(request)
+    period = context["period"]
+    if period is None:
+        raise Http404
+    parents = alignment_candidates(queries.tree_goals(request.user), period, me)
+    form = GoalCreateForm(
+        request.POST or None, parents=parents, owners=owners,
+        initial={"owner": request.GET.get("owner", owners[0][0])},
+    )
+    if request.method == "POST" and form.is_valid():
+        owner = form.owner_fields(me)
+        if not access.can_create_goal(request.user, period=period, **owner):
+            raise Refused(_("You cannot create goals for that owner in this period."))
+        data = {k: v for k, v in form.cleaned_data.items() if k != "owner"}
+        try:
+            goal = services.goal_create(actor=request.user, period=period, **owner, **data)
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+        else:
+            messages.success(request, _("Goal created."))
+            return redirect("goals:goal", goal_id=goal.pk)
+    context.update(form=form, nav_active=NAV, creating=True)
+    return render(request, "goals/goal_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@transaction.atomic
+def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = access.goal_for_edit(request.user, goal_id)
+    me = people_access.acting_person(request.user)
+    parents = alignment_candidates(queries.tree_goals(request.user), goal.period, me, exclude=goal)
+    form = GoalForm(request.POST or None, instance=goal, parents=parents)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        parent = changes.pop("parent", goal.parent) if "parent" in changes else None
+        goal.refresh_from_db()
+        try:
+            # Unaligning before a goal turns private, aligning after it turns public: a
+            # private goal is never aligned, not even between the two writes.
+            if "parent" in form.changed_data and parent is None:
+                services.goal_align(actor=request.user, goal=goal, parent=None)
+            if changes:
+                services.goal_update(actor=request.user, goal=goal, **changes)
+            if "parent" in form.changed_data and parent is not None:
+                services.goal_align(actor=request.user, goal=goal, parent=parent)
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+        else:
+            messages.success(request, _("Goal saved."))
+            return redirect("goals:goal", goal_id=goal.pk)
+    context = {"form": form, "goal": goal, "nav_active": NAV, "period": goal.period}
+    return render(request, "goals/goal_form.html", context)
+
+
+def _goal_action(
+    request: HttpRequest, goal_id: int, action: Any, done: str, *, approving: bool = False,
+    **kw: Any,
+) -> HttpResponse:
+    if approving:
+        goal = access.goal_for_read(request.user, goal_id)
+        if not access.can_approve_goal(request.user, goal):
+            raise Refused(_("Only the owner's manager can approve or return this goal."))
+    else:
+        goal = access.goal_for_edit(request.user, goal_id)
+    try:
+        action(actor=request.user, goal=goal, **kw)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, done)
+    return redirect("goals:goal", goal_id=goal.pk)
+
+
+@require_POST
+@login_required
+@transaction.atomic
+def goal_align(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = access.goal_for_edit(request.user, goal_id)
+    me = people_access.acting_person(request.user)
+    form = AlignForm(
+        request.POST,
+        parents=alignment_candidates(
+            queries.tree_goals(request.user), goal.period, me, exclude=goal
+        ),
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose a goal this one can be aligned to."))
+        return redirect("goals:goal", goal_id=goal.pk)
+    try:
+        services.goal_align(actor=request.user, goal=goal, parent=form.cleaned_data["parent"])
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("Alignment saved."))
+    return redirect("goals:goal", goal_id=goal.pk)
+
+
+@require_POST
+@login_required
+@transaction.atomic
+def goal_submit(request: HttpRequest, goal_id: int) -> HttpResponse:
+    return _goal_action(request, goal_id, services.goal_submit, _("Goal sent for approval."))
+
+
+@require_POST
+@login_required
+@transaction.atomic
+def goal_approve(request: HttpRequest, goal_id: int) -> HttpResponse:
+    return _goal_action(
+        request, goal_id, services.goal_approve, _("Goal approved."), approving=True
+    )
+
+
+@require_POST
+@login_required
+@transaction.atomic
+def goal_return(request: HttpRequest, goal_id: int) -> HttpResponse:
+    return _goal_action(
+        request, goal_id, services.goal_return_to_draft, _("Goal returned to draft."),
+        approving=True,
+    )
+
+
+@require_POST
+@login_required
+@transaction.atomic
+def goal_state(request: HttpRequest, goal_id: int) -> HttpResponse:
+    form = StateForm(request.POST)
+    if not form.is_valid():
+        access.goal_for_edit(request.user, goal_id)
+        messages.error(request, _("Choose a state."))
+        return redirect("goals:goal", goal_id=goal_id)
+    return _goal_action(
+        request, goal_id, services.goal_set_state, _("Goal state saved."),
+        state=form.cleaned_data["state"],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@transaction.atomic
+def key_result_add(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = access.goal_for_edit(request.user, goal_id)
+    form = KeyResultForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.key_result_create(actor=request.user, goal=goal, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+        else:
+            messages.success(request, _("Key result added."))
+            return redirect("goals:goal", goal_id=goal.pk)
+    return render(
+        request, "goals/key_result_form.html", {"form": form, "goal": goal, "nav_active": NAV}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@transaction.atomic
+def key_result_edit(request: HttpRequest, key_result_id: int) -> HttpResponse:
+    key_result = access.key_result_for_edit(request.user, key_result_id)
+    goal = key_result.goal
+    form = KeyResultForm(request.POST or None, instance=key_result)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        key_result.refresh_from_db()
+        try:
+            if changes:
+                services.key_result_update(actor=request.user, key_result=key_result, **changes)
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+        else:
+            messages.success(request, _("Key result saved."))
+            return redirect("goals:goal", goal_id=goal.pk)
+    return render(
+        request, "goals/key_result_form.html",
+        {"form": form, "goal": goal, "key_result": key_result, "nav_active": NAV},
+    )
+
+
+@require_POST
+@login_required
+@transaction.atomic
+def key_result_delete(request: HttpRequest, key_result_id: int) -> HttpResponse:
+    key_result = access.key_result_for_edit(request.user, key_result_id)
+    try:
+        goal = services.key_result_delete(actor=request.user, key_result=key_result)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect("goals:key_result_edit", key_result_id=key_result.pk)
+    messages.success(request, _("Key result removed; its check-ins went with it."))
+    return redirect("goals:goal", goal_id=goal.pk)
+
+
+@require_POST
+@login_required
+def check_in(request: HttpRequest, key_result_id: int) -> HttpResponse:
+    """Post a check-in. With htmx: the key result's updated row (and, out of band, its
+    goal's progress); without: back to where the form was."""
+    key_result = access.key_result_for_check_in(request.user, key_result_id)
+    goal = key_result.goal
+    form = CheckInForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.check_in_create(
+                actor=request.user, key_result=key_result, value=form.cleaned_data["value"],
+                confidence=form.cleaned_data["confidence"], comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            error = _errors(exc)
+    else:
+        error = _("Enter the new value.")
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("Check-in saved."))
+        back = request.POST.get("next", "")
+        if back == "goal":
+            return redirect("goals:goal", goal_id=goal.pk)
+        return redirect(f"{_url('goals:my_goals')}?period={goal.period_id}")
+    row = queries.key_result_row(key_result.pk)
+    row.can_check_in = True
+    row.explain = _explain(row)
+    goal.refresh_from_db()
+    queries._flag([goal])
+    return render(
+        request, "goals/_key_result.html#kr-row",
+        {"kr": row, "goal": goal, "check_in_form": form if error else CheckInForm(),
+         "check_in_error": error, "oob_goal": True},
+    )
+
+
+@require_GET
+@login_required
+def progress_rule(request: HttpRequest) -> HttpResponse:
+    _require_member(request)
+    return render(request, "goals/progress_rule.html", {"nav_active": NAV})
+
+
+def key_result_chart(key_result: KeyResult, start: Any) -> str:
+    """The key result's value over time, from its start value through every check-in."""
+    from cadence.core.charts import line_chart
+
+    history = list(key_result.check_ins.all())
+    if not history:
+        return ""
+    points = []
+    if start < history[0].at.date():
+        points.append((start, float(history[0].previous_value)))
+    points += [(c.at.date(), float(c.value)) for c in history]
+    chart = line_chart(points, target=float(key_result.target_value), y_label=key_result.unit)
+    # line_chart escapes every text it is given and returns markup of its own making.
+    return mark_safe(chart)  # noqa: S308
+
+
+def _url(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)

@@ -1,0 +1,309 @@
+"""Who may see, define and record KPIs — the only place it is decided (docs/kpis.md).
+
+Defining (create, change, deactivate)
+* HR admins: any KPI, any scope.
+* Role KPIs (a job title across the organisation): HR admins only.
+* Person KPIs: the person's manager chain (not the person themself).
+* Team KPIs: a manager (someone with active reports) for a department they manage.
+  A department is managed by a manager when it has active people and every one of
+  them is the manager themself or someone in their line. So the manager of
+  Engineering/Platform manages it, and so does the head of Engineering above them;
+  a peer manager with one report in the department does not.
+
+Reading a KPI and its measurements
+* HR admins and executive viewers: every KPI.
+* Person KPIs: the person and their manager chain.
+* Team KPIs: the people of the department (sub-departments included) and the manager
+  chain of each of them.
+* Role KPIs: each holder of the job title sees the KPI and their own series; a manager
+  sees the KPI and the series of the holders in their line.
+
+Recording a measurement: whoever may define the KPI, the person themself for their own
+person KPI, and for a role KPI the manager chain of the holder the value is for.
+Measurements are not tied to performance periods, so closing a period changes nothing
+here.
+
+Refusals answer 404 where the actor may not know the KPI exists and 403 (``Refused``)
+with a sentence where they may see it but not do this.
+"""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from cadence.kpis.models import Kpi
+from cadence.people.access import (
+    Refused,
+    acting_person,
+    has_reports,
+    is_hr_admin,
+    is_in_line_of,
+    is_member,
+    reports_of,
+    sees_whole_organisation,
+)
+from cadence.people.models import Department, Person, subtree_bounds
+
+__all__ = [
+    "Refused",
+    "can_define",
+    "can_edit_kpi",
+    "can_read_kpi",
+    "can_record",
+    "kpi_for_edit",
+    "kpi_for_read",
+    "kpi_for_record",
+    "kpis_visible_to",
+    "series_people_filter",
+]
+
+
+# --- departments ------------------------------------------------------------------------
+
+def _with_ancestors(department_ids: set[int]) -> set[int]:
+    """The departments and every department above them (Engineering/Platform → Engineering)."""
+    if not department_ids:
+        return set()
+    names: set[str] = set()
+    for full_name in Department.objects.filter(pk__in=department_ids).values_list(
+        "full_name", flat=True
+    ):
+        parts = full_name.split("/")
+        names.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+    return set(Department.objects.filter(full_name__in=names).values_list("pk", flat=True))
+
+
+def related_department_ids(user: Any) -> set[int]:
+    """Departments whose team KPIs the acting person may read: those holding them or
+    someone in their line, and every department above those."""
+    if not hasattr(user, "_cadence_kpi_departments"):
+        me = acting_person(user)
+        ids: set[int] = set()
+        if me is not None:
+            low, high = subtree_bounds(me.reporting_path)
+            direct = set(
+                Person.objects.filter(
+                    Q(pk=me.pk) | Q(reporting_path__gt=low, reporting_path__lt=high),
+                    status=Person.Status.ACTIVE, department__isnull=False,
+                )
+                .order_by()
+                .values_list("department_id", flat=True)
+                .distinct()
+            )
+            ids = _with_ancestors(direct)
+        user._cadence_kpi_departments = ids
+    return user._cadence_kpi_departments
+
+
+def _department_people(department: Department) -> QuerySet[Person]:
+    """Active people of the department and its sub-departments."""
+    return Person.objects.filter(
+        Q(department=department) | Q(department__full_name__startswith=department.full_name + "/"),
+        status=Person.Status.ACTIVE,
+    )
+
+
+def manages_department(person: Person, department: Department) -> bool:
+    """The rule for team KPIs: the department has active people, all of them the manager
+    themself or in their line (sub-departments included)."""
+    if not has_reports(person):
+        return False
+    people = _department_people(department)
+    low, high = subtree_bounds(person.reporting_path)
+    outside = people.exclude(pk=person.pk).exclude(
+        reporting_path__gt=low, reporting_path__lt=high
+    )
+    return people.exists() and not outside.exists()
+
+
+# --- role holders -----------------------------------------------------------------------
+
+def holders_of(job_title: str) -> QuerySet[Person]:
+    return Person.objects.filter(status=Person.Status.ACTIVE, job_title__iexact=job_title)
+
+
+def holds_role(person: Person, kpi: Kpi) -> bool:
+    return person.is_active and person.job_title.strip().lower() == kpi.job_title.strip().lower()
+
+
+def series_people_filter(user: Any) -> Q | None:
+    """Whose series of a role KPI the user may read, as a filter on people; None for
+    everyone's (HR admins, executives)."""
+    if sees_whole_organisation(user):
+        return None
+    me = acting_person(user)
+    if me is None:
+        return Q(pk__in=[])
+    low, high = subtree_bounds(me.reporting_path)
+    return Q(pk=me.pk) | Q(reporting_path__gt=low, reporting_path__lt=high)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+def kpis_visible_to(user: Any) -> QuerySet[Kpi]:
+    """KPIs the user may read (active or not). Unknown or outside users get none."""
+    if not is_member(user):
+        return Kpi.objects.none()
+    kpis = Kpi.objects.all()
+    if sees_whole_organisation(user):
+        return kpis
+    me = acting_person(user)
+    if me is None:
+        return Kpi.objects.none()
+    low, high = subtree_bounds(me.reporting_path)
+    visible = Q(scope=Kpi.Scope.PERSON, person=me) | Q(
+        scope=Kpi.Scope.PERSON,
+        person__reporting_path__gt=low,
+        person__reporting_path__lt=high,
+    )
+    departments = related_department_ids(user)
+    if departments:
+        visible |= Q(scope=Kpi.Scope.TEAM, department_id__in=departments)
+    # Role KPIs: my own title, and every title held by someone in my line.
+    titles = {me.job_title.strip().lower()} if me.job_title.strip() else set()
+    if has_reports(me):
+        titles.update(
+            t.strip().lower()
+            for t in reports_of(me).filter(status=Person.Status.ACTIVE)
+            .exclude(job_title="").order_by().values_list("job_title", flat=True).distinct()
+        )
+    if titles:
+        role = Q()
+        for title in titles:
+            role |= Q(job_title__iexact=title)
+        visible |= Q(scope=Kpi.Scope.ROLE) & role
+    return kpis.filter(visible)
+
+
+def can_read_kpi(user: Any, kpi: Kpi) -> bool:
+    if not is_member(user):
+        return False
+    if sees_whole_organisation(user):
+        return True
+    me = acting_person(user)
+    if me is None:
+        return False
+    if kpi.scope == Kpi.Scope.PERSON:
+        return kpi.person_id == me.pk or is_in_line_of(me, kpi.person)
+    if kpi.scope == Kpi.Scope.TEAM:
+        return kpi.department_id in related_department_ids(user)
+    if holds_role(me, kpi):
+        return True
+    return has_reports(me) and reports_of(me).filter(
+        status=Person.Status.ACTIVE, job_title__iexact=kpi.job_title
+    ).exists()
+
+
+def can_read_series(user: Any, kpi: Kpi, person: Person | None) -> bool:
+    """May the user read the series of ``person`` (role KPIs) — the KPI itself readable."""
+    if kpi.scope != Kpi.Scope.ROLE or person is None:
+        return can_read_kpi(user, kpi)
+    if sees_whole_organisation(user):
+        return True
+    me = acting_person(user)
+    return me is not None and (me.pk == person.pk or is_in_line_of(me, person))
+
+
+def _kpis() -> QuerySet[Kpi]:
+    return Kpi.objects.select_related("department", "person", "created_by")
+
+
+def kpi_for_read(user: Any, kpi_id: int) -> Kpi:
+    kpi = _kpis().filter(pk=kpi_id).first()
+    if kpi is None or not can_read_kpi(user, kpi):
+        raise Http404
+    return kpi
+
+
+# --- defining ---------------------------------------------------------------------------
+
+def can_define(
+    user: Any, *, scope: str, department: Department | None = None, person: Person | None = None
+) -> bool:
+    """May the user define a KPI with this scope (for this department or person)?"""
+    if not is_member(user):
+        return False
+    if is_hr_admin(user):
+        return True
+    me = acting_person(user)
+    if me is None or not has_reports(me):
+        return False
+    if scope == Kpi.Scope.PERSON:
+        return person is not None and is_in_line_of(me, person)
+    if scope == Kpi.Scope.TEAM:
+        return department is not None and manages_department(me, department)
+    return False
+
+
+def can_define_any(user: Any) -> bool:
+    """Whether to offer "Define a KPI" at all: HR admins and managers."""
+    if is_hr_admin(user):
+        return True
+    me = acting_person(user)
+    return me is not None and has_reports(me)
+
+
+def can_edit_kpi(user: Any, kpi: Kpi) -> bool:
+    return can_define(user, scope=kpi.scope, department=kpi.department, person=kpi.person)
+
+
+def kpi_for_edit(user: Any, kpi_id: int) -> Kpi:
+    """The KPI, locked for the rest of the transaction, when the user may change it:
+    404 when they may not read it, 403 with the reason when they may read it."""
+    kpi = kpi_for_read(user, kpi_id)
+    if not can_edit_kpi(user, kpi):
+        raise Refused(_("You may read this KPI but not change it."))
+    locked = _kpis().select_for_update(of=("self",)).filter(pk=kpi.pk).first()
+    if locked is None:
+        raise Http404
+    return locked
+
+
+# --- recording --------------------------------------------------------------------------
+
+def can_record(user: Any, kpi: Kpi, person: Person | None = None) -> bool:
+    """May the user record a value of ``kpi`` (for ``person`` on a role KPI)?
+
+    With no person on a role KPI: may they record for anyone at all (to offer the form).
+    """
+    if not kpi.is_active or not is_member(user):
+        return False
+    if can_edit_kpi(user, kpi):
+        return True
+    me = acting_person(user)
+    if me is None:
+        return False
+    if kpi.scope == Kpi.Scope.PERSON:
+        return kpi.person_id == me.pk
+    if kpi.scope == Kpi.Scope.ROLE:
+        if person is None:
+            return has_reports(me) and reports_of(me).filter(
+                status=Person.Status.ACTIVE, job_title__iexact=kpi.job_title
+            ).exists()
+        return is_in_line_of(me, person)
+    return False
+
+
+def kpi_for_record(user: Any, kpi_id: int) -> Kpi:
+    """A KPI the user may record values of (the person, for role KPIs, is checked by
+    ``can_record`` once known)."""
+    kpi = kpi_for_read(user, kpi_id)
+    if not kpi.is_active:
+        raise Refused(_("This KPI is no longer active: no new values can be recorded."))
+    if not can_record(user, kpi):
+        raise Refused(_("You may read this KPI but not record values for it."))
+    return kpi
+
+
+def can_import(user: Any) -> bool:
+    """The CSV upload page: HR admins and managers (each row is then checked)."""
+    return can_define_any(user)
+
+
+def require_importer(user: Any) -> None:
+    if not is_member(user):
+        raise Http404
+    if not can_import(user):
+        raise Refused(_("Only HR admins and managers can import KPI values."))

@@ -1,0 +1,263 @@
+"""KPIs and their measurements over the API, with the same rules as the pages
+(``cadence.kpis.access``) and the same writes (``cadence.kpis.services``).
+
+Recording is idempotent per period: posting a value for a KPI, person and period that
+already has one replaces it (200), a new one answers 201.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from cadence.kpis import access, queries, services
+from cadence.kpis.models import Kpi, KpiMeasurement
+from cadence.people import access as people_access
+from cadence.people.models import Person
+
+router = Router(tags=["kpis"])
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+RECENT_VALUES = 24  # per series in GET /kpis/{id}; all of them through /measurements
+
+
+# --- output ------------------------------------------------------------------------------
+
+class KpiOut(Schema):
+    id: int
+    name: str
+    code: str
+    description: str
+    unit: str
+    target: Decimal
+    direction: Kpi.Direction
+    frequency: Kpi.Frequency
+    scope: Kpi.Scope
+    job_title: str = Field(description="For role KPIs: the job title it applies to.")
+    department_id: int | None
+    department_name: str | None
+    person_id: int | None
+    person_name: str | None
+    is_active: bool
+    url: str
+
+    @staticmethod
+    def resolve_department_name(obj: Kpi) -> str | None:
+        return obj.department.full_name if obj.department_id else None
+
+    @staticmethod
+    def resolve_person_name(obj: Kpi) -> str | None:
+        return obj.person.full_name if obj.person_id else None
+
+    @staticmethod
+    def resolve_url(obj: Kpi) -> str:
+        return reverse("kpis:kpi", args=[obj.pk])
+
+
+class MeasurementOut(Schema):
+    id: int
+    kpi_id: int
+    person_id: int | None = Field(description="Set for role KPIs (one series per holder).")
+    person_name: str | None
+    period_start: datetime.date
+    period: str = Field(description="2026-03, 2026-Q1 or 2026-W09.")
+    value: Decimal
+    on_target: bool
+    note: str
+    source: KpiMeasurement.Source
+    recorded_at: datetime.datetime
+
+    @staticmethod
+    def resolve_person_name(obj: KpiMeasurement) -> str | None:
+        return obj.person.full_name if obj.person_id else None
+
+    @staticmethod
+    def resolve_period(obj: KpiMeasurement) -> str:
+        return services.period_label(obj.kpi.frequency, obj.period_start)
+
+    @staticmethod
+    def resolve_on_target(obj: KpiMeasurement) -> bool:
+        return bool(queries.on_target(obj.kpi, obj.value))
+
+
+class SeriesOut(Schema):
+    person_id: int | None
+    person_name: str | None
+    latest: MeasurementOut | None
+    on_target: bool | None
+    measurements: list[MeasurementOut]
+
+
+class KpiDetailOut(KpiOut):
+    series: list[SeriesOut] = Field(
+        description=(
+            "One series for team and person KPIs; one per visible holder for role KPIs "
+            "(the first 200 by name). Each with its latest 24 values, oldest first; every "
+            "value through /kpis/{id}/measurements."
+        )
+    )
+
+
+class RecordedOut(MeasurementOut):
+    outcome: str = Field(description="created, replaced or unchanged.")
+
+
+# --- input -------------------------------------------------------------------------------
+
+class KpiIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    code: str | None = Field(None, max_length=100)
+    description: str = ""
+    unit: str = Field("", max_length=30)
+    target: Decimal
+    direction: Kpi.Direction = Kpi.Direction.HIGHER_IS_BETTER
+    frequency: Kpi.Frequency = Kpi.Frequency.MONTHLY
+    scope: Kpi.Scope
+    job_title: str = Field("", max_length=200)
+    department_id: int | None = None
+    person_id: int | None = None
+
+
+class MeasurementIn(Schema):
+    period_start: datetime.date = Field(
+        description="Any day in the period; stored as the period's first day."
+    )
+    value: Decimal
+    person_id: int | None = Field(None, description="Required for role KPIs.")
+    note: str = Field("", max_length=500)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+def _require_member(request: HttpRequest) -> None:
+    if not people_access.is_member(request.user):
+        raise Http404
+
+
+def _invalid(error: ValidationError) -> HttpError:
+    return HttpError(422, " ".join(error.messages))
+
+
+def _with_kpi(measurements: list[KpiMeasurement], kpi: Kpi) -> list[KpiMeasurement]:
+    for m in measurements:
+        m.kpi = kpi
+    return measurements
+
+
+def _detail(user: Any, kpi: Kpi) -> Kpi:
+    kpi.series = [
+        {
+            "person_id": s.person.pk if s.person else None,
+            "person_name": s.person.full_name if s.person else None,
+            "latest": _with_kpi([s.latest], kpi)[0] if s.latest else None,
+            "on_target": s.on_target,
+            "measurements": _with_kpi(s.measurements[-RECENT_VALUES:], kpi),
+        }
+        for s in queries.series_for(user, kpi)
+    ]
+    return kpi
+
+
+# --- endpoints ---------------------------------------------------------------------------
+
+@router.get("/kpis", response=list[KpiOut], summary="List KPIs the caller may see")
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def list_kpis(
+    request: HttpRequest,
+    scope: Kpi.Scope | None = Query(None, description="role, team or person."),  # noqa: B008
+    active: bool | None = Query(True, description="Only active KPIs (default), or inactive."),
+) -> QuerySet[Kpi]:
+    _require_member(request)
+    kpis = access.kpis_visible_to(request.user).select_related("department", "person")
+    if scope is not None:
+        kpis = kpis.filter(scope=scope)
+    if active is not None:
+        kpis = kpis.filter(is_active=active)
+    return kpis.order_by("name", "id")
+
+
+@router.get("/kpis/{kpi_id}", response=KpiDetailOut,
+            summary="One KPI with the series the caller may see")
+def get_kpi(request: HttpRequest, kpi_id: int) -> Kpi:
+    return _detail(request.user, access.kpi_for_read(request.user, kpi_id))
+
+
+@router.post("/kpis", response={201: KpiOut}, summary="Define a KPI")
+def create_kpi(request: HttpRequest, payload: KpiIn) -> Status:
+    _require_member(request)
+    department = person = None
+    if payload.department_id is not None:
+        department = people_access.department_for_read(request.user, payload.department_id)
+    if payload.person_id is not None:
+        person = people_access.person_for_read(request.user, payload.person_id)
+    if not access.can_define(request.user, scope=payload.scope, department=department,
+                             person=person):
+        raise people_access.Refused(_(
+            "You may define KPIs for people in your line and for departments whose people "
+            "all report to you; role KPIs are for HR admins."
+        ))
+    data = payload.dict(exclude={"department_id", "person_id"})
+    try:
+        kpi = services.kpi_define(actor=request.user, department=department, person=person,
+                                  **data)
+    except ValidationError as error:
+        raise _invalid(error) from None
+    return Status(201, kpi)
+
+
+@router.get(
+    "/kpis/{kpi_id}/measurements", response=list[MeasurementOut],
+    summary="A KPI's values the caller may see, newest first",
+)
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def list_measurements(
+    request: HttpRequest, kpi_id: int,
+    person: int | None = Query(None, description="For role KPIs: one holder's series."),
+) -> QuerySet[KpiMeasurement]:
+    kpi = access.kpi_for_read(request.user, kpi_id)
+    who = None
+    if person is not None:
+        who = Person.objects.filter(pk=person).first()
+        if who is None or not access.can_read_series(request.user, kpi, who):
+            raise Http404
+    return queries.measurements_for(request.user, kpi, person=who).select_related("kpi")
+
+
+@router.post(
+    "/kpis/{kpi_id}/measurements", response={200: RecordedOut, 201: RecordedOut},
+    summary="Record a value (replaces the value of the same period)",
+)
+@transaction.atomic
+def record_measurement(request: HttpRequest, kpi_id: int, payload: MeasurementIn) -> Status:
+    kpi = access.kpi_for_record(request.user, kpi_id)
+    person = None
+    if payload.person_id is not None:
+        person = Person.objects.filter(pk=payload.person_id).first()
+        if person is None or not access.can_read_series(request.user, kpi, person):
+            raise HttpError(422, _("Person: no such person among this KPI's holders you see."))
+    if not access.can_record(request.user, kpi, person):
+        raise people_access.Refused(_("You may not record values of this KPI for this person."))
+    try:
+        measurement, outcome = services.measurement_record(
+            actor=request.user, kpi=kpi, value=payload.value,
+            period_start=payload.period_start, person=person, note=payload.note,
+            source=KpiMeasurement.Source.API,
+        )
+    except ValidationError as error:
+        raise _invalid(error) from None
+    measurement.kpi = kpi
+    measurement.outcome = outcome
+    return Status(201 if outcome == "created" else 200, measurement)
+
+
+

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KpisConfig(AppConfig):
+    name = "cadence.kpis"
+    label = "kpis"

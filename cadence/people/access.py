@@ -1,0 +1,239 @@
+"""Who may see and do what with people and departments — the only place it is decided.
+
+Views, API endpoints and templates call these functions; none re-implements a rule.
+Rules (docs/access.md):
+
+* Anonymous visitors and accounts without an active person or an organisation-wide
+  role see nothing.
+* Every active employee sees the directory card of every active person (name, title,
+  department, location, manager, work email) and the org chart: that is what a
+  company directory is for.
+* Employment details (employee id, level, start date, status, non-sensitive custom
+  attributes) and the team page: the person, their whole manager chain, HR admins
+  and executive viewers.
+* People who left: only those who may see their employment details — also where they
+  appear in passing, as the manager their reports still point at.
+* Searching by employee id finds only people whose employment details one may see.
+* Sensitive custom attributes, roles and imports: HR admins only.
+
+Refusals answer 404 where the actor may not know the object exists, 403 where they
+may see it but not do this with it (a colleague's team page, role changes).
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from cadence.people.models import CustomAttribute, Department, Person, subtree_bounds
+
+
+class Refused(PermissionDenied):
+    """The actor may see the object but not do this with it (HTTP 403)."""
+
+
+def acting_person(user: Any) -> Person | None:
+    """The user's active person record, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if not hasattr(user, "_cadence_person"):
+        # Loaded with what every page shows of "me" (navigation, home) so that asking
+        # whether I manage anyone costs no further query.
+        person = (
+            Person.objects.filter(user=user, status=Person.Status.ACTIVE)
+            .select_related("department", "manager")
+            .annotate(
+                active_report_count=Count(
+                    "direct_reports", filter=Q(direct_reports__status=Person.Status.ACTIVE)
+                )
+            )
+            .first()
+        )
+        user._cadence_person = person
+    return user._cadence_person
+
+
+def is_hr_admin(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_hr_admin or user.is_superuser)
+    )
+
+
+def is_executive(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_executive)
+
+
+def sees_whole_organisation(user: Any) -> bool:
+    return is_hr_admin(user) or is_executive(user)
+
+
+def is_member(user: Any) -> bool:
+    """Signed in, active, and either an employee or holding an organisation-wide role."""
+    return sees_whole_organisation(user) or acting_person(user) is not None
+
+
+def is_in_line_of(manager: Person, person: Person) -> bool:
+    """True when ``manager`` is somewhere above ``person`` in the manager chain."""
+    return (
+        manager.pk != person.pk
+        and bool(manager.reporting_path)
+        and person.reporting_path.startswith(manager.reporting_path)
+    )
+
+
+def is_manager(user: Any) -> bool:
+    person = acting_person(user)
+    return person is not None and has_reports(person)
+
+
+def has_reports(person: Person) -> bool:
+    if hasattr(person, "active_report_count"):
+        return person.active_report_count > 0
+    return person.direct_reports.filter(status=Person.Status.ACTIVE).exists()
+
+
+# --- can_* : answers for templates and for building the pages ------------------------
+
+def can_view_directory(user: Any) -> bool:
+    return is_member(user)
+
+
+def can_view_employment(user: Any, person: Person) -> bool:
+    if sees_whole_organisation(user):
+        return True
+    me = acting_person(user)
+    if me is None:
+        return False
+    if me.pk == person.pk:
+        return True
+    return is_in_line_of(me, person)
+
+
+def employment_filter(user: Any) -> Q | None:
+    """``can_view_employment`` as a filter on people, for searches and lists;
+    None when the user may see everyone's."""
+    if sees_whole_organisation(user):
+        return None
+    me = acting_person(user)
+    if me is None:
+        return Q(pk__in=[])
+    low, high = subtree_bounds(me.reporting_path)
+    return Q(pk=me.pk) | Q(reporting_path__gt=low, reporting_path__lt=high)
+
+
+def can_view_team(user: Any, person: Person) -> bool:
+    return can_view_employment(user, person)
+
+
+def can_view_person(user: Any, person: Person) -> bool:
+    if not is_member(user):
+        return False
+    if person.status == Person.Status.ACTIVE:
+        return True
+    return can_view_employment(user, person)
+
+
+def can_view_sensitive_attributes(user: Any) -> bool:
+    return is_hr_admin(user)
+
+
+def can_manage_people(user: Any) -> bool:
+    """Import people, grant roles, mark attributes sensitive."""
+    return is_hr_admin(user)
+
+
+def can_include_left_people(user: Any) -> bool:
+    return sees_whole_organisation(user)
+
+
+def visible_attributes(user: Any, person: Person) -> list[tuple[CustomAttribute, Any]]:
+    """The custom attributes of ``person`` the user may read, as (definition, value)."""
+    if not person.custom_attributes or not can_view_employment(user, person):
+        return []
+    show_sensitive = can_view_sensitive_attributes(user)
+    definitions = {a.key: a for a in CustomAttribute.objects.filter(
+        key__in=list(person.custom_attributes)
+    )}
+    out = []
+    for key, value in person.custom_attributes.items():
+        definition = definitions.get(key) or CustomAttribute(key=key, label=key, is_sensitive=True)
+        if definition.is_sensitive and not show_sensitive:
+            continue
+        out.append((definition, value))
+    return sorted(out, key=lambda pair: pair[0].label.lower())
+
+
+def visible_people(user: Any, people: list[Person]) -> list[Person]:
+    """Those of already-loaded ``people`` the user may see, e.g. a manager chain that
+    passes through someone who left (their reports point at them until HR
+    assigns a new manager)."""
+    return [p for p in people if can_view_person(user, p)]
+
+
+# --- *_for_* : the only way a view or endpoint obtains an object ---------------------
+
+def people_visible_to(user: Any, *, include_left: bool = False) -> QuerySet[Person]:
+    """People the user may list. Unknown or outside users get an empty set."""
+    if not is_member(user):
+        return Person.objects.none()
+    people = Person.objects.all()
+    if include_left and can_include_left_people(user):
+        return people
+    return people.filter(status=Person.Status.ACTIVE)
+
+
+def person_for_read(user: Any, person_id: int) -> Person:
+    person = (
+        Person.objects.select_related("department", "manager", "user")
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is None or not can_view_person(user, person):
+        raise Http404
+    return person
+
+
+def team_for_read(user: Any, person_id: int) -> Person:
+    """The person whose team (reporting line) the user wants to see.
+
+    403, not 404, for someone who may see the person: their card and direct reports
+    are public to every employee, so refusing the team page hides nothing.
+    """
+    person = person_for_read(user, person_id)
+    if not can_view_team(user, person):
+        raise Refused
+    return person
+
+
+def reports_of(person: Person) -> QuerySet[Person]:
+    """Everyone below ``person`` in the manager chain (direct and indirect)."""
+    low, high = subtree_bounds(person.reporting_path)
+    return Person.objects.filter(reporting_path__gt=low, reporting_path__lt=high)
+
+
+def department_for_read(user: Any, department_id: int) -> Department:
+    if not can_view_directory(user):
+        raise Http404
+    department = Department.objects.filter(pk=department_id).select_related("parent").first()
+    if department is None:
+        raise Http404
+    return department
+
+
+def require_people_manager(user: Any) -> None:
+    if not is_member(user):
+        raise Http404
+    if not can_manage_people(user):
+        raise Refused
+
+
+def attribute_for_edit(user: Any, attribute_id: int) -> CustomAttribute:
+    """A custom attribute definition an HR admin is about to change."""
+    require_people_manager(user)
+    attribute = CustomAttribute.objects.filter(pk=attribute_id).first()
+    if attribute is None:
+        raise Http404
+    return attribute

@@ -1,0 +1,165 @@
+"""People and departments over the API, with the same rules as the pages.
+
+Each operation is parse → access → query → respond, like the views: the list
+operations hand ninja's paginator a queryset (it slices before anything is
+fetched) and the schemas below shape each row, so a page of 200 people costs the
+same queries as a page of 2.
+"""
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from cadence.people import access, queries
+from cadence.people.models import Department, Person
+
+router = Router(tags=["people"])
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+class DepartmentRef(Schema):
+    id: int
+    name: str
+    full_name: str
+
+
+class PersonRef(Schema):
+    id: int
+    full_name: str
+
+
+class PersonCard(Schema):
+    """What every employee may see of a colleague they may see at all."""
+
+    id: int
+    first_name: str
+    last_name: str
+    full_name: str
+    work_email: str
+    job_title: str
+    location: str
+    status: Person.Status = Field(
+        description="'left' only appears to those allowed to see people who left."
+    )
+    department: DepartmentRef | None
+    manager: PersonRef | None
+    url: str = Field(description="The person's page in Cadence.")
+
+    @staticmethod
+    def resolve_url(obj: Person) -> str:
+        return reverse("people:person", args=[obj.pk])
+
+    @staticmethod
+    def resolve_manager(obj: Person, context: dict[str, Any]) -> Person | None:
+        # A manager who left stays linked until HR assigns a new one; only those who
+        # may see people who left see them here.
+        manager = obj.manager
+        if manager is None or not access.can_view_person(context["request"].user, manager):
+            return None
+        return manager
+
+
+class EmploymentDetails(Schema):
+    employee_id: str | None
+    level: str
+    start_date: datetime.date | None
+    left_on: datetime.date | None
+    custom_attributes: dict[str, Any] = Field(
+        description="Sensitive attributes (gender, birth date, …) for HR admins only."
+    )
+
+
+class PersonOut(PersonCard):
+    employment: EmploymentDetails | None = Field(
+        description="Only for the person, their manager chain, HR admins and executives."
+    )
+    direct_report_ids: list[int] = Field(description="Active direct reports.")
+
+    @staticmethod
+    def resolve_employment(obj: Person, context: dict[str, Any]) -> dict[str, Any] | None:
+        user = context["request"].user
+        if not access.can_view_employment(user, obj):
+            return None
+        return {
+            "employee_id": obj.employee_id, "level": obj.level, "start_date": obj.start_date,
+            "left_on": obj.left_on,
+            "custom_attributes": {a.key: v for a, v in access.visible_attributes(user, obj)},
+        }
+
+    @staticmethod
+    def resolve_direct_report_ids(obj: Person) -> list[int]:
+        return list(queries.direct_reports_query(obj).values_list("pk", flat=True))
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    full_name: str
+    parent_id: int | None
+    headcount: int = Field(description="Active people in this department (not below it).")
+
+
+def _require_directory(request: HttpRequest) -> None:
+    # An account with neither a person nor an organisation-wide role: as on the pages.
+    if not access.can_view_directory(request.user):
+        raise Http404
+
+
+@router.get("/people", response=list[PersonCard], summary="List people (the directory)")
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def list_people(
+    request: HttpRequest,
+    q: str = Query(
+        "", description="Words found in the name, email, title, or the employee ID of "
+        "people whose employment details the caller may see.",
+    ),
+    department_id: int | None = Query(None, description="This department and those below."),
+    include_left: bool = Query(False, description="HR admins and executives only."),
+) -> QuerySet[Person]:
+    _require_directory(request)
+    department = None
+    if department_id is not None:
+        department = access.department_for_read(request.user, department_id)
+    return queries.directory_search(
+        request.user, q=q, department=department, include_left=include_left
+    )
+
+
+@router.get("/people/{person_id}", response=PersonOut, summary="One person")
+def get_person(request: HttpRequest, person_id: int) -> Person:
+    return access.person_for_read(request.user, person_id)
+
+
+@router.get(
+    "/people/{person_id}/reports", response=list[PersonCard],
+    summary="Active people below a person in the manager chain",
+)
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def list_reports(
+    request: HttpRequest, person_id: int,
+    direct_only: bool = Query(False, description="Direct reports only."),
+) -> QuerySet[Person]:
+    manager = access.team_for_read(request.user, person_id)
+    if direct_only:
+        return queries.direct_reports_query(manager)
+    return queries.whole_line(manager)
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="List departments")
+@paginate(PageNumberPagination, page_size=100, max_page_size=MAX_PAGE_SIZE)
+def list_departments(request: HttpRequest) -> QuerySet[Department]:
+    _require_directory(request)
+    return queries.departments_with_headcount()
+
+
+@router.get("/departments/{department_id}", response=DepartmentOut, summary="One department")
+def get_department(request: HttpRequest, department_id: int) -> Department:
+    department = access.department_for_read(request.user, department_id)
+    return queries.department_with_headcount(department.pk)

@@ -1,0 +1,150 @@
+"""Reads of the organisation shared by pages and the API.
+
+Each function owns its joins and annotations so that rendering a result never
+issues further queries, whatever the size of the team or organisation.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+
+from cadence.people import access
+from cadence.people.models import Department, Person, subtree_bounds
+
+
+def with_card_data(people: QuerySet[Person]) -> QuerySet[Person]:
+    """What a person card shows: department, manager and number of active reports."""
+    return people.select_related("department", "manager").annotate(
+        active_report_count=Count(
+            "direct_reports", filter=Q(direct_reports__status=Person.Status.ACTIVE)
+        )
+    )
+
+
+def department_and_below(department: Department) -> list[int]:
+    prefix = department.full_name + "/"
+    ids = list(
+        Department.objects.filter(
+            Q(pk=department.pk) | Q(full_name__gte=prefix, full_name__lt=prefix[:-1] + "0")
+        ).values_list("id", flat=True)
+    )
+    return ids
+
+
+def directory_search(
+    user: Any,
+    *,
+    q: str = "",
+    department: Department | None = None,
+    include_left: bool = False,
+) -> QuerySet[Person]:
+    """People matching every word of ``q`` in name, email or title, or whose employee
+    id is exactly ``q`` when the user may see that person's employment details."""
+    people = access.people_visible_to(user, include_left=include_left)
+    terms = q.lower().split()[:5]
+    if terms:
+        matches = Q()
+        for term in terms:
+            matches &= Q(search_text__contains=term)
+        by_id = _employee_id_matches(user, q.strip())
+        if by_id:
+            matches |= Q(pk__in=by_id)
+        people = people.filter(matches)
+    if department is not None:
+        people = people.filter(department_id__in=department_and_below(department))
+    return people.select_related("department", "manager").order_by(
+        "last_name", "first_name", "id"
+    )
+
+
+def _employee_id_matches(user: Any, q: str) -> list[int]:
+    # An exact lookup on the unique index (a few spellings of the case), not a scan:
+    # ids are codes people type in full, and a partial match would let anyone probe
+    # the ids of colleagues whose employment details they may not see.
+    if not q or " " in q:
+        return []
+    people = Person.objects.filter(employee_id__in={q, q.upper(), q.lower()})
+    employment = access.employment_filter(user)
+    if employment is not None:
+        people = people.filter(employment)
+    return list(people.values_list("pk", flat=True)[:10])
+
+
+def paginate(queryset: QuerySet, page: Any, per_page: int) -> Page:
+    return Paginator(queryset, per_page).get_page(page)
+
+
+@dataclass
+class TeamView:
+    manager: Person
+    direct_reports: list[Person]
+    line_size: int
+
+
+def team(manager: Person) -> TeamView:
+    return TeamView(
+        manager=manager, direct_reports=direct_reports(manager), line_size=line_size(manager)
+    )
+
+
+def line_size(manager: Person) -> int:
+    return access.reports_of(manager).filter(status=Person.Status.ACTIVE).count()
+
+
+def whole_line(manager: Person) -> QuerySet[Person]:
+    """Everyone below the manager, ordered top-down then by name."""
+    return (
+        access.reports_of(manager)
+        .filter(status=Person.Status.ACTIVE)
+        .select_related("department", "manager")
+        .order_by("reporting_path")
+    )
+
+
+def manager_chain(person: Person) -> list[Person]:
+    """The managers above ``person``, top of the organisation first."""
+    ids = person.chain_ids
+    if not ids:
+        return []
+    by_id = Person.objects.select_related("department").in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def top_of_organisation() -> list[Person]:
+    return list(
+        with_card_data(Person.objects.filter(manager__isnull=True, status=Person.Status.ACTIVE))
+        .order_by("last_name", "first_name")
+    )
+
+
+def direct_reports_query(person: Person) -> QuerySet[Person]:
+    """The person's active direct reports, by name, ready for cards."""
+    return with_card_data(person.direct_reports.filter(status=Person.Status.ACTIVE)).order_by(
+        "last_name", "first_name", "id"
+    )
+
+
+def direct_reports(person: Person) -> list[Person]:
+    return list(direct_reports_query(person))
+
+
+def departments_with_headcount() -> QuerySet[Department]:
+    """Every department in tree order ("A", "A/B", "B"), with its active head count."""
+    return Department.objects.annotate(
+        headcount=Count("people", filter=Q(people__status=Person.Status.ACTIVE))
+    ).order_by("full_name")
+
+
+def department_tree() -> list[Department]:
+    return list(departments_with_headcount())
+
+
+def department_with_headcount(department_id: int) -> Department:
+    return departments_with_headcount().get(pk=department_id)
+
+
+def line_range_filter(person: Person) -> Q:
+    low, high = subtree_bounds(person.reporting_path)
+    return Q(reporting_path__gt=low, reporting_path__lt=high)

@@ -1,0 +1,176 @@
+"""Directory, profile, team and org-chart pages. Thin: parse → access → query → render."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cadence.people import access, queries, services
+from cadence.people.forms import AttributeSensitivityForm, DirectoryFilterForm, RolesForm
+from cadence.people.models import CustomAttribute
+
+
+@require_GET
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    if not access.can_view_directory(request.user):
+        raise Http404
+    form = DirectoryFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_filters()
+    people = queries.directory_search(request.user, **filters)
+    page = queries.paginate(people, request.GET.get("page"), settings.CADENCE_DIRECTORY_PAGE_SIZE)
+    context = {"form": form, "page": page, "nav_active": "people"}
+    template = "people/directory.html"
+    if request.htmx and request.htmx.target == "directory-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = access.person_for_read(request.user, person_id)
+    can_employment = access.can_view_employment(request.user, person)
+    context = {
+        "person": person,
+        "chain": access.visible_people(request.user, queries.manager_chain(person)),
+        "reports": queries.direct_reports(person),
+        "can_view_employment": can_employment,
+        "can_view_team": access.can_view_team(request.user, person),
+        "attributes": access.visible_attributes(request.user, person),
+        "can_manage": access.can_manage_people(request.user),
+        "roles_form": RolesForm(user=person.user) if access.can_manage_people(request.user)
+        and person.user else None,
+        "nav_active": "people",
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+@require_GET
+@login_required
+def my_team(request: HttpRequest) -> HttpResponse:
+    me = access.acting_person(request.user)
+    if me is None:
+        raise Http404
+    return redirect("people:team", person_id=me.pk)
+
+
+@require_GET
+@login_required
+def team(request: HttpRequest, person_id: int) -> HttpResponse:
+    manager = access.team_for_read(request.user, person_id)
+    view = queries.team(manager)
+    line_page = None
+    if request.GET.get("show") == "line":
+        line_page = queries.paginate(
+            queries.whole_line(manager), request.GET.get("page"),
+            settings.CADENCE_DIRECTORY_PAGE_SIZE,
+        )
+    context = {
+        "team": view, "line_page": line_page, "manager": manager,
+        "nav_active": "team" if manager == access.acting_person(request.user) else "people",
+    }
+    return render(request, "people/team.html", context)
+
+
+@require_GET
+@login_required
+def org_chart(request: HttpRequest, person_id: int | None = None) -> HttpResponse:
+    if not access.can_view_directory(request.user):
+        raise Http404
+    if person_id is None:
+        me = access.acting_person(request.user)
+        if me is None:
+            context = {"roots": queries.top_of_organisation(), "nav_active": "org"}
+            return render(request, "people/org_chart.html", context)
+        person_id = me.pk
+    person = access.person_for_read(request.user, person_id)
+    context = {
+        "focus": person,
+        "chain": access.visible_people(request.user, queries.manager_chain(person)),
+        "reports": queries.direct_reports(person),
+        "nav_active": "org",
+    }
+    return render(request, "people/org_chart.html", context)
+
+
+@require_GET
+@login_required
+def org_chart_top(request: HttpRequest) -> HttpResponse:
+    if not access.can_view_directory(request.user):
+        raise Http404
+    return render(
+        request, "people/org_chart.html",
+        {"roots": queries.top_of_organisation(), "nav_active": "org"},
+    )
+
+
+@require_GET
+@login_required
+def org_chart_reports(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The direct reports of one node, rendered alone for htmx's expand."""
+    person = access.person_for_read(request.user, person_id)
+    return render(
+        request, "people/org_chart.html#node-children",
+        {"node": person, "children": queries.direct_reports(person)},
+    )
+
+
+@require_POST
+@login_required
+def person_roles(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = access.person_for_read(request.user, person_id)
+    access.require_people_manager(request.user)
+    if person.user is None:
+        raise Http404
+    form = RolesForm(request.POST, user=person.user)
+    if form.is_valid():
+        try:
+            services.user_set_roles(
+                actor=request.user, user=person.user,
+                hr_admin=form.cleaned_data["hr_admin"], executive=form.cleaned_data["executive"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Roles of %(name)s saved.") % {"name": person.full_name})
+    return redirect("people:person", person_id=person.pk)
+
+
+@require_GET
+@login_required
+def attributes(request: HttpRequest) -> HttpResponse:
+    access.require_people_manager(request.user)
+    return render(
+        request, "people/attributes.html",
+        {"attributes": CustomAttribute.objects.all(), "nav_active": "import"},
+    )
+
+
+@require_POST
+@login_required
+def attribute_sensitivity(request: HttpRequest, attribute_id: int) -> HttpResponse:
+    attribute = access.attribute_for_edit(request.user, attribute_id)
+    form = AttributeSensitivityForm(request.POST)
+    if form.is_valid():
+        services.attribute_set_sensitivity(
+            actor=request.user, attribute=attribute, sensitive=form.cleaned_data["sensitive"]
+        )
+    if request.htmx:
+        return render(request, "people/attributes.html#attribute-row", {"attribute": attribute})
+    return redirect("people:attributes")
+
+
+@require_GET
+@login_required
+def departments(request: HttpRequest) -> HttpResponse:
+    if not access.can_view_directory(request.user):
+        raise Http404
+    return render(
+        request, "people/departments.html",
+        {"departments": queries.department_tree(), "nav_active": "people"},
+    )

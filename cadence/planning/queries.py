@@ -1,0 +1,203 @@
+"""Reads of periods, frameworks and plans shared by the pages and the API.
+
+Each function owns its joins and prefetches so that rendering the result costs the
+same queries for a team of 3 or 30 and a plan with 1 or 20 development items.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from cadence.goals.access import goals_visible_to
+from cadence.goals.models import Goal, KeyResult
+from cadence.people.models import Person
+from cadence.planning import access
+from cadence.planning.models import (
+    Competency,
+    CompetencyExpectation,
+    CompetencyFramework,
+    CompetencyGroup,
+    DevelopmentItem,
+    PerformancePeriod,
+    PerformancePlan,
+    PlanEvent,
+)
+
+# --- periods ---------------------------------------------------------------------------
+
+
+def periods() -> list[PerformancePeriod]:
+    """Every period, newest first."""
+    return list(PerformancePeriod.objects.select_related("parent").order_by("-starts_on", "name"))
+
+
+def default_period(
+    choices: list[PerformancePeriod], today: datetime.date | None = None
+) -> PerformancePeriod | None:
+    """The active period containing today, else the latest active one, else the newest.
+
+    When a quarter sits inside a year, the year: plans are agreed for the performance
+    cycle and company goals are set for it, so that is where people look first; the
+    quarter is one click away in the period selector."""
+    today = today or timezone.localdate()
+    active = [p for p in choices if p.state == PerformancePeriod.State.ACTIVE]
+    current = [p for p in active if p.starts_on <= today <= p.ends_on]
+    if current:
+        return max(current, key=lambda p: (p.ends_on - p.starts_on, -p.pk))
+    if active:
+        return active[0]
+    return choices[0] if choices else None
+
+
+def period_from(value: Any, choices: list[PerformancePeriod]) -> PerformancePeriod | None:
+    """The period chosen by ``?period=<id>`` among ``choices``, else the default."""
+    try:
+        wanted = int(value)
+    except (TypeError, ValueError):
+        return default_period(choices)
+    return next((p for p in choices if p.pk == wanted), default_period(choices))
+
+
+# --- competency framework ------------------------------------------------------------
+
+
+def frameworks() -> list[CompetencyFramework]:
+    return list(CompetencyFramework.objects.select_related("period").order_by("name", "-version"))
+
+
+def framework_tree(framework: CompetencyFramework) -> list[CompetencyGroup]:
+    """Groups → competencies → expectations (by level), three queries in all."""
+    return list(
+        framework.groups.prefetch_related(
+            Prefetch(
+                "competencies",
+                queryset=Competency.objects.prefetch_related(
+                    Prefetch("expectations",
+                             queryset=CompetencyExpectation.objects.order_by("level"))
+                ),
+            )
+        )
+    )
+
+
+def framework_levels(groups: list[CompetencyGroup]) -> list[str]:
+    """The job levels the framework describes, sorted, for the editor's columns."""
+    return sorted({e.level for g in groups for c in g.competencies.all()
+                   for e in c.expectations.all()})
+
+
+@dataclass
+class ExpectedCompetency:
+    group: str
+    name: str
+    description: str
+    behaviour: str
+
+
+def expected_competencies(person: Person, period: PerformancePeriod) -> list[ExpectedCompetency]:
+    """What the framework of ``period`` expects at the person's job level (one query)."""
+    if not person.level:
+        return []
+    expectations = (
+        CompetencyExpectation.objects.filter(
+            competency__group__framework__period=period, level=person.level
+        )
+        .select_related("competency__group")
+        .order_by("competency__group__order", "competency__group__name",
+                  "competency__order", "competency__name")
+    )
+    return [
+        ExpectedCompetency(e.competency.group.name, e.competency.name,
+                           e.competency.description, e.behaviour)
+        for e in expectations
+    ]
+
+
+# --- plans ---------------------------------------------------------------------------
+
+
+def plan_of(person: Person, period: PerformancePeriod | None) -> PerformancePlan | None:
+    if period is None:
+        return None
+    return (
+        PerformancePlan.objects.select_related("person", "period", "manager")
+        .filter(person=person, period=period)
+        .first()
+    )
+
+
+def plans_visible_to(user: Any) -> QuerySet[PerformancePlan]:
+    if not access.is_member(user):
+        return PerformancePlan.objects.none()
+    plans = PerformancePlan.objects.select_related("person", "period", "manager")
+    where = access.plans_filter(user)
+    return plans if where is None else plans.filter(where)
+
+
+@dataclass
+class TeamRow:
+    person: Person
+    plan: PerformancePlan | None
+
+    @property
+    def agreed(self) -> bool:
+        return self.plan is not None and self.plan.state == PerformancePlan.State.AGREED
+
+
+@dataclass
+class TeamPlans:
+    period: PerformancePeriod | None
+    rows: list[TeamRow] = field(default_factory=list)
+
+    @property
+    def without_agreed_plan(self) -> list[TeamRow]:
+        return [r for r in self.rows if not r.agreed]
+
+
+def team_plans(manager: Person, period: PerformancePeriod | None) -> TeamPlans:
+    """Each active direct report with their plan for ``period`` (two queries)."""
+    reports = list(
+        Person.objects.filter(manager=manager, status=Person.Status.ACTIVE)
+        .select_related("department")
+        .order_by("last_name", "first_name", "id")
+    )
+    plans = {}
+    if period is not None and reports:
+        plans = {p.person_id: p for p in PerformancePlan.objects.filter(
+            period=period, person__in=reports
+        )}
+    return TeamPlans(period, [TeamRow(p, plans.get(p.pk)) for p in reports])
+
+
+@dataclass
+class PlanDetail:
+    plan: PerformancePlan
+    development_items: list[DevelopmentItem]
+    goals: list[Goal]
+    competencies: list[ExpectedCompetency]
+    events: list[PlanEvent]
+
+
+def plan_goals(user: Any, person: Person, period: PerformancePeriod) -> list[Goal]:
+    """The person's goals of the period with their key results, as far as the user may
+    read them (the goals area's rule: private goals are for the owner, their manager
+    chain and HR)."""
+    goals = goals_visible_to(user).filter(owner_person=person, period=period).exclude(
+        state=Goal.State.CANCELLED
+    )
+    return list(goals.prefetch_related(
+        Prefetch("key_results", queryset=KeyResult.objects.order_by("order", "id"))
+    ).order_by("title", "id"))
+
+
+def plan_detail(user: Any, plan: PerformancePlan) -> PlanDetail:
+    return PlanDetail(
+        plan=plan,
+        development_items=list(plan.development_items.select_related("competency")),
+        goals=plan_goals(user, plan.person, plan.period),
+        competencies=expected_competencies(plan.person, plan.period),
+        events=list(plan.events.select_related("actor").order_by("at", "id")),
+    )

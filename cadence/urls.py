@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cadence.api import api
+from cadence.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.health, name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("cadence.accounts.urls")),
+    path("", include("cadence.people.urls")),
+    path("plan/", include("cadence.planning.urls")),
+    path("goals/", include("cadence.goals.urls")),
+    path("kpis/", include("cadence.kpis.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make demo`: migrate the embedded SQLite database, load the demo organisation,
+# start the background worker and serve Cadence.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CADENCE_DEBUG="${CADENCE_DEBUG:-1}"
+PORT="${PORT:-8000}"
+cadence=.venv/bin/cadence
+
+$cadence migrate --noinput -v0
+$cadence demo
+
+$cadence db_worker --queue-name '*' --no-reload >var/worker.log 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+
+echo
+echo "Cadence is running at http://127.0.0.1:${PORT}/  (Ctrl+C stops it; background worker log: var/worker.log)"
+$cadence runserver "127.0.0.1:${PORT}" --noreload
