@@ -230,6 +230,19 @@ def require_people_manager(user: Any) -> None:
         raise Refused
 
 
+def person_for_edit(user: Any, person_id: int) -> Person:
+    """A person (active or left) whose record an HR admin is about to change."""
+    require_people_manager(user)
+    person = (
+        Person.objects.select_related("department", "manager", "user")
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is None:
+        raise Http404
+    return person
+
+
 def attribute_for_edit(user: Any, attribute_id: int) -> CustomAttribute:
     """A custom attribute definition an HR admin is about to change."""
     require_people_manager(user)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cadence.people import access
-from cadence.people.models import Department
+from cadence.people.models import Department, Person
 
 
 class DirectoryFilterForm(forms.Form):
@@ -46,3 +46,103 @@ class RolesForm(forms.Form):
 
 class AttributeSensitivityForm(forms.Form):
     sensitive = forms.BooleanField(required=False)
+
+
+class PersonForm(forms.Form):
+    """One person's directory record, as HR keeps it by hand between imports.
+
+    The manager is typed as a work email or employee ID rather than picked from a
+    list: a select of 100,000 people is unusable and slow to render.
+    """
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    work_email = forms.EmailField(label=_("Work email"), max_length=254)
+    employee_id = forms.CharField(label=_("Employee ID"), max_length=64, required=False)
+    job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
+    level = forms.CharField(label=_("Level"), max_length=50, required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), required=False, queryset=Department.objects.order_by("full_name"),
+        empty_label=_("No department"),
+    )
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    start_date = forms.DateField(
+        label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    manager = forms.CharField(
+        label=_("Manager"), max_length=254, required=False,
+        help_text=_(
+            "The manager's work email or employee ID; empty for the top of the organisation."
+        ),
+    )
+
+    def __init__(self, *args: Any, person: Person | None = None, **kwargs: Any) -> None:
+        self.person = person
+        if person is not None:
+            initial = {name: getattr(person, name) for name in PERSON_FORM_FIELDS}
+            initial["employee_id"] = person.employee_id or ""
+            initial["department"] = person.department_id
+            initial["manager"] = person.manager.work_email if person.manager else ""
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.fields["department"].label_from_instance = lambda d: d.full_name.replace("/", " › ")
+
+    def clean_work_email(self) -> str:
+        email = self.cleaned_data["work_email"].strip().lower()
+        others = Person.objects.filter(work_email__iexact=email)
+        if self.person is not None:
+            others = others.exclude(pk=self.person.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Another person already has this work email."))
+        return email
+
+    def clean_employee_id(self) -> str | None:
+        employee_id = self.cleaned_data["employee_id"].strip() or None
+        if employee_id is None:
+            return None
+        others = Person.objects.filter(employee_id=employee_id)
+        if self.person is not None:
+            others = others.exclude(pk=self.person.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Another person already has this employee ID."))
+        return employee_id
+
+    def clean_manager(self) -> Person | None:
+        reference = self.cleaned_data["manager"].strip()
+        if not reference:
+            return None
+        manager = (
+            Person.objects.filter(work_email__iexact=reference).first()
+            or Person.objects.filter(employee_id=reference).first()
+        )
+        if manager is None:
+            raise forms.ValidationError(
+                _("Nobody has the work email or employee ID “%(reference)s”.")
+                % {"reference": reference}
+            )
+        unchanged = self.person is not None and self.person.manager_id == manager.pk
+        if manager.status != Person.Status.ACTIVE and not unchanged:
+            raise forms.ValidationError(
+                _("%(name)s has left; choose an active manager.") % {"name": manager.full_name}
+            )
+        return manager
+
+    def changes(self) -> dict[str, Any]:
+        """Only the fields that differ from the stored record, ready for ``person_update``."""
+        assert self.person is not None
+        out = {}
+        for name in (*PERSON_FORM_FIELDS, "employee_id", "department", "manager"):
+            value = self.cleaned_data[name]
+            if getattr(self.person, name) != value:
+                out[name] = value
+        return out
+
+
+PERSON_FORM_FIELDS = ("first_name", "last_name", "work_email", "job_title", "level", "location",
+                      "start_date")
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(
+        label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}),
+    )

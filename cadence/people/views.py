@@ -6,11 +6,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadence.people import access, queries, services
-from cadence.people.forms import AttributeSensitivityForm, DirectoryFilterForm, RolesForm
+from cadence.people.forms import (
+    AttributeSensitivityForm,
+    DirectoryFilterForm,
+    LeaveForm,
+    PersonForm,
+    RolesForm,
+)
 from cadence.people.models import CustomAttribute
 
 
@@ -23,7 +30,10 @@ def directory(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_filters()
     people = queries.directory_search(request.user, **filters)
     page = queries.paginate(people, request.GET.get("page"), settings.CADENCE_DIRECTORY_PAGE_SIZE)
-    context = {"form": form, "page": page, "nav_active": "people"}
+    context = {
+        "form": form, "page": page, "nav_active": "people",
+        "can_manage": access.can_manage_people(request.user),
+    }
     template = "people/directory.html"
     if request.htmx and request.htmx.target == "directory-results":
         template += "#results"
@@ -138,6 +148,80 @@ def person_roles(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Roles of %(name)s saved.") % {"name": person.full_name})
+    return redirect("people:person", person_id=person.pk)
+
+
+def _add_errors(form: PersonForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_new(request: HttpRequest) -> HttpResponse:
+    access.require_people_manager(request.user)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _(
+                "%(name)s added. They can sign in after setting a password with "
+                "“Forgot password?”."
+            ) % {"name": person.full_name})
+            return redirect("people:person", person_id=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "nav_active": "people"})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = access.person_for_edit(request.user, person_id)
+    form = PersonForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person=person, **form.changes())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": person.full_name})
+            return redirect("people:person", person_id=person.pk)
+    context = {
+        "form": form, "person": person, "nav_active": "people",
+        "leave_form": LeaveForm(initial={"left_on": timezone.localdate()}),
+        "reports_count": queries.direct_reports_query(person).count(),
+    }
+    return render(request, "people/person_form.html", context)
+
+
+@require_POST
+@login_required
+def person_leave(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = access.person_for_edit(request.user, person_id)
+    form = LeaveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the last day as a date."))
+        return redirect("people:person_edit", person_id=person.pk)
+    services.person_mark_left(
+        actor=request.user, person=person, left_on=form.cleaned_data["left_on"]
+    )
+    messages.success(request, _(
+        "%(name)s is marked as left and can no longer sign in."
+    ) % {"name": person.full_name})
+    return redirect("people:person", person_id=person.pk)
+
+
+@require_POST
+@login_required
+def person_reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = access.person_for_edit(request.user, person_id)
+    services.person_reactivate(actor=request.user, person=person)
+    messages.success(request, _("%(name)s is active again.") % {"name": person.full_name})
     return redirect("people:person", person_id=person.pk)
 
 

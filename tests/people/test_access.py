@@ -291,6 +291,21 @@ def test_person_for_read_of_nobody(cast: Cast) -> None:
     check(cast, lambda u: access.person_for_read(u, 999_999), lambda role: "404")
 
 
+def test_person_for_edit(cast: Cast) -> None:
+    def expected(pk: int) -> Callable[[str], Any]:
+        return lambda role: pk if role == "hr_admin" else "403" if role in MEMBERS else "404"
+
+    check(cast, lambda u: access.person_for_edit(u, cast.target.pk).pk, expected(cast.target.pk))
+    check(cast, lambda u: access.person_for_edit(u, cast.leaver.pk).pk, expected(cast.leaver.pk))
+    check(
+        cast, lambda u: access.person_for_edit(u, 999_999),
+        lambda role: "404" if role in {"hr_admin"} | SIGNED_OUT_OR_NO_PERSON else "403",
+    )
+
+
+SIGNED_OUT_OR_NO_PERSON = frozenset(ROLES) - MEMBERS
+
+
 def test_team_for_read(cast: Cast) -> None:
     # Members may see the manager (and their direct reports on the profile), so the team
     # page is refused with 403; non-members may not know the person exists: 404.

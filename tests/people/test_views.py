@@ -81,6 +81,13 @@ PAGES: dict[str, tuple[Callable[[Cast], str], frozenset[str], int]] = {
     ),
     "departments": (lambda c: reverse("people:departments"), MEMBERS, 404),
     "attributes": (lambda c: reverse("people:attributes"), frozenset({"hr_admin"}), 403),
+    "add a person": (lambda c: reverse("people:person_new"), frozenset({"hr_admin"}), 403),
+    "edit a person": (
+        lambda c: reverse("people:person_edit", args=[c.target.pk]), frozenset({"hr_admin"}), 403,
+    ),
+    "edit a leaver": (
+        lambda c: reverse("people:person_edit", args=[c.leaver.pk]), frozenset({"hr_admin"}), 403,
+    ),
 }
 
 
