@@ -218,10 +218,15 @@ def can_create_goal(
     return _may_change(user, probe)
 
 
-def goal_for_edit(user: Any, goal_id: int) -> Goal:
+def goal_for_edit(user: Any, goal_id: int, *, new_parent_id: Any = None) -> Goal:
     """The goal, locked for the rest of the transaction, when the user may change it:
     404 when they may not see it, 403 with the reason when they may see it but not
-    change it."""
+    change it.
+
+    ``new_parent_id`` (raw, from the request; validated later by the form) when the
+    request may re-align the goal: the new parent's chain is locked in the same
+    ordered statement, so that two re-alignments in opposite directions queue instead
+    of deadlocking."""
     goal = goal_for_read(user, goal_id)
     if not _may_change(user, goal):
         raise Refused(_("You may read this goal but not change it."))
@@ -232,11 +237,20 @@ def goal_for_edit(user: Any, goal_id: int) -> Goal:
         )
     # Lock the goal — with its ancestors, root first, the order every roll-up locks in —
     # so that two edits (or an edit and a roll-up) do not interleave or deadlock.
-    lock_chain(goal.alignment_path)
+    lock_chain(goal.alignment_path, _alignment_path_of(new_parent_id))
     locked = _goals_with_owner().filter(pk=goal.pk).first()
     if locked is None:  # deleted meanwhile
         raise Http404
     return locked
+
+
+def _alignment_path_of(goal_id: Any) -> str:
+    try:
+        pk = int(goal_id)
+    except (TypeError, ValueError):
+        return ""
+    path = Goal.objects.filter(pk=pk).values_list("alignment_path", flat=True).first()
+    return path or ""
 
 
 def key_result_for_edit(user: Any, key_result_id: int) -> KeyResult:

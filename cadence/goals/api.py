@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -20,6 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from cadence.core.db import atomic_retrying
 from cadence.goals import access, queries, services
 from cadence.goals.models import CheckIn, Goal, KeyResult
 from cadence.people import access as people_access
@@ -310,10 +310,10 @@ def create_goal(request: HttpRequest, payload: GoalIn) -> Status:
 
 
 @router.patch("/goals/{goal_id}", response=GoalDetailOut, summary="Change a goal")
-@transaction.atomic  # goal_for_edit locks the goal's row
+@atomic_retrying  # goal_for_edit locks the goal's row; see cadence.core.db
 def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch) -> Goal:
-    goal = access.goal_for_edit(request.user, goal_id)
     changes = payload.dict(exclude_unset=True)
+    goal = access.goal_for_edit(request.user, goal_id, new_parent_id=changes.get("parent_id"))
     parent_id = changes.pop("parent_id", "unset")
     state = changes.pop("state", None)
     try:

@@ -119,14 +119,20 @@ def _sum_weighted(rows: Any, group: str, **filters: Any) -> dict[int, tuple[floa
     return {gid: (float(w or 0), float(wp or 0)) for gid, w, wp in rows}
 
 
-def lock_chain(path: str) -> list[tuple]:
-    """Lock the goals of an alignment chain, root first, and return their
-    (id, state, weight, progress). Every write that touches the tree locks this way —
-    ancestors before descendants, goals before key results — so two transactions never
-    wait for each other in a circle (PostgreSQL; SQLite serialises writers anyway)."""
+def lock_chain(*paths: str) -> list[tuple]:
+    """Lock the goals of one or more alignment chains and return their
+    (id, state, weight, progress).
+
+    Every write that touches the tree locks this way, in one statement ordered by
+    (path length, id) — ancestors before descendants, and one global order across
+    trees — and goals before key results, so two transactions never wait for each other
+    in a circle (PostgreSQL; SQLite serialises writers anyway). FOR NO KEY UPDATE: it
+    does not conflict with the key-share lock that inserting a child or a key result
+    takes on its goal."""
+    ids = sorted({pk for path in paths if path for pk in _path_ids(path)})
     return list(
-        Goal.objects.select_for_update()
-        .filter(pk__in=_path_ids(path))
+        Goal.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids)
         .order_by(Length("alignment_path"), "pk")
         .values_list("pk", "state", "weight", "progress")
     )
@@ -307,6 +313,12 @@ def goal_create(
     if goal.state == Goal.State.ACTIVE and goal.owner_type == Goal.Owner.PERSON:
         goal.approved_by = goal.created_by
     if parent is not None:
+        # The parent's chain before the insert: inserting takes a key-share lock on the
+        # parent, and waiting for the root while holding it could deadlock with a
+        # check-in below the same parent.
+        lock_chain(Goal.objects.values_list("alignment_path", flat=True).get(pk=parent.pk))
+        parent = Goal.objects.select_related("period__parent").get(pk=parent.pk)
+        goal.parent = parent
         _check_alignment(goal, parent)
     goal.progress = goal_progress([], state=goal.state)
     goal.save()
@@ -372,11 +384,26 @@ def goal_align(*, actor: Any, goal: Goal, parent: Goal | None) -> Goal:
     """Align ``goal`` (and everything aligned below it) to ``parent``, or detach it
     with ``parent=None``. Both old and new chains are recomputed."""
     _require_open(goal.period)
-    current = Goal.objects.select_for_update().get(pk=goal.pk)
+    # Both chains in one ordered statement: two re-alignments in opposite directions
+    # between two trees then queue instead of deadlocking.
+    while True:
+        goal_path = Goal.objects.values_list("alignment_path", flat=True).get(pk=goal.pk)
+        parent_path = (
+            Goal.objects.values_list("alignment_path", flat=True).get(pk=parent.pk)
+            if parent is not None else ""
+        )
+        lock_chain(goal_path, parent_path)
+        current = Goal.objects.get(pk=goal.pk)
+        if parent is not None:
+            parent = Goal.objects.select_related("period__parent").get(pk=parent.pk)
+        # Moved by someone else between the read and the lock: lock the new chains.
+        if current.alignment_path == goal_path and (
+            parent is None or parent.alignment_path == parent_path
+        ):
+            break
     goal.alignment_path = current.alignment_path
     goal.parent_id = current.parent_id
     if parent is not None:
-        parent = Goal.objects.select_related("period__parent").get(pk=parent.pk)
         _check_alignment(goal, parent)
     old_parent_id = goal.parent_id
     new_parent_id = parent.pk if parent is not None else None

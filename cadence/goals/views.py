@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.shortcuts import render as django_render
@@ -17,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cadence.core.db import atomic_retrying
 from cadence.goals import access, queries, services
 from cadence.goals.forms import (
     AlignForm,
@@ -218,9 +218,9 @@ def goal_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@transaction.atomic
+@atomic_retrying
 def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
-    goal = access.goal_for_edit(request.user, goal_id)
+    goal = access.goal_for_edit(request.user, goal_id, new_parent_id=request.POST.get("parent"))
     me = people_access.acting_person(request.user)
     parents = alignment_candidates(queries.tree_goals(request.user), goal.period, me, exclude=goal)
     form = GoalForm(request.POST or None, instance=goal, parents=parents)
@@ -267,9 +267,9 @@ def _goal_action(
 
 @require_POST
 @login_required
-@transaction.atomic
+@atomic_retrying
 def goal_align(request: HttpRequest, goal_id: int) -> HttpResponse:
-    goal = access.goal_for_edit(request.user, goal_id)
+    goal = access.goal_for_edit(request.user, goal_id, new_parent_id=request.POST.get("parent"))
     me = people_access.acting_person(request.user)
     form = AlignForm(
         request.POST,
@@ -291,14 +291,14 @@ def goal_align(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@transaction.atomic
+@atomic_retrying
 def goal_submit(request: HttpRequest, goal_id: int) -> HttpResponse:
     return _goal_action(request, goal_id, services.goal_submit, _("Goal sent for approval."))
 
 
 @require_POST
 @login_required
-@transaction.atomic
+@atomic_retrying
 def goal_approve(request: HttpRequest, goal_id: int) -> HttpResponse:
     return _goal_action(
         request, goal_id, services.goal_approve, _("Goal approved."), approving=True
@@ -307,7 +307,7 @@ def goal_approve(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@transaction.atomic
+@atomic_retrying
 def goal_return(request: HttpRequest, goal_id: int) -> HttpResponse:
     return _goal_action(
         request, goal_id, services.goal_return_to_draft, _("Goal returned to draft."),
@@ -317,7 +317,7 @@ def goal_return(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@transaction.atomic
+@atomic_retrying
 def goal_state(request: HttpRequest, goal_id: int) -> HttpResponse:
     form = StateForm(request.POST)
     if not form.is_valid():
@@ -332,7 +332,7 @@ def goal_state(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@transaction.atomic
+@atomic_retrying
 def key_result_add(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = access.goal_for_edit(request.user, goal_id)
     form = KeyResultForm(request.POST or None)
@@ -351,7 +351,7 @@ def key_result_add(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@transaction.atomic
+@atomic_retrying
 def key_result_edit(request: HttpRequest, key_result_id: int) -> HttpResponse:
     key_result = access.key_result_for_edit(request.user, key_result_id)
     goal = key_result.goal
@@ -375,7 +375,7 @@ def key_result_edit(request: HttpRequest, key_result_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@transaction.atomic
+@atomic_retrying
 def key_result_delete(request: HttpRequest, key_result_id: int) -> HttpResponse:
     key_result = access.key_result_for_edit(request.user, key_result_id)
     try:

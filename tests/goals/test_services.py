@@ -367,6 +367,95 @@ def test_check_in_and_edit_above_it_neither_deadlock_nor_lose_a_figure(
     assert progress_of(company_goal) == pytest.approx((5 * 0.4 + 1) / 6)
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_goals_created_under_a_goal_while_checking_in_below_it_do_not_deadlock(
+    org, company_goal, team_goal, person_goal_set
+):
+    """Inserting a child takes a key-share lock on its parent. If the roll-up then
+    waited for the root while a check-in below the same parent held the root and waited
+    for the parent, PostgreSQL would refuse one of them. The parent's chain is locked
+    before the insert, and the chain lock does not conflict with key-share locks."""
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run(fn):
+        try:
+            barrier.wait()
+            fn()
+        except BaseException as exc:  # noqa: BLE001 — reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def post():
+        for value in range(1, 11):
+            check_in(org, KeyResult.objects.get(pk=person_goal_set.kr_tickets.pk), value)
+
+    def create():
+        for n in range(10):
+            services.goal_create(
+                actor=org.hr.user, period=team_goal.period, title=f"Child {n}",
+                owner_type="team", owner_department=team_goal.owner_department,
+                parent=Goal.objects.get(pk=team_goal.pk), state="active",
+            )
+
+    threads = [threading.Thread(target=run, args=(post,)),
+               threading.Thread(target=run, args=(create,))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert Goal.objects.filter(parent=team_goal, title__startswith="Child ").count() == 10
+    assert services.goals_recompute_all() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_opposite_re_alignments_at_the_same_moment_both_succeed(org, period):
+    """Two trees; one goal moves from the first to the second while another moves the
+    other way. Each re-alignment locks both chains in one ordered statement, so they
+    queue instead of deadlocking."""
+    def tree(name):
+        root = services.goal_create(actor=org.hr.user, period=period, title=f"{name} root",
+                                    owner_type="company", state="active")
+        return root, [
+            services.goal_create(actor=org.hr.user, period=period, title=f"{name} {n}",
+                                 owner_type="company", parent=root, state="active")
+            for n in range(6)
+        ]
+
+    root_a, children_a = tree("A")
+    root_b, children_b = tree("B")
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run(moves):
+        try:
+            barrier.wait()
+            for goal, parent in moves:
+                services.goal_align(actor=org.hr.user, goal=Goal.objects.get(pk=goal.pk),
+                                    parent=Goal.objects.get(pk=parent.pk))
+        except BaseException as exc:  # noqa: BLE001 — reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=([(g, root_b) for g in children_a],)),
+        threading.Thread(target=run, args=([(g, root_a) for g in children_b],)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert set(Goal.objects.filter(parent=root_b)) == set(children_a)
+    assert set(Goal.objects.filter(parent=root_a)) == set(children_b)
+    assert services.goals_recompute_all() == 0
+
+
 # --- the roll-up ----------------------------------------------------------------------
 
 def test_check_in_rolls_up_to_the_root(org, company_goal, team_goal, person_goal_set):

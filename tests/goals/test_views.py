@@ -480,3 +480,59 @@ def test_goal_page_queries_do_not_grow(org: Org, team_goal: Goal, person_goal: G
                                      value=Decimal(v + 2), confidence="on_track")
         person_goal_of(org.engineer2, team_goal.period, f"Child {i}", parent=team_goal)
     _queries_for(client, url, django_assert_max_num_queries, small)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="row locks need PostgreSQL",
+)
+def test_opposite_re_alignments_on_the_edit_page_are_all_saved(org: Org, period) -> None:
+    """The page locks the goal's chain before it knows the new parent's, so two people
+    moving goals between two trees in opposite directions can meet in a deadlock.
+    PostgreSQL refuses one; the request runs again (``atomic_retrying``) and both
+    people see their change saved."""
+    import threading
+
+    from django.db import connection
+
+    def tree(name: str) -> tuple[Goal, list[Goal]]:
+        root = services.goal_create(actor=org.hr.user, period=period, title=f"{name} root",
+                                    owner_type="company", state="active")
+        return root, [
+            services.goal_create(actor=org.hr.user, period=period, title=f"{name} {n}",
+                                 owner_type="company", parent=root, state="active")
+            for n in range(6)
+        ]
+
+    root_a, children_a = tree("A")
+    root_b, children_b = tree("B")
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+
+    def move(goals: list[Goal], parent: Goal) -> None:
+        try:
+            client = org.client_for(org.hr)
+            barrier.wait()
+            for goal in goals:
+                statuses.append(client.post(reverse("goals:goal_edit", args=[goal.pk]), {
+                    "title": goal.title, "description": "", "kind": "objective",
+                    "visibility": "public", "parent": parent.pk, "weight": "1", "due_on": "",
+                }).status_code)
+        except BaseException as exc:  # noqa: BLE001 — reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=move, args=(children_a, root_b)),
+               threading.Thread(target=move, args=(children_b, root_a))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert statuses == [302] * 12
+    assert set(Goal.objects.filter(parent=root_b)) == set(children_a)
+    assert set(Goal.objects.filter(parent=root_a)) == set(children_b)
+    assert services.goals_recompute_all() == 0
