@@ -7,6 +7,7 @@ from cadence.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.health, name="health"),
+    path("audit/", core_views.audit_log, name="audit_log"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("cadence.accounts.urls")),
     path("", include("cadence.people.urls")),

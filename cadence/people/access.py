@@ -145,6 +145,20 @@ def can_manage_people(user: Any) -> bool:
     return is_hr_admin(user)
 
 
+def can_view_audit_log(user: Any) -> bool:
+    """Who changed what, when: HR admins. Summaries name private goals and the before
+    values can hold sensitive attributes, both already HR's to see; executives read
+    results, not the trail."""
+    return is_hr_admin(user)
+
+
+def require_audit_reader(user: Any) -> None:
+    if not is_member(user):
+        raise Http404
+    if not can_view_audit_log(user):
+        raise Refused
+
+
 def can_include_left_people(user: Any) -> bool:
     return sees_whole_organisation(user)
 

@@ -53,6 +53,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "can_view_team": access.can_view_team(request.user, person),
         "attributes": access.visible_attributes(request.user, person),
         "can_manage": access.can_manage_people(request.user),
+        "can_view_audit_log": access.can_view_audit_log(request.user),
         "roles_form": RolesForm(user=person.user) if access.can_manage_people(request.user)
         and person.user else None,
         "nav_active": "people",

@@ -36,6 +36,10 @@ def _hr_pages(org) -> dict[str, str]:
         "hr-directory": reverse("people:directory"),
         "hr-profile": reverse("people:person", args=[org.engineer.pk]),
         "attributes": reverse("people:attributes"),
+        "person-edit": reverse("people:person_edit", args=[org.engineer.pk]),
+        "person-new": reverse("people:person_new"),
+        "audit-log": reverse("audit_log"),
+        "person-history": reverse("audit_log") + f"?person={org.engineer.pk}",
     }
 
 

@@ -516,10 +516,11 @@ def test_opposite_re_alignments_on_the_edit_page_are_all_saved(org: Org, period)
             client = org.client_for(org.hr)
             barrier.wait()
             for goal in goals:
-                statuses.append(client.post(reverse("goals:goal_edit", args=[goal.pk]), {
+                response = client.post(reverse("goals:goal_edit", args=[goal.pk]), {
                     "title": goal.title, "description": "", "kind": "objective",
                     "visibility": "public", "parent": parent.pk, "weight": "1", "due_on": "",
-                }).status_code)
+                })
+                statuses.append(response.status_code)
         except BaseException as exc:  # noqa: BLE001 — reported below
             errors.append(exc)
         finally:
