@@ -104,3 +104,15 @@ def person_goal(person_goal_set: PersonGoal) -> Goal:
 
 def progress_of(goal: Goal) -> float:
     return Goal.objects.get(pk=goal.pk).progress
+
+
+def company_tree(org: Org, period: PerformancePeriod, name: str,
+                 children: int = 6) -> tuple[Goal, list[Goal]]:
+    """A company goal with ``children`` company goals aligned to it, all active."""
+    root = services.goal_create(actor=org.hr.user, period=period, title=f"{name} root",
+                                owner_type="company", state="active")
+    return root, [
+        services.goal_create(actor=org.hr.user, period=period, title=f"{name} {n}",
+                             owner_type="company", parent=root, state="active")
+        for n in range(children)
+    ]

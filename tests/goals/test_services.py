@@ -2,7 +2,6 @@
 
 import datetime
 import random
-import threading
 from decimal import Decimal
 
 import pytest
@@ -16,7 +15,8 @@ from cadence.goals import services
 from cadence.goals.models import CheckIn, Goal, KeyResult
 from cadence.planning import services as planning
 from cadence.planning.models import PerformancePlan
-from tests.goals.conftest import PersonGoal, progress_of
+from tests.concurrency import run_at_once
+from tests.goals.conftest import PersonGoal, company_tree, progress_of
 
 
 def message(error: ValidationError, field: str) -> str:
@@ -286,27 +286,11 @@ def test_interleaved_check_ins_are_both_kept(org, person_goal_set):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_concurrent_check_ins_serialise_on_postgresql(org, person_goal_set):
     kr = person_goal_set.kr_tickets
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
 
     def post(person, value):
-        try:
-            barrier.wait()
-            check_in(org, KeyResult.objects.get(pk=kr.pk), value, actor=person)
-        except BaseException as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        return lambda: check_in(org, KeyResult.objects.get(pk=kr.pk), value, actor=person)
 
-    threads = [
-        threading.Thread(target=post, args=(org.engineer, 3)),
-        threading.Thread(target=post, args=(org.eng_manager, 7)),
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_at_once(post(org.engineer, 3), post(org.eng_manager, 7)) == []
     history = list(CheckIn.objects.filter(key_result=kr).order_by("at", "pk"))
     assert len(history) == 2
     first, second = history
@@ -333,17 +317,6 @@ def test_check_in_and_edit_above_it_neither_deadlock_nor_lose_a_figure(
         parent=company_goal,
     )
     services.goal_set_state(actor=org.hr.user, goal=sibling, state="completed")
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def run(fn):
-        try:
-            barrier.wait()
-            fn()
-        except BaseException as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
-        finally:
-            connection.close()
 
     def post():
         for value in (2, 4, 6, 8):
@@ -356,13 +329,7 @@ def test_check_in_and_edit_above_it_neither_deadlock_nor_lose_a_figure(
                 goal = access.goal_for_edit(user, team_goal.pk)
                 services.goal_update(actor=user, goal=goal, weight=weight)
 
-    threads = [threading.Thread(target=run, args=(post,)),
-               threading.Thread(target=run, args=(edit,))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_at_once(post, edit) == []
     assert services.goals_recompute_all() == 0
     assert progress_of(company_goal) == pytest.approx((5 * 0.4 + 1) / 6)
 
@@ -376,17 +343,6 @@ def test_goals_created_under_a_goal_while_checking_in_below_it_do_not_deadlock(
     waited for the root while a check-in below the same parent held the root and waited
     for the parent, PostgreSQL would refuse one of them. The parent's chain is locked
     before the insert, and the chain lock does not conflict with key-share locks."""
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def run(fn):
-        try:
-            barrier.wait()
-            fn()
-        except BaseException as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
-        finally:
-            connection.close()
 
     def post():
         for value in range(1, 11):
@@ -400,13 +356,7 @@ def test_goals_created_under_a_goal_while_checking_in_below_it_do_not_deadlock(
                 parent=Goal.objects.get(pk=team_goal.pk), state="active",
             )
 
-    threads = [threading.Thread(target=run, args=(post,)),
-               threading.Thread(target=run, args=(create,))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_at_once(post, create) == []
     assert Goal.objects.filter(parent=team_goal, title__startswith="Child ").count() == 10
     assert services.goals_recompute_all() == 0
 
@@ -417,40 +367,17 @@ def test_opposite_re_alignments_at_the_same_moment_both_succeed(org, period):
     """Two trees; one goal moves from the first to the second while another moves the
     other way. Each re-alignment locks both chains in one ordered statement, so they
     queue instead of deadlocking."""
-    def tree(name):
-        root = services.goal_create(actor=org.hr.user, period=period, title=f"{name} root",
-                                    owner_type="company", state="active")
-        return root, [
-            services.goal_create(actor=org.hr.user, period=period, title=f"{name} {n}",
-                                 owner_type="company", parent=root, state="active")
-            for n in range(6)
-        ]
+    root_a, children_a = company_tree(org, period, "A")
+    root_b, children_b = company_tree(org, period, "B")
 
-    root_a, children_a = tree("A")
-    root_b, children_b = tree("B")
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def run(moves):
-        try:
-            barrier.wait()
-            for goal, parent in moves:
+    def move(goals, parent):
+        def run():
+            for goal in goals:
                 services.goal_align(actor=org.hr.user, goal=Goal.objects.get(pk=goal.pk),
                                     parent=Goal.objects.get(pk=parent.pk))
-        except BaseException as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        return run
 
-    threads = [
-        threading.Thread(target=run, args=([(g, root_b) for g in children_a],)),
-        threading.Thread(target=run, args=([(g, root_a) for g in children_b],)),
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_at_once(move(children_a, root_b), move(children_b, root_a)) == []
     assert set(Goal.objects.filter(parent=root_b)) == set(children_a)
     assert set(Goal.objects.filter(parent=root_a)) == set(children_b)
     assert services.goals_recompute_all() == 0

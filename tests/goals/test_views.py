@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,9 @@ from django.utils import timezone
 from cadence.goals import services
 from cadence.goals.models import CheckIn, Goal, KeyResult
 from cadence.planning.models import PerformancePeriod
+from tests.concurrency import run_at_once
 from tests.conftest import Org, make_person
+from tests.goals.conftest import company_tree
 
 SECRET = "Secret private goal of Ann"
 
@@ -483,56 +486,29 @@ def test_goal_page_queries_do_not_grow(org: Org, team_goal: Goal, person_goal: G
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    __import__("django.db").db.connection.vendor != "postgresql",
-    reason="row locks need PostgreSQL",
-)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_opposite_re_alignments_on_the_edit_page_are_all_saved(org: Org, period) -> None:
-    """The page locks the goal's chain before it knows the new parent's, so two people
-    moving goals between two trees in opposite directions can meet in a deadlock.
-    PostgreSQL refuses one; the request runs again (``atomic_retrying``) and both
-    people see their change saved."""
-    import threading
-
-    from django.db import connection
-
-    def tree(name: str) -> tuple[Goal, list[Goal]]:
-        root = services.goal_create(actor=org.hr.user, period=period, title=f"{name} root",
-                                    owner_type="company", state="active")
-        return root, [
-            services.goal_create(actor=org.hr.user, period=period, title=f"{name} {n}",
-                                 owner_type="company", parent=root, state="active")
-            for n in range(6)
-        ]
-
-    root_a, children_a = tree("A")
-    root_b, children_b = tree("B")
-    barrier = threading.Barrier(2)
+    """The page locks the goal's chain before the form is validated. It locks the
+    requested parent's chain in the same ordered statement, so two people moving goals
+    between two trees in opposite directions queue instead of deadlocking (and were one
+    refused anyway, ``atomic_retrying`` would run the request again)."""
+    root_a, children_a = company_tree(org, period, "A")
+    root_b, children_b = company_tree(org, period, "B")
     statuses: list[int] = []
-    errors: list[BaseException] = []
 
-    def move(goals: list[Goal], parent: Goal) -> None:
-        try:
-            client = org.client_for(org.hr)
-            barrier.wait()
+    def move(goals: list[Goal], parent: Goal):
+        client = org.client_for(org.hr)
+
+        def run() -> None:
             for goal in goals:
                 response = client.post(reverse("goals:goal_edit", args=[goal.pk]), {
                     "title": goal.title, "description": "", "kind": "objective",
                     "visibility": "public", "parent": parent.pk, "weight": "1", "due_on": "",
                 })
                 statuses.append(response.status_code)
-        except BaseException as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        return run
 
-    threads = [threading.Thread(target=move, args=(children_a, root_b)),
-               threading.Thread(target=move, args=(children_b, root_a))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_at_once(move(children_a, root_b), move(children_b, root_a)) == []
     assert statuses == [302] * 12
     assert set(Goal.objects.filter(parent=root_b)) == set(children_a)
     assert set(Goal.objects.filter(parent=root_a)) == set(children_b)
