@@ -87,23 +87,21 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["department"].label_from_instance = lambda d: d.full_name.replace("/", " › ")
 
-    def clean_work_email(self) -> str:
-        email = self.cleaned_data["work_email"].strip().lower()
-        others = Person.objects.filter(work_email__iexact=email)
+    def _taken(self, **lookup: str) -> bool:
+        others = Person.objects.filter(**lookup)
         if self.person is not None:
             others = others.exclude(pk=self.person.pk)
-        if others.exists():
+        return others.exists()
+
+    def clean_work_email(self) -> str:
+        email = self.cleaned_data["work_email"].strip().lower()
+        if self._taken(work_email__iexact=email):
             raise forms.ValidationError(_("Another person already has this work email."))
         return email
 
     def clean_employee_id(self) -> str | None:
         employee_id = self.cleaned_data["employee_id"].strip() or None
-        if employee_id is None:
-            return None
-        others = Person.objects.filter(employee_id=employee_id)
-        if self.person is not None:
-            others = others.exclude(pk=self.person.pk)
-        if others.exists():
+        if employee_id is not None and self._taken(employee_id=employee_id):
             raise forms.ValidationError(_("Another person already has this employee ID."))
         return employee_id
 
