@@ -220,8 +220,13 @@ def person_mark_left(*, actor: Any, person: Person, left_on: datetime.date | Non
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.status == Person.Status.LEFT:
         return
+    left_on = left_on or timezone.localdate()
+    if person.start_date and left_on < person.start_date:
+        raise ValidationError({"left_on": _(
+            "The last day (%(left)s) is before the start date of %(name)s (%(start)s)."
+        ) % {"left": left_on, "name": person.full_name, "start": person.start_date}})
     person.status = Person.Status.LEFT
-    person.left_on = left_on or timezone.localdate()
+    person.left_on = left_on
     person.updated_at = timezone.now()
     person.save(update_fields=["status", "left_on", "updated_at"])
     _sync_account(person)

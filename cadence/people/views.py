@@ -208,9 +208,13 @@ def person_leave(request: HttpRequest, person_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the last day as a date."))
         return redirect("people:person_edit", person_id=person.pk)
-    services.person_mark_left(
-        actor=request.user, person=person, left_on=form.cleaned_data["left_on"]
-    )
+    try:
+        services.person_mark_left(
+            actor=request.user, person=person, left_on=form.cleaned_data["left_on"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("people:person_edit", person_id=person.pk)
     messages.success(request, _(
         "%(name)s is marked as left and can no longer sign in."
     ) % {"name": person.full_name})

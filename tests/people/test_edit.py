@@ -160,11 +160,24 @@ def test_mark_as_left_and_reactivate(cast: Cast) -> None:
     assert User.objects.get(pk=engineer.user_id).is_active
 
 
-def test_mark_as_left_needs_a_date(cast: Cast) -> None:
+@pytest.mark.parametrize(
+    ("left_on", "message"),
+    [
+        ("", "Give the last day as a date."),
+        ("2020-01-31",
+         "The last day (2020-01-31) is before the start date of Ann Engineer (2021-03-01)."),
+    ],
+)
+def test_mark_as_left_needs_a_date_after_the_start(cast: Cast, left_on: str, message: str) -> None:
+    Person.objects.filter(pk=cast.target.pk).update(start_date=datetime.date(2021, 3, 1))
     client = cast.client("hr_admin")
-    response = client.post(reverse("people:person_leave", args=[cast.target.pk]), {"left_on": ""})
-    assert response.status_code == 302
-    assert response["Location"] == reverse("people:person_edit", args=[cast.target.pk])
+    response = client.post(
+        reverse("people:person_leave", args=[cast.target.pk]), {"left_on": left_on}, follow=True
+    )
+    assert response.redirect_chain == [
+        (reverse("people:person_edit", args=[cast.target.pk]), 302)
+    ]
+    assert message in response.text
     cast.target.refresh_from_db()
     assert cast.target.status == Person.Status.ACTIVE
 
