@@ -141,7 +141,7 @@ def can_view_sensitive_attributes(user: Any) -> bool:
 
 
 def can_manage_people(user: Any) -> bool:
-    """Import people, grant roles, mark attributes sensitive."""
+    """Import people, add and edit them by hand, grant roles, mark attributes sensitive."""
     return is_hr_admin(user)
 
 
