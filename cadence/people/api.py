@@ -9,13 +9,17 @@ same queries as a page of 2.
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from cadence.people import access, queries
+from cadence.people import access, queries, services
+from cadence.people.forms import LeaveForm, PersonForm
 from cadence.people.models import Department, Person
 
 router = Router(tags=["people"])
@@ -163,3 +167,111 @@ def list_departments(request: HttpRequest) -> QuerySet[Department]:
 def get_department(request: HttpRequest, department_id: int) -> Department:
     department = access.department_for_read(request.user, department_id)
     return queries.department_with_headcount(department.pk)
+
+
+# --- HR admins keep the directory by hand (the pages' PersonForm checks both) ---------
+
+class PersonWrite(Schema):
+    """Fields of a person record. On PATCH every field is optional and only those given
+    change; ``manager`` is the manager's work email or employee ID, "" for none."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    work_email: str | None = None
+    employee_id: str | None = None
+    job_title: str | None = None
+    level: str | None = None
+    department_id: int | None = Field(None, description="null for no department.")
+    location: str | None = None
+    start_date: datetime.date | None = None
+    manager: str | None = Field(
+        None, description="The manager's work email or employee ID; \"\" for none."
+    )
+
+
+class LeaveIn(Schema):
+    left_on: datetime.date = Field(description="The person's last day.")
+
+
+def _form_data(payload: PersonWrite, base: dict[str, Any]) -> dict[str, Any]:
+    given = payload.dict(exclude_unset=True)
+    if "department_id" in given:
+        given["department"] = given.pop("department_id")
+    data = {**base, **given}
+    return {k: "" if v is None else v for k, v in data.items()}
+
+
+def _form_errors(form: PersonForm) -> HttpError:
+    """422 naming every bad field, as ``field: reason`` — the import's habit."""
+    return HttpError(422, "; ".join(
+        f"{field}: {message}" for field, messages in form.errors.items() for message in messages
+    ))
+
+
+def _service_error(error: ValidationError) -> HttpError:
+    if hasattr(error, "error_dict"):
+        return HttpError(422, "; ".join(
+            f"{field}: {message}" for field, errors in error.message_dict.items()
+            for message in errors
+        ))
+    return HttpError(422, " ".join(error.messages))
+
+
+def _person_out(person_id: int) -> Person:
+    return Person.objects.select_related("department", "manager", "user").get(pk=person_id)
+
+
+@router.post("/people", response={201: PersonOut}, summary="Add a person (HR admins)")
+@transaction.atomic
+def create_person(request: HttpRequest, payload: PersonWrite) -> Status:
+    access.require_people_manager(request.user)
+    form = PersonForm(_form_data(payload, {}))
+    if not form.is_valid():
+        raise _form_errors(form)
+    try:
+        person = services.person_create(actor=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        raise _service_error(error) from None
+    return Status(201, _person_out(person.pk))
+
+
+@router.patch("/people/{person_id}", response=PersonOut, summary="Change a person (HR admins)")
+@transaction.atomic
+def update_person(request: HttpRequest, person_id: int, payload: PersonWrite) -> Person:
+    person = access.person_for_edit(request.user, person_id)
+    form = PersonForm(person=person)
+    base = {name: form[name].value() for name in form.fields}
+    form = PersonForm(_form_data(payload, base), person=person)
+    if not form.is_valid():
+        raise _form_errors(form)
+    try:
+        services.person_update(actor=request.user, person=person, **form.changes())
+    except ValidationError as error:
+        raise _service_error(error) from None
+    return _person_out(person.pk)
+
+
+@router.post("/people/{person_id}/leave", response=PersonOut,
+             summary="Mark a person as left (HR admins)")
+@transaction.atomic
+def mark_person_left(request: HttpRequest, person_id: int, payload: LeaveIn) -> Person:
+    person = access.person_for_edit(request.user, person_id)
+    form = LeaveForm({"left_on": payload.left_on})
+    if not form.is_valid():
+        raise HttpError(422, "left_on: give the last day as a date.")
+    try:
+        services.person_mark_left(
+            actor=request.user, person=person, left_on=form.cleaned_data["left_on"]
+        )
+    except ValidationError as error:
+        raise _service_error(error) from None
+    return _person_out(person.pk)
+
+
+@router.post("/people/{person_id}/reactivate", response=PersonOut,
+             summary="Reactivate a person who left (HR admins)")
+@transaction.atomic
+def reactivate_person(request: HttpRequest, person_id: int) -> Person:
+    person = access.person_for_edit(request.user, person_id)
+    services.person_reactivate(actor=request.user, person=person)
+    return _person_out(person.pk)
