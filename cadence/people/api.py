@@ -19,7 +19,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from cadence.people import access, queries, services
-from cadence.people.forms import LeaveForm, PersonForm
+from cadence.people.forms import PersonForm
 from cadence.people.models import Department, Person
 
 router = Router(tags=["people"])
@@ -256,13 +256,8 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonWrite) ->
 @transaction.atomic
 def mark_person_left(request: HttpRequest, person_id: int, payload: LeaveIn) -> Person:
     person = access.person_for_edit(request.user, person_id)
-    form = LeaveForm({"left_on": payload.left_on})
-    if not form.is_valid():
-        raise HttpError(422, "left_on: give the last day as a date.")
     try:
-        services.person_mark_left(
-            actor=request.user, person=person, left_on=form.cleaned_data["left_on"]
-        )
+        services.person_mark_left(actor=request.user, person=person, left_on=payload.left_on)
     except ValidationError as error:
         raise _service_error(error) from None
     return _person_out(person.pk)
