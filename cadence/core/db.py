@@ -1,11 +1,11 @@
 """Transactions that survive PostgreSQL refusing one side of a lock conflict.
 
 Writes to the goal tree lock whole chains in one global order (see
-``cadence.goals.services.lock_chain``), but a page first locks the goal it edits and
-only then learns the new parent's chain. Two re-alignments in opposite directions
-between two trees can still meet in a circle; PostgreSQL then aborts one of them after
-``deadlock_timeout``. Re-running that request from the start is safe — nothing it did
-was committed — so the user sees their change saved instead of an error.
+``cadence.goals.services.lock_chain``), and a page that may re-align a goal locks the
+requested parent's chain up front, so no deadlock is known. This is the safety net for
+one nobody foresaw: PostgreSQL aborts one side after ``deadlock_timeout``, and
+re-running that request from the start is safe — nothing it did was committed — so the
+user sees their change saved instead of an error.
 """
 
 import functools

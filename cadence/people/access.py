@@ -199,12 +199,16 @@ def people_visible_to(user: Any, *, include_left: bool = False) -> QuerySet[Pers
     return people.filter(status=Person.Status.ACTIVE)
 
 
-def person_for_read(user: Any, person_id: int) -> Person:
-    person = (
+def _person_row(person_id: int) -> Person | None:
+    return (
         Person.objects.select_related("department", "manager", "user")
         .filter(pk=person_id)
         .first()
     )
+
+
+def person_for_read(user: Any, person_id: int) -> Person:
+    person = _person_row(person_id)
     if person is None or not can_view_person(user, person):
         raise Http404
     return person
@@ -247,11 +251,7 @@ def require_people_manager(user: Any) -> None:
 def person_for_edit(user: Any, person_id: int) -> Person:
     """A person (active or left) whose record an HR admin is about to change."""
     require_people_manager(user)
-    person = (
-        Person.objects.select_related("department", "manager", "user")
-        .filter(pk=person_id)
-        .first()
-    )
+    person = _person_row(person_id)
     if person is None:
         raise Http404
     return person

@@ -201,19 +201,16 @@ def _form_data(payload: PersonWrite, base: dict[str, Any]) -> dict[str, Any]:
     return {k: "" if v is None else v for k, v in data.items()}
 
 
-def _form_errors(form: PersonForm) -> HttpError:
+def _unprocessable(errors: dict[str, list[str]]) -> HttpError:
     """422 naming every bad field, as ``field: reason`` — the import's habit."""
     return HttpError(422, "; ".join(
-        f"{field}: {message}" for field, messages in form.errors.items() for message in messages
+        f"{field}: {message}" for field, messages in errors.items() for message in messages
     ))
 
 
 def _service_error(error: ValidationError) -> HttpError:
     if hasattr(error, "error_dict"):
-        return HttpError(422, "; ".join(
-            f"{field}: {message}" for field, errors in error.message_dict.items()
-            for message in errors
-        ))
+        return _unprocessable(error.message_dict)
     return HttpError(422, " ".join(error.messages))
 
 
@@ -227,7 +224,7 @@ def create_person(request: HttpRequest, payload: PersonWrite) -> Status:
     access.require_people_manager(request.user)
     form = PersonForm(_form_data(payload, {}))
     if not form.is_valid():
-        raise _form_errors(form)
+        raise _unprocessable(form.errors)
     try:
         person = services.person_create(actor=request.user, **form.cleaned_data)
     except ValidationError as error:
@@ -243,7 +240,7 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonWrite) ->
     base = {name: form[name].value() for name in form.fields}
     form = PersonForm(_form_data(payload, base), person=person)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise _unprocessable(form.errors)
     try:
         services.person_update(actor=request.user, person=person, **form.changes())
     except ValidationError as error:
