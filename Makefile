@@ -23,7 +23,7 @@ test-fast: venv-dev
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check cadence tests bench || true
+	$(VENV)/bin/ruff format --check cadence tests bench
 
 ## Benchmarks (ONLY=import|directory for one); prints one JSON object per line
 bench: venv-dev

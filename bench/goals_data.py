@@ -33,7 +33,9 @@ def goals_database(size: int, fresh: bool = False) -> Path:
     """The cached database: ``size`` people and their goals (built once per code change)."""
     source = directory.seeded_database(size, fresh)
     key = support.source_fingerprint(
-        "cadence/*/migrations/*.py", "cadence/people/seeding.py", "bench/goals_data.py",
+        "cadence/*/migrations/*.py",
+        "cadence/people/seeding.py",
+        "bench/goals_data.py",
     )
 
     def build(path: Path) -> None:
@@ -79,30 +81,64 @@ def add_goals(db: Path, today: datetime.date | None = None) -> dict[str, int]:
             paths[gid] = path
             progress = round(rng.random(), 3)
             last = _ts(now - datetime.timedelta(days=rng.randint(0, 60)))
-            goals.append((
-                gid, period_id, title, "", "objective", owner_type, person, department, parent,
-                path, "private" if private else "public", "active", 1, progress, None, last,
-                None, None, created, created,
-            ))
+            goals.append(
+                (
+                    gid,
+                    period_id,
+                    title,
+                    "",
+                    "objective",
+                    owner_type,
+                    person,
+                    department,
+                    parent,
+                    path,
+                    "private" if private else "public",
+                    "active",
+                    1,
+                    progress,
+                    None,
+                    last,
+                    None,
+                    None,
+                    created,
+                    created,
+                )
+            )
             return gid
 
-        company = [goal(f"Company objective {i + 1}", "company", None, None, None)
-                   for i in range(COMPANY_GOALS)]
+        company = [
+            goal(f"Company objective {i + 1}", "company", None, None, None)
+            for i in range(COMPANY_GOALS)
+        ]
         team_by_department: dict[int, list[int]] = {}
         for n, (dept_id, name) in enumerate(
             conn.execute("SELECT id, full_name FROM people_department ORDER BY full_name")
         ):
             team_by_department[dept_id] = [
-                goal(f"{name} objective {j + 1}", "team", None, dept_id,
-                     company[(n + j) % COMPANY_GOALS])
+                goal(
+                    f"{name} objective {j + 1}",
+                    "team",
+                    None,
+                    dept_id,
+                    company[(n + j) % COMPANY_GOALS],
+                )
                 for j in range(TEAM_GOALS_PER_DEPARTMENT)
             ]
         people = conn.execute(
             "SELECT id, department_id FROM people_person WHERE status = 'active' ORDER BY id"
         ).fetchall()
         words = ["Improve", "Reduce", "Launch", "Grow", "Automate", "Document", "Mentor"]
-        things = ["onboarding", "latency", "pipeline", "revenue", "test coverage", "churn",
-                  "release cadence", "support backlog"]
+        things = [
+            "onboarding",
+            "latency",
+            "pipeline",
+            "revenue",
+            "test coverage",
+            "churn",
+            "release cadence",
+            "support backlog",
+        ]
         counter = 0
         for person_id, dept_id in people:
             for _ in range(GOALS_PER_PERSON):
@@ -122,7 +158,7 @@ def add_goals(db: Path, today: datetime.date | None = None) -> dict[str, int]:
         )
         key_results: list[tuple] = []
         check_ins: list[tuple] = []
-        kr_id = (conn.execute("SELECT COALESCE(MAX(id), 0) FROM goals_keyresult").fetchone()[0])
+        kr_id = conn.execute("SELECT COALESCE(MAX(id), 0) FROM goals_keyresult").fetchone()[0]
         for n, row in enumerate(goals):
             gid = row[0]
             for order in range(2 + (n % 2 == 0)):
@@ -132,19 +168,40 @@ def add_goals(db: Path, today: datetime.date | None = None) -> dict[str, int]:
                 progress = current / target
                 checked = kr_id % 3 != 0
                 at = _ts(now - datetime.timedelta(days=rng.randint(0, 60))) if checked else None
-                key_results.append((
-                    kr_id, gid, f"Key result {order + 1}", "number", "", "increase", 0, target,
-                    current if checked else 0, 1, progress if checked else 0.0, None, order, at,
-                ))
+                key_results.append(
+                    (
+                        kr_id,
+                        gid,
+                        f"Key result {order + 1}",
+                        "number",
+                        "",
+                        "increase",
+                        0,
+                        target,
+                        current if checked else 0,
+                        1,
+                        progress if checked else 0.0,
+                        None,
+                        order,
+                        at,
+                    )
+                )
                 if checked:
-                    check_ins.append((
-                        kr_id, None, at, current, 0, progress,
-                        rng.choice(["on_track", "on_track", "at_risk", "off_track"]),
-                        "Weekly update",
-                    ))
+                    check_ins.append(
+                        (
+                            kr_id,
+                            None,
+                            at,
+                            current,
+                            0,
+                            progress,
+                            rng.choice(["on_track", "on_track", "at_risk", "off_track"]),
+                            "Weekly update",
+                        )
+                    )
         conn.executemany(
             "INSERT INTO goals_keyresult (id, goal_id, title, kind, unit, direction,"
-            " start_value, target_value, current_value, weight, progress, due_on, \"order\","
+            ' start_value, target_value, current_value, weight, progress, due_on, "order",'
             " last_check_in_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             key_results,
         )

@@ -31,6 +31,7 @@ def log(message: str) -> None:
 
 # --- databases and subprocesses ------------------------------------------------------
 
+
 def database_url(db: Path) -> str:
     return f"sqlite:///{Path(db).resolve()}"
 
@@ -42,7 +43,8 @@ def env_for(db: Path, var_dir: Path | None = None, **extra: str) -> dict[str, st
     developer's shell settings cannot point a benchmark at a real database.
     """
     env = {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if not k.startswith(("CADENCE_", "DJANGO_", "DATABASE_URL"))
     }
     env.update(
@@ -58,13 +60,21 @@ def env_for(db: Path, var_dir: Path | None = None, **extra: str) -> dict[str, st
 
 
 def cadence(
-    *args: str, db: Path, var_dir: Path | None = None, env: dict[str, str] | None = None,
+    *args: str,
+    db: Path,
+    var_dir: Path | None = None,
+    env: dict[str, str] | None = None,
     timeout: float = 3600,
 ) -> subprocess.CompletedProcess:
     """Run ``cadence ARGS`` against ``db`` in a subprocess; raises with its output on failure."""
     result = subprocess.run(
-        [sys.executable, "-m", "cadence", *args], cwd=REPO, env=env_for(db, var_dir, **(env or {})),
-        capture_output=True, text=True, timeout=timeout, check=False,
+        [sys.executable, "-m", "cadence", *args],
+        cwd=REPO,
+        env=env_for(db, var_dir, **(env or {})),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(
@@ -85,8 +95,10 @@ def fresh_database(directory: Path, name: str = "cadence.sqlite3") -> Path:
 
 def copy_database(source: Path, target: Path) -> Path:
     """Copy a SQLite database consistently (WAL included) with SQLite's backup API."""
-    with contextlib.closing(sqlite3.connect(source)) as src, \
-            contextlib.closing(sqlite3.connect(target)) as dst:
+    with (
+        contextlib.closing(sqlite3.connect(source)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
         src.backup(dst)
     return target
 
@@ -97,8 +109,7 @@ def cache_dir() -> Path:
     Outside the repository: ``$CADENCE_BENCH_CACHE`` or ``<tmp>/cadence-bench-cache``.
     """
     path = Path(
-        os.environ.get("CADENCE_BENCH_CACHE")
-        or Path(tempfile.gettempdir()) / "cadence-bench-cache"
+        os.environ.get("CADENCE_BENCH_CACHE") or Path(tempfile.gettempdir()) / "cadence-bench-cache"
     )
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -157,8 +168,7 @@ def use_database(db: Path, var_dir: Path | None = None) -> None:
     """
     global _django_ready
     from_env = {
-        k: v for k, v in env_for(db, var_dir).items()
-        if k.startswith(("CADENCE_", "DATABASE_URL"))
+        k: v for k, v in env_for(db, var_dir).items() if k.startswith(("CADENCE_", "DATABASE_URL"))
     }
     if not _django_ready:
         # Whitenoise warns when STATIC_ROOT is missing, and the first var dir may be
@@ -188,6 +198,7 @@ def close_database() -> None:
 
 
 # --- timing ------------------------------------------------------------------------------
+
 
 class Stopwatch:
     """``with Stopwatch() as sw: ...`` then ``sw.seconds``."""

@@ -45,7 +45,6 @@ api = NinjaAPI(
 )
 
 
-
 @api.exception_handler(PermissionDenied)
 def refused(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     # access.Refused: the caller may see the object but not do this with it. Without

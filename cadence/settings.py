@@ -256,10 +256,32 @@ CADENCE_IMPORT_MAX_DEACTIVATE_SHARE = float(
 # Custom attributes whose names contain one of these are sensitive (HR admins only)
 # the first time an import sees them; HR admins can change it per attribute.
 CADENCE_SENSITIVE_ATTRIBUTE_HINTS = [
-    "gender", "sex", "ethnic", "race", "birth", "dob", "age", "religion", "disab",
-    "nationality", "marital", "orientation", "pronoun", "salary", "compensation", "pay",
-    "health", "medical", "ssn", "social security", "national id", "passport", "address",
-    "phone", "veteran", "union",
+    "gender",
+    "sex",
+    "ethnic",
+    "race",
+    "birth",
+    "dob",
+    "age",
+    "religion",
+    "disab",
+    "nationality",
+    "marital",
+    "orientation",
+    "pronoun",
+    "salary",
+    "compensation",
+    "pay",
+    "health",
+    "medical",
+    "ssn",
+    "social security",
+    "national id",
+    "passport",
+    "address",
+    "phone",
+    "veteran",
+    "union",
 ]
 CADENCE_DIRECTORY_PAGE_SIZE = 50
 # A goal with no check-in for this many days is "stale" on the team goals page.

@@ -38,8 +38,11 @@ class Page:
 def seeded_database(size: int, fresh: bool) -> Path:
     """A migrated database holding the seeded organisation of ``size`` people (cached)."""
     key = support.source_fingerprint(
-        "cadence/*/migrations/*.py", "cadence/people/seeding.py", "cadence/people/importing.py",
-        "cadence/people/services.py", "cadence/core/management/commands/seed.py",
+        "cadence/*/migrations/*.py",
+        "cadence/people/seeding.py",
+        "cadence/people/importing.py",
+        "cadence/people/services.py",
+        "cadence/core/management/commands/seed.py",
     )
 
     def build(path: Path) -> None:
@@ -52,7 +55,9 @@ def seeded_database(size: int, fresh: bool) -> Path:
             support.copy_database(db, path)
 
     return support.cached_file(
-        f"directory-{size}-s{SEED}-{key}.sqlite3", build, fresh=fresh,
+        f"directory-{size}-s{SEED}-{key}.sqlite3",
+        build,
+        fresh=fresh,
         replaces=f"directory-{size}-s{SEED}-*.sqlite3",
     )
 
@@ -68,7 +73,8 @@ def pick_people() -> tuple[Any, Any]:
     active = Person.objects.filter(status=Person.Status.ACTIVE, user__isnull=False)
     managers = active.annotate(
         team=Count(
-            "direct_reports", filter=Q(direct_reports__status=Person.Status.ACTIVE),
+            "direct_reports",
+            filter=Q(direct_reports__status=Person.Status.ACTIVE),
             distinct=True,
         ),
         leads=Count("direct_reports__direct_reports", distinct=True),
@@ -165,9 +171,11 @@ def measure_database(source: Path, size: int) -> list[dict[str, Any]]:
                 f"{size:>7,} {page.name:<17} median {row['median_ms']:7.2f} ms  "
                 f"p95 {row['p95_ms']:7.2f} ms  {row['queries']} queries"
             )
-            rows.append(support.result(
-                NAME, size, row.pop("seconds"), people=people, team_size=manager.team, **row
-            ))
+            rows.append(
+                support.result(
+                    NAME, size, row.pop("seconds"), people=people, team_size=manager.team, **row
+                )
+            )
     return rows
 
 

@@ -56,12 +56,23 @@ def measure(size: int, fresh: bool, dataset: str) -> list[dict[str, Any]]:
             directory.Page("my_goals", reverse("goals:my_goals"), employee.user),
             directory.Page("team_goals", reverse("goals:team_goals"), manager.user),
             directory.Page("alignment", reverse("goals:alignment"), employee.user),
-            directory.Page("alignment_search",
-                           reverse("goals:alignment") + "?" + urlencode({"q": search}),
-                           employee.user),
-            directory.Page("goal", reverse("goals:goal", args=[
-                Goal.objects.filter(owner_person=employee).values_list("pk", flat=True)
-                .first()]), employee.user),
+            directory.Page(
+                "alignment_search",
+                reverse("goals:alignment") + "?" + urlencode({"q": search}),
+                employee.user,
+            ),
+            directory.Page(
+                "goal",
+                reverse(
+                    "goals:goal",
+                    args=[
+                        Goal.objects.filter(owner_person=employee)
+                        .values_list("pk", flat=True)
+                        .first()
+                    ],
+                ),
+                employee.user,
+            ),
         ]
         rows = []
         for page in pages:
@@ -74,11 +85,17 @@ def measure(size: int, fresh: bool, dataset: str) -> list[dict[str, Any]]:
                 f"{size:>7,} {dataset:<6} {page.name:<17} median {row['median_ms']:7.2f} ms  "
                 f"p95 {row['p95_ms']:7.2f} ms  {row['queries']} queries"
             )
-            rows.append(support.result(
-                NAME, size, row.pop("seconds"), dataset=dataset,
-                goals_and_key_results=goals_and_krs,
-                team_size=manager.team, **row,
-            ))
+            rows.append(
+                support.result(
+                    NAME,
+                    size,
+                    row.pop("seconds"),
+                    dataset=dataset,
+                    goals_and_key_results=goals_and_krs,
+                    team_size=manager.team,
+                    **row,
+                )
+            )
     return rows
 
 

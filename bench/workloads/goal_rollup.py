@@ -65,7 +65,8 @@ KR_SHAPES = [
 def goals_database(size: int, fresh: bool) -> Path:
     source = directory.seeded_database(size, fresh)
     key = support.source_fingerprint(
-        "cadence/*/migrations/*.py", "cadence/people/seeding.py",
+        "cadence/*/migrations/*.py",
+        "cadence/people/seeding.py",
         "bench/workloads/goal_rollup.py",
     )
 
@@ -76,7 +77,9 @@ def goals_database(size: int, fresh: bool) -> Path:
         support.log(f"goal trees: {counts} in {sw.seconds:.1f} s")
 
     return support.cached_file(
-        f"goal-rollup-{size}-{key}.sqlite3", build, fresh=fresh,
+        f"goal-rollup-{size}-{key}.sqlite3",
+        build,
+        fresh=fresh,
         replaces=f"goal-rollup-{size}-*.sqlite3",
     )
 
@@ -99,17 +102,41 @@ def add_goals(db: Path) -> dict[str, int]:
         goals: list[tuple] = []
         paths: dict[int, str] = {}
 
-        def goal(owner_type: str, person: int | None, parent: int | None,
-                 private: bool = False, state: str = "active") -> int:
+        def goal(
+            owner_type: str,
+            person: int | None,
+            parent: int | None,
+            private: bool = False,
+            state: str = "active",
+        ) -> int:
             nonlocal next_id
             gid = next_id
             next_id += 1
             paths[gid] = (paths[parent] if parent else "/") + f"{gid}/"
-            goals.append((
-                gid, period_id, f"Goal {gid}", "", "objective", owner_type, person, None,
-                parent, paths[gid], "private" if private else "public", state,
-                rng.choice((1, 1, 1, 2, 3)), 0.0, None, None, None, None, now, now,
-            ))
+            goals.append(
+                (
+                    gid,
+                    period_id,
+                    f"Goal {gid}",
+                    "",
+                    "objective",
+                    owner_type,
+                    person,
+                    None,
+                    parent,
+                    paths[gid],
+                    "private" if private else "public",
+                    state,
+                    rng.choice((1, 1, 1, 2, 3)),
+                    0.0,
+                    None,
+                    None,
+                    None,
+                    None,
+                    now,
+                    now,
+                )
+            )
             return gid
 
         company = [goal("company", None, None) for _ in range(COMPANY_GOALS)]
@@ -126,10 +153,18 @@ def add_goals(db: Path) -> dict[str, int]:
                 counter += 1
                 private = counter % PRIVATE_EVERY == 0
                 roll = rng.random()
-                state = ("cancelled" if roll < 0.03 else "completed" if roll < 0.07
-                         else "draft" if roll < 0.09 else "active")
-                gid = goal("person", person_id, None if private else rng.choice(parents),
-                           private, state)
+                state = (
+                    "cancelled"
+                    if roll < 0.03
+                    else "completed"
+                    if roll < 0.07
+                    else "draft"
+                    if roll < 0.09
+                    else "active"
+                )
+                gid = goal(
+                    "person", person_id, None if private else rng.choice(parents), private, state
+                )
                 if not private:
                     mine.append(gid)
             public_goals_of[person_id] = mine
@@ -155,12 +190,26 @@ def add_goals(db: Path) -> dict[str, int]:
                     low, high = sorted((start, target))
                     span = high - low or high or 1
                     current = round(rng.uniform(max(0, low - span * 0.2), high + span * 0.2), 2)
-                key_results.append((
-                    kr_id, row[0], f"Key result {order + 1}", kind, "", direction, start,
-                    target, current, rng.choice((1, 1, 2)), 0.0, None, order, None,
-                ))
+                key_results.append(
+                    (
+                        kr_id,
+                        row[0],
+                        f"Key result {order + 1}",
+                        kind,
+                        "",
+                        direction,
+                        start,
+                        target,
+                        current,
+                        rng.choice((1, 1, 2)),
+                        0.0,
+                        None,
+                        order,
+                        None,
+                    )
+                )
         conn.executemany(
-            'INSERT INTO goals_keyresult (id, goal_id, title, kind, unit, direction,'
+            "INSERT INTO goals_keyresult (id, goal_id, title, kind, unit, direction,"
             ' start_value, target_value, current_value, weight, progress, due_on, "order",'
             " last_check_in_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             key_results,
@@ -171,14 +220,17 @@ def add_goals(db: Path) -> dict[str, int]:
 
 # --- the NumPy baseline -----------------------------------------------------------------
 
+
 def numpy_compute(goals: list[tuple], key_results: list[tuple]) -> tuple[list, list]:
     """The progress rule over arrays: key results in one vectorised pass, goals one tree
     level at a time (deepest first) with ``bincount`` sums into the parents. Returns the
     changed (progress, id) pairs, as ``compute_all`` does."""
     import numpy as np
 
-    g = np.array([(r[0], -1 if r[1] is None else r[1], float(r[2]), float(r[4]))
-                  for r in goals], dtype=np.float64)
+    g = np.array(
+        [(r[0], -1 if r[1] is None else r[1], float(r[2]), float(r[4])) for r in goals],
+        dtype=np.float64,
+    )
     gid = g[:, 0].astype(np.int64)
     parent_id = g[:, 1].astype(np.int64)
     weight = g[:, 2]
@@ -192,8 +244,13 @@ def numpy_compute(goals: list[tuple], key_results: list[tuple]) -> tuple[list, l
     lookup[gid] = np.arange(n)
     parent = np.where(parent_id >= 0, lookup[np.maximum(parent_id, 0)], -1)
 
-    k = np.array([(r[1], float(r[4]), float(r[5]), float(r[6]), float(r[7]), float(r[8]))
-                  for r in key_results], dtype=np.float64)
+    k = np.array(
+        [
+            (r[1], float(r[4]), float(r[5]), float(r[6]), float(r[7]), float(r[8]))
+            for r in key_results
+        ],
+        dtype=np.float64,
+    )
     kr_ids = np.array([r[0] for r in key_results], dtype=np.int64)
     kind = np.array([r[2] for r in key_results])
     direction = np.array([r[3] for r in key_results])
@@ -203,8 +260,9 @@ def numpy_compute(goals: list[tuple], key_results: list[tuple]) -> tuple[list, l
     moving = np.clip((current - start) / span, 0.0, 1.0)
     reached_up = (current >= target).astype(np.float64)
     reached_down = (current <= target).astype(np.float64)
-    moving = np.where(target == start,
-                      np.where(direction == "decrease", reached_down, reached_up), moving)
+    moving = np.where(
+        target == start, np.where(direction == "decrease", reached_down, reached_up), moving
+    )
     kp = np.select(
         [kind == "milestone", direction == "stay_above", direction == "stay_below"],
         [(current >= 1).astype(np.float64), reached_up, reached_down],
@@ -224,8 +282,7 @@ def numpy_compute(goals: list[tuple], key_results: list[tuple]) -> tuple[list, l
     for level in range(int(depth.max()), -1, -1):
         at = np.nonzero(depth == level)[0]
         w = sum_w[at]
-        p = np.where(w > 0, sum_wp[at] / np.where(w > 0, w, 1.0),
-                     completed[at].astype(np.float64))
+        p = np.where(w > 0, sum_wp[at] / np.where(w > 0, w, 1.0), completed[at].astype(np.float64))
         p = np.clip(p, 0.0, 1.0)
         progress[at] = p
         up = at[counted[at] & has_parent[at]]
@@ -255,8 +312,9 @@ def numpy_recompute_all() -> int:
                     "UPDATE goals_keyresult SET progress = %s WHERE id = %s", kr_changed
                 )
             if goal_changed:
-                cursor.executemany("UPDATE goals_goal SET progress = %s WHERE id = %s",
-                                   goal_changed)
+                cursor.executemany(
+                    "UPDATE goals_goal SET progress = %s WHERE id = %s", goal_changed
+                )
     return len(goal_changed) + len(kr_changed)
 
 
@@ -269,6 +327,7 @@ def reset_progress() -> None:
 
 
 # --- the run ----------------------------------------------------------------------------
+
 
 def timed(fn: Any) -> tuple[float, Any]:
     with support.Stopwatch() as sw:
@@ -310,12 +369,20 @@ def run(args: Namespace) -> list[dict[str, Any]]:
         assert worst < 1e-9, worst
         full = support.median(product)
         full_base = support.median(baseline)
-        results.append(support.result(
-            f"{NAME}_full", size, full, baseline_seconds=full_base, rows=rows,
-            rows_written=written, runs=ROUNDS, target_seconds=TARGET_FULL_SECONDS,
-            target_ratio=TARGET_RATIO,
-            ok=full <= TARGET_FULL_SECONDS and full <= TARGET_RATIO * full_base,
-        ))
+        results.append(
+            support.result(
+                f"{NAME}_full",
+                size,
+                full,
+                baseline_seconds=full_base,
+                rows=rows,
+                rows_written=written,
+                runs=ROUNDS,
+                target_seconds=TARGET_FULL_SECONDS,
+                target_ratio=TARGET_RATIO,
+                ok=full <= TARGET_FULL_SECONDS and full <= TARGET_RATIO * full_base,
+            )
+        )
 
         steady = [timed(services.goals_recompute_all)[0] for _ in range(ROUNDS)]
 
@@ -324,20 +391,26 @@ def run(args: Namespace) -> list[dict[str, Any]]:
 
         steady_base = [timed(numpy_steady)[0] for _ in range(ROUNDS)]
         still = services.goals_recompute_all()
-        results.append(support.result(
-            f"{NAME}_steady", size, support.median(steady),
-            baseline_seconds=support.median(steady_base), rows=rows, rows_written=still,
-            runs=ROUNDS,
-        ))
+        results.append(
+            support.result(
+                f"{NAME}_steady",
+                size,
+                support.median(steady),
+                baseline_seconds=support.median(steady_base),
+                rows=rows,
+                rows_written=still,
+                runs=ROUNDS,
+            )
+        )
 
         # Leaf goals at the bottom of the deepest chains, all active up to the root.
         from django.db.models.functions import Length
 
         candidates = (
-            Goal.objects.filter(state="active", children__isnull=True,
-                                key_results__isnull=False)
+            Goal.objects.filter(state="active", children__isnull=True, key_results__isnull=False)
             .order_by(Length("alignment_path").desc())
-            .values_list("pk", "alignment_path").distinct()[: CHECK_INS * 20]
+            .values_list("pk", "alignment_path")
+            .distinct()[: CHECK_INS * 20]
         )
         chains = {gid: [int(p) for p in path.strip("/").split("/")] for gid, path in candidates}
         depth = max(len(chain) for chain in chains.values())
@@ -355,23 +428,36 @@ def run(args: Namespace) -> list[dict[str, Any]]:
         rng = random.Random(SEED)
         times, queries = [], []
         for kr in chosen:
-            value = 1 if kr.kind == "milestone" else rng.uniform(
-                float(min(kr.start_value, kr.target_value)),
-                float(max(kr.start_value, kr.target_value)),
+            value = (
+                1
+                if kr.kind == "milestone"
+                else rng.uniform(
+                    float(min(kr.start_value, kr.target_value)),
+                    float(max(kr.start_value, kr.target_value)),
+                )
             )
             with CaptureQueriesContext(connection) as ctx, support.Stopwatch() as sw:
-                services.check_in_create(actor=actor, key_result=kr,
-                                         value=round(value, 2), confidence="on_track")
+                services.check_in_create(
+                    actor=actor, key_result=kr, value=round(value, 2), confidence="on_track"
+                )
             times.append(sw.seconds)
             queries.append(len(ctx))
         # The incremental roll-ups left the same figures a full recomputation would.
         drift = services.goals_recompute_all()
         median_ms = support.median(times) * 1000
-        results.append(support.result(
-            "goal_check_in", size, support.median(times), median_ms=round(median_ms, 2),
-            p95_ms=round(support.percentile(times, 95) * 1000, 2),
-            queries=max(queries), depth=depth, check_ins=len(times),
-            rows_fixed_by_recompute_after=drift, target_ms=TARGET_CHECK_IN_MS,
-            ok=median_ms <= TARGET_CHECK_IN_MS and drift == 0,
-        ))
+        results.append(
+            support.result(
+                "goal_check_in",
+                size,
+                support.median(times),
+                median_ms=round(median_ms, 2),
+                p95_ms=round(support.percentile(times, 95) * 1000, 2),
+                queries=max(queries),
+                depth=depth,
+                check_ins=len(times),
+                rows_fixed_by_recompute_after=drift,
+                target_ms=TARGET_CHECK_IN_MS,
+                ok=median_ms <= TARGET_CHECK_IN_MS and drift == 0,
+            )
+        )
     return results

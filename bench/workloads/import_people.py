@@ -57,18 +57,29 @@ def run(args: Any) -> list[dict]:
             rerun = support.cadence("import-people", str(csv_file), db=target, var_dir=work)
     median, baseline = support.median(seconds), support.median(baselines)
     ratio = median / baseline if baseline else None
-    return [support.result(
-        NAME, size, median, baseline_seconds=baseline,
-        runs=[round(s, 2) for s in seconds], baseline_runs=[round(s, 2) for s in baselines],
-        rows_per_second=round(size / median),
-        people=imported, summary=out.stdout.strip().splitlines()[-1],
-        reimport_seconds=round(again.seconds, 2),
-        reimport_summary=rerun.stdout.strip().splitlines()[-1],
-        mode="subprocess, end to end; median of interleaved runs",
-        target_seconds=TARGET_SECONDS, target_ratio=TARGET_RATIO,
-        ok=median <= TARGET_SECONDS and ratio is not None and ratio <= TARGET_RATIO
-        and imported == size and "unchanged " + str(size) in rerun.stdout.replace(",", ""),
-    )]
+    return [
+        support.result(
+            NAME,
+            size,
+            median,
+            baseline_seconds=baseline,
+            runs=[round(s, 2) for s in seconds],
+            baseline_runs=[round(s, 2) for s in baselines],
+            rows_per_second=round(size / median),
+            people=imported,
+            summary=out.stdout.strip().splitlines()[-1],
+            reimport_seconds=round(again.seconds, 2),
+            reimport_summary=rerun.stdout.strip().splitlines()[-1],
+            mode="subprocess, end to end; median of interleaved runs",
+            target_seconds=TARGET_SECONDS,
+            target_ratio=TARGET_RATIO,
+            ok=median <= TARGET_SECONDS
+            and ratio is not None
+            and ratio <= TARGET_RATIO
+            and imported == size
+            and "unchanged " + str(size) in rerun.stdout.replace(",", ""),
+        )
+    ]
 
 
 def _count(db: Path) -> int:
@@ -101,18 +112,56 @@ def _baseline_rows(csv_file: Path) -> tuple[list, list, list]:
         paths[n] = f"{paths[manager] if manager else '/'}{n}/"
         active = row["Employment Status"] == "Active"
         email = row["Work Email"].lower()
-        users.append((n, f"!{secrets.token_urlsafe(30)}", None, False, email, active,
-                      False, False, False, now))
+        users.append(
+            (
+                n,
+                f"!{secrets.token_urlsafe(30)}",
+                None,
+                False,
+                email,
+                active,
+                False,
+                False,
+                False,
+                now,
+            )
+        )
         start = row["Hire Date"] or None
-        search = " ".join(p for p in (row["First Name"], row["Last Name"], email,
-                                      row["Job Title"], row["Employee ID"]) if p).lower()
+        search = " ".join(
+            p
+            for p in (
+                row["First Name"],
+                row["Last Name"],
+                email,
+                row["Job Title"],
+                row["Employee ID"],
+            )
+            if p
+        ).lower()
         attrs = json.dumps({"gender": row["Gender"], "cost_center": row["Cost Center"]})
-        people.append((
-            n, row["First Name"], row["Last Name"], email, row["Employee ID"],
-            row["Job Title"], row["Level"], departments.get(row["Department"]),
-            row["Location"], start, "active" if active else "left", None, manager,
-            paths[n], search, attrs, n, now, now,
-        ))
+        people.append(
+            (
+                n,
+                row["First Name"],
+                row["Last Name"],
+                email,
+                row["Employee ID"],
+                row["Job Title"],
+                row["Level"],
+                departments.get(row["Department"]),
+                row["Location"],
+                start,
+                "active" if active else "left",
+                None,
+                manager,
+                paths[n],
+                search,
+                attrs,
+                n,
+                now,
+                now,
+            )
+        )
     return users, department_rows, people
 
 
@@ -128,18 +177,21 @@ def _baseline(db: Path, users: list, department_rows: list, people: list) -> flo
             conn.executemany(
                 "INSERT INTO accounts_user (id, password, last_login, is_superuser, email, "
                 "is_active, is_staff, is_hr_admin, is_executive, date_joined) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", users,
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                users,
             )
             conn.executemany(
                 "INSERT INTO people_department (id, name, parent_id, full_name, created_at) "
-                "VALUES (?, ?, ?, ?, ?)", department_rows,
+                "VALUES (?, ?, ?, ?, ?)",
+                department_rows,
             )
             conn.executemany(
                 "INSERT INTO people_person (id, first_name, last_name, work_email, "
                 "employee_id, job_title, level, department_id, location, start_date, status, "
                 "left_on, manager_id, reporting_path, search_text, custom_attributes, user_id, "
                 "created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", people,
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                people,
             )
             conn.execute("COMMIT")
         count = conn.execute("SELECT COUNT(*) FROM people_person").fetchone()[0]

@@ -10,12 +10,22 @@ from cadence.accounts.models import ApiToken
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100,
-                           help_text=_("What the token is for, e.g. “HRIS sync script”."))
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “HRIS sync script”."),
+    )
     expires_in_days = forms.TypedChoiceField(
-        label=_("Expires"), coerce=int, empty_value=None, required=False,
-        choices=[("30", _("in 30 days")), ("90", _("in 90 days")), ("365", _("in a year")),
-                 ("", _("never"))],
+        label=_("Expires"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[
+            ("30", _("in 30 days")),
+            ("90", _("in 90 days")),
+            ("365", _("in a year")),
+            ("", _("never")),
+        ],
         initial="90",
     )
 
@@ -27,13 +37,15 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     new_secret = None
     if request.method == "POST" and form.is_valid():
         _token, new_secret = services.api_token_create(
-            actor=request.user, name=form.cleaned_data["name"],
+            actor=request.user,
+            name=form.cleaned_data["name"],
             expires_in_days=form.cleaned_data["expires_in_days"],
         )
         form = ApiTokenForm()
     tokens = ApiToken.objects.filter(user=request.user)
     return render(
-        request, "accounts/api_tokens.html",
+        request,
+        "accounts/api_tokens.html",
         {"form": form, "tokens": tokens, "new_secret": new_secret, "nav_active": "account"},
     )
 

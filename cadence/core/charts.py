@@ -65,9 +65,7 @@ def _date_ticks(dates: list[datetime.date], most: int) -> list[datetime.date]:
     return [unique[i] for i in sorted(picks)]
 
 
-def _summary(
-    points: list[tuple[datetime.date, float]], target: float | None, unit: str
-) -> str:
+def _summary(points: list[tuple[datetime.date, float]], target: float | None, unit: str) -> str:
     def amount(value: float) -> str:
         return f"{format_value(value)} {unit}".strip()
 
@@ -82,8 +80,7 @@ def _summary(
     else:
         (first_day, first), (last_day, last) = points[0], points[-1]
         text = _(
-            "%(count)s values from %(first_date)s (%(first)s) to %(last_date)s "
-            "(latest %(last)s)."
+            "%(count)s values from %(first_date)s (%(first)s) to %(last_date)s (latest %(last)s)."
         ) % {
             "count": len(points),
             "first_date": first_day.isoformat(),

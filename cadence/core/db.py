@@ -47,8 +47,13 @@ def atomic_retrying(func: Callable[..., Any] | None = None, *, attempts: int = 3
                         or not is_lock_conflict(error)
                     ):
                         raise
-                    logger.warning("%s: %s; running it again (attempt %d of %d)",
-                                   fn.__qualname__, error, attempt + 1, attempts)
+                    logger.warning(
+                        "%s: %s; running it again (attempt %d of %d)",
+                        fn.__qualname__,
+                        error,
+                        attempt + 1,
+                        attempts,
+                    )
                 # Jitter, so the two sides do not collide again at once.
                 time.sleep(random.uniform(0.01, 0.05) * attempt)
             raise AssertionError("unreachable")

@@ -6,11 +6,14 @@ from cadence.core.queries import AREAS
 
 class AuditFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Search"), required=False, max_length=100,
+        label=_("Search"),
+        required=False,
+        max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": _("Words of the change, or who made it")}),
     )
     area = forms.ChoiceField(
-        label=_("Area"), required=False,
+        label=_("Area"),
+        required=False,
         choices=[("", _("Everything")), *((key, label) for key, (label, _p) in AREAS.items())],
     )
     # The profile's History link: one person's record and account.

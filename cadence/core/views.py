@@ -40,9 +40,18 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if subject is None:
             raise Http404
     events = core_queries.audit_events(
-        area=filters.get("area") or "", q=filters.get("q") or "", person=subject,
+        area=filters.get("area") or "",
+        q=filters.get("q") or "",
+        person=subject,
     )
     page = queries.paginate(events, request.GET.get("page"), AUDIT_PAGE_SIZE)
-    return render(request, "core/audit_log.html", {
-        "form": form, "page": page, "subject": subject, "nav_active": "",
-    })
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "subject": subject,
+            "nav_active": "",
+        },
+    )

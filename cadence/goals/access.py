@@ -56,6 +56,7 @@ __all__ = [
 
 # --- the departments a person belongs to and manages ---------------------------------
 
+
 def member_department_ids(user: Any) -> set[int]:
     """The acting person's department and every department above it (a member of
     Engineering/Platform is a member of Engineering)."""
@@ -66,9 +67,7 @@ def member_department_ids(user: Any) -> set[int]:
             full_name = me.department.full_name
             parts = full_name.split("/")
             names = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-            ids = set(
-                Department.objects.filter(full_name__in=names).values_list("pk", flat=True)
-            )
+            ids = set(Department.objects.filter(full_name__in=names).values_list("pk", flat=True))
         user._cadence_member_departments = ids
     return user._cadence_member_departments
 
@@ -99,6 +98,7 @@ def managed_department_ids(user: Any) -> set[int]:
 
 
 # --- reading --------------------------------------------------------------------------
+
 
 def goals_visible_to(user: Any) -> QuerySet[Goal]:
     """Goals the user may read. Unknown or outside users get an empty set."""
@@ -138,9 +138,7 @@ def can_read_goal(user: Any, goal: Goal) -> bool:
     if goal.owner_type == Goal.Owner.PERSON:
         owner = goal.owner_person
         return owner.pk == me.pk or is_in_line_of(me, owner)
-    return goal.owner_department_id in (
-        member_department_ids(user) | managed_department_ids(user)
-    )
+    return goal.owner_department_id in (member_department_ids(user) | managed_department_ids(user))
 
 
 def _goals_with_owner() -> QuerySet[Goal]:
@@ -155,6 +153,7 @@ def goal_for_read(user: Any, goal_id: int) -> Goal:
 
 
 # --- editing --------------------------------------------------------------------------
+
 
 def _may_change(user: Any, goal: Goal) -> bool:
     """The edit rule without the closed-period check."""
@@ -208,7 +207,9 @@ def can_create_goal(
     if period.is_closed:
         return False
     probe = Goal(
-        period=period, owner_type=owner_type, owner_person=owner_person,
+        period=period,
+        owner_type=owner_type,
+        owner_person=owner_person,
         owner_department=owner_department,
     )
     if owner_type == Goal.Owner.PERSON and owner_person is None:

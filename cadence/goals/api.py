@@ -33,6 +33,7 @@ MAX_PAGE_SIZE = 200
 
 # --- output ------------------------------------------------------------------------------
 
+
 class Ref(Schema):
     id: int
     name: str
@@ -142,6 +143,7 @@ class CheckInOut(Schema):
 
 # --- input -------------------------------------------------------------------------------
 
+
 class GoalIn(Schema):
     title: str = Field(min_length=1, max_length=300)
     description: str = ""
@@ -181,6 +183,7 @@ class CheckInIn(Schema):
 
 # --- helpers -----------------------------------------------------------------------------
 
+
 def _require_member(request: HttpRequest) -> None:
     if not people_access.is_member(request.user):
         raise Http404
@@ -216,6 +219,7 @@ def _key_result_for_read(request: HttpRequest, key_result_id: int) -> KeyResult:
 
 # --- goals -------------------------------------------------------------------------------
 
+
 @router.get("/goals", response=list[GoalOut], summary="List goals the caller may see")
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_goals(
@@ -247,7 +251,8 @@ def list_goals(
 
 
 @router.get(
-    "/goals/alignment", response=list[AlignmentRootOut],
+    "/goals/alignment",
+    response=list[AlignmentRootOut],
     summary="The alignment tree's first two levels: company goals and those aligned to them",
 )
 def alignment(
@@ -265,7 +270,8 @@ def get_goal(request: HttpRequest, goal_id: int) -> Goal:
 
 
 @router.get(
-    "/goals/{goal_id}/children", response=list[TreeNodeOut],
+    "/goals/{goal_id}/children",
+    response=list[TreeNodeOut],
     summary="Goals aligned to this one (the next level of the tree, first 100 by title)",
 )
 def goal_children(request: HttpRequest, goal_id: int) -> list[Goal]:
@@ -273,8 +279,11 @@ def goal_children(request: HttpRequest, goal_id: int) -> list[Goal]:
     return queries.children_of(request.user, goal)
 
 
-@router.post("/goals", response={201: GoalDetailOut},
-             summary="Create a goal: one's own, a report's, a team's or the company's")
+@router.post(
+    "/goals",
+    response={201: GoalDetailOut},
+    summary="Create a goal: one's own, a report's, a team's or the company's",
+)
 def create_goal(request: HttpRequest, payload: GoalIn) -> Status:
     _require_member(request)
     period = _period(payload.period_id)
@@ -293,16 +302,17 @@ def create_goal(request: HttpRequest, payload: GoalIn) -> Status:
             request.user, payload.owner_department_id
         )
     if not access.can_create_goal(request.user, period=period, **owner):
-        raise people_access.Refused(
-            _("You cannot create goals for that owner in this period.")
-        )
-    data = payload.dict(exclude={
-        "period_id", "parent_id", "owner_type", "owner_person_id", "owner_department_id"
-    })
+        raise people_access.Refused(_("You cannot create goals for that owner in this period."))
+    data = payload.dict(
+        exclude={"period_id", "parent_id", "owner_type", "owner_person_id", "owner_department_id"}
+    )
     try:
         goal = services.goal_create(
-            actor=request.user, period=period, **owner,
-            parent=_parent_for(request, payload.parent_id), **data,
+            actor=request.user,
+            period=period,
+            **owner,
+            parent=_parent_for(request, payload.parent_id),
+            **data,
         )
     except ValidationError as error:
         raise _invalid(error) from None
@@ -334,8 +344,10 @@ def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch) -> Goal:
 
 # --- check-ins ---------------------------------------------------------------------------
 
+
 @router.get(
-    "/key-results/{key_result_id}/check-ins", response=list[CheckInOut],
+    "/key-results/{key_result_id}/check-ins",
+    response=list[CheckInOut],
     summary="A key result's check-ins, newest first",
 )
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
@@ -344,20 +356,20 @@ def list_check_ins(request: HttpRequest, key_result_id: int) -> QuerySet[CheckIn
 
 
 @router.post(
-    "/key-results/{key_result_id}/check-ins", response={201: CheckInOut},
+    "/key-results/{key_result_id}/check-ins",
+    response={201: CheckInOut},
     summary="Post a check-in on a key result",
 )
-def create_check_in(
-    request: HttpRequest, key_result_id: int, payload: CheckInIn
-) -> Status:
+def create_check_in(request: HttpRequest, key_result_id: int, payload: CheckInIn) -> Status:
     key_result = access.key_result_for_check_in(request.user, key_result_id)
     try:
         check_in = services.check_in_create(
-            actor=request.user, key_result=key_result, value=payload.value,
-            confidence=payload.confidence, comment=payload.comment,
+            actor=request.user,
+            key_result=key_result,
+            value=payload.value,
+            confidence=payload.confidence,
+            comment=payload.comment,
         )
     except ValidationError as error:
         raise _invalid(error) from None
     return Status(201, check_in)
-
-

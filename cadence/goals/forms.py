@@ -12,22 +12,30 @@ ALIGN_CHOICES_LIMIT = 200
 
 class PeriodForm(forms.Form):
     period = forms.ModelChoiceField(
-        label=_("Period"), queryset=PerformancePeriod.objects.order_by("-starts_on", "name"),
-        empty_label=None, required=False,
+        label=_("Period"),
+        queryset=PerformancePeriod.objects.order_by("-starts_on", "name"),
+        empty_label=None,
+        required=False,
     )
 
 
 class AlignmentFilterForm(forms.Form):
     period = forms.ModelChoiceField(
-        label=_("Period"), queryset=PerformancePeriod.objects.order_by("-starts_on", "name"),
-        empty_label=None, required=False,
+        label=_("Period"),
+        queryset=PerformancePeriod.objects.order_by("-starts_on", "name"),
+        empty_label=None,
+        required=False,
     )
     q = forms.CharField(
-        label=_("Search goals"), required=False, max_length=100,
+        label=_("Search goals"),
+        required=False,
+        max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": _("Words in the title")}),
     )
     department = forms.ModelChoiceField(
-        label=_("Department"), required=False, queryset=Department.objects.order_by("full_name"),
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.order_by("full_name"),
         empty_label=_("All departments"),
     )
 
@@ -53,7 +61,8 @@ def alignment_candidates(
     # Separate lookups, each on its own index, rather than one OR that SQLite would
     # answer by reading every goal of the period.
     ids = list(
-        goals.filter(owner_type=Goal.Owner.COMPANY).order_by()
+        goals.filter(owner_type=Goal.Owner.COMPANY)
+        .order_by()
         .values_list("pk", flat=True)[:ALIGN_CHOICES_LIMIT]
     )
     if me is not None and me.department_id:
@@ -62,13 +71,17 @@ def alignment_candidates(
         departments = list(
             Department.objects.filter(full_name__in=names).values_list("pk", flat=True)
         )
-        ids += goals.filter(
-            owner_type=Goal.Owner.TEAM, owner_department__in=departments
-        ).order_by().values_list("pk", flat=True)[:ALIGN_CHOICES_LIMIT]
+        ids += (
+            goals.filter(owner_type=Goal.Owner.TEAM, owner_department__in=departments)
+            .order_by()
+            .values_list("pk", flat=True)[:ALIGN_CHOICES_LIMIT]
+        )
     if me is not None and me.manager_id:
-        ids += goals.filter(owner_person_id=me.manager_id).order_by().values_list(
-            "pk", flat=True
-        )[:ALIGN_CHOICES_LIMIT]
+        ids += (
+            goals.filter(owner_person_id=me.manager_id)
+            .order_by()
+            .values_list("pk", flat=True)[:ALIGN_CHOICES_LIMIT]
+        )
     # Unsliced, so that the form field can look the chosen goal up in it.
     return Goal.objects.filter(pk__in=ids).order_by("owner_type", "title", "id")
 
@@ -84,13 +97,11 @@ class GoalForm(forms.ModelForm):
 
     def __init__(self, *args: Any, parents: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = (
-            parents if parents is not None else Goal.objects.none()
-        )
+        self.fields["parent"].queryset = parents if parents is not None else Goal.objects.none()
         self.fields["parent"].required = False
         self.fields["parent"].empty_label = _("Not aligned")
-        self.fields["parent"].label_from_instance = (
-            lambda g: f"{g.title} ({g.get_owner_type_display()})"
+        self.fields["parent"].label_from_instance = lambda g: (
+            f"{g.title} ({g.get_owner_type_display()})"
         )
 
     def clean(self) -> dict[str, Any]:
@@ -151,17 +162,20 @@ class GoalCreateForm(GoalForm):
         if kind == "me":
             return {"owner_type": Goal.Owner.PERSON, "owner_person": me}
         if kind == "person":
-            return {"owner_type": Goal.Owner.PERSON,
-                    "owner_person": Person.objects.get(pk=int(pk))}
+            return {"owner_type": Goal.Owner.PERSON, "owner_person": Person.objects.get(pk=int(pk))}
         if kind == "team":
-            return {"owner_type": Goal.Owner.TEAM,
-                    "owner_department": Department.objects.get(pk=int(pk))}
+            return {
+                "owner_type": Goal.Owner.TEAM,
+                "owner_department": Department.objects.get(pk=int(pk)),
+            }
         return {"owner_type": Goal.Owner.COMPANY}
 
 
 class AlignForm(forms.Form):
     parent = forms.ModelChoiceField(
-        label=_("Aligned to"), queryset=Goal.objects.none(), required=False,
+        label=_("Aligned to"),
+        queryset=Goal.objects.none(),
+        required=False,
         empty_label=_("Not aligned"),
     )
 
@@ -173,26 +187,40 @@ class AlignForm(forms.Form):
 class StateForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"),
-        choices=[(Goal.State.ACTIVE, _("Active")), (Goal.State.COMPLETED, _("Completed")),
-                 (Goal.State.CANCELLED, _("Cancelled"))],
+        choices=[
+            (Goal.State.ACTIVE, _("Active")),
+            (Goal.State.COMPLETED, _("Completed")),
+            (Goal.State.CANCELLED, _("Cancelled")),
+        ],
     )
 
 
 class KeyResultForm(forms.ModelForm):
     class Meta:
         model = KeyResult
-        fields = ["title", "kind", "direction", "unit", "start_value", "target_value", "weight",
-                  "due_on"]
+        fields = [
+            "title",
+            "kind",
+            "direction",
+            "unit",
+            "start_value",
+            "target_value",
+            "weight",
+            "due_on",
+        ]
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
 
 
 class CheckInForm(forms.Form):
     value = forms.DecimalField(label=_("New value"), max_digits=18, decimal_places=4)
     confidence = forms.ChoiceField(
-        label=_("Confidence"), choices=CheckIn.Confidence.choices,
+        label=_("Confidence"),
+        choices=CheckIn.Confidence.choices,
         initial=CheckIn.Confidence.ON_TRACK,
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, max_length=2000,
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
         widget=forms.TextInput(attrs={"placeholder": _("What changed?")}),
     )

@@ -125,7 +125,8 @@ class Goal(models.Model):
             ),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="goal_not_own_parent"),
             models.CheckConstraint(
-                condition=Q(weight__gt=0), name="goal_weight_positive",
+                condition=Q(weight__gt=0),
+                name="goal_weight_positive",
                 violation_error_message=_("The weight must be greater than zero."),
             ),
             models.CheckConstraint(
@@ -198,7 +199,8 @@ class KeyResult(models.Model):
                 violation_error_message=_("A currency amount cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(weight__gt=0), name="kr_weight_positive",
+                condition=Q(weight__gt=0),
+                name="kr_weight_positive",
                 violation_error_message=_("The weight must be greater than zero."),
             ),
             models.CheckConstraint(

@@ -69,9 +69,7 @@ def weighted_progress(parts: Iterable[tuple[Number, Number]]) -> float:
     return _clip(total / total_weight)
 
 
-def goal_progress(
-    parts: Iterable[tuple[Number, Number]], *, state: str
-) -> float:
+def goal_progress(parts: Iterable[tuple[Number, Number]], *, state: str) -> float:
     """A goal's progress from its key results and counted children."""
     parts = list(parts)
     if not parts:
@@ -103,28 +101,38 @@ def explain_key_result(
     percent = round(
         key_result_progress(
             kind=kind, direction=direction, start=start, target=target, current=current
-        ) * 100
+        )
+        * 100
     )
     if kind == "milestone":
         return _("Milestone: done is 100 %, not done is 0 %.")
     if direction == "stay_above":
         return _("Stays above %(target)s: %(current)s is %(state)s → %(percent)s %%.") % {
-            "target": _fmt(target), "current": _fmt(current), "percent": percent,
+            "target": _fmt(target),
+            "current": _fmt(current),
+            "percent": percent,
             "state": _("met") if percent else _("not met"),
         }
     if direction == "stay_below":
         return _("Stays below %(target)s: %(current)s is %(state)s → %(percent)s %%.") % {
-            "target": _fmt(target), "current": _fmt(current), "percent": percent,
+            "target": _fmt(target),
+            "current": _fmt(current),
+            "percent": percent,
             "state": _("met") if percent else _("not met"),
         }
-    values = {"start": _fmt(start), "target": _fmt(target), "current": _fmt(current),
-              "percent": percent}
+    values = {
+        "start": _fmt(start),
+        "target": _fmt(target),
+        "current": _fmt(current),
+        "percent": percent,
+    }
     if direction == "decrease":
         formula = _("(%(start)s − %(current)s) / (%(start)s − %(target)s)") % values
     else:
         formula = _("(%(current)s − %(start)s) / (%(target)s − %(start)s)") % values
     return _("%(formula)s = %(percent)s %%, clipped to 0–100 %%.") % {
-        "formula": formula, "percent": percent
+        "formula": formula,
+        "percent": percent,
     }
 
 

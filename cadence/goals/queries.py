@@ -44,6 +44,7 @@ CHILD_LIMIT = 100
 
 # --- key results -----------------------------------------------------------------------
 
+
 def key_results_with_latest() -> QuerySet[KeyResult]:
     """Key results annotated with their latest check-in (confidence, comment, time):
     what a row of "My goals" shows, in the same query as the key results."""
@@ -86,6 +87,7 @@ def _goals_of_period(goals: QuerySet[Goal], period: PerformancePeriod) -> list[G
 
 # --- flags -----------------------------------------------------------------------------
 
+
 def stale_before(now: datetime.datetime | None = None) -> datetime.datetime:
     now = now or timezone.now()
     return now - datetime.timedelta(days=settings.CADENCE_STALE_GOAL_DAYS)
@@ -111,6 +113,7 @@ def _flag(goals: list[Goal], today: datetime.date | None = None) -> list[Goal]:
 
 
 # --- My goals / Team goals -------------------------------------------------------------
+
 
 def my_goals(user: Any, period: PerformancePeriod | None) -> list[Goal]:
     """The user's own goals of ``period`` with key results and their latest check-in."""
@@ -166,15 +169,18 @@ def team_goals(user: Any, manager: Person, period: PerformancePeriod | None) -> 
     )
     members = {p.pk: TeamMember(p) for p in reports}
     if period is not None and members:
-        goals = access.goals_visible_to(user).filter(
-            owner_person__in=list(members), period=period
-        ).exclude(state=Goal.State.CANCELLED)
+        goals = (
+            access.goals_visible_to(user)
+            .filter(owner_person__in=list(members), period=period)
+            .exclude(state=Goal.State.CANCELLED)
+        )
         for goal in _flag(_goals_of_period(goals, period)):
             members[goal.owner_person_id].goals.append(goal)
     return TeamGoals(manager=manager, members=list(members.values()))
 
 
 # --- the alignment tree ----------------------------------------------------------------
+
 
 def tree_goals(user: Any) -> QuerySet[Goal]:
     """Goals that may appear in the user's alignment tree: visible and public."""
@@ -207,8 +213,10 @@ def alignment_roots(user: Any, period: PerformancePeriod | None) -> list[Goal]:
     goal of the same period)."""
     if period is None:
         return []
-    roots = tree_goals(user).filter(owner_type=Goal.Owner.COMPANY, period=period).filter(
-        Q(parent__isnull=True) | ~Q(parent__period=period)
+    roots = (
+        tree_goals(user)
+        .filter(owner_type=Goal.Owner.COMPANY, period=period)
+        .filter(Q(parent__isnull=True) | ~Q(parent__period=period))
     )
     return list(_tree_order(_with_child_counts(user, roots)))
 
@@ -225,9 +233,7 @@ def alignment_children(user: Any, parents: list[Goal]) -> dict[int, list[Goal]]:
     else:
         rows = _tree_order(
             _with_child_counts(user, children)
-            .annotate(
-                rank=Window(RowNumber(), partition_by=F("parent"), order_by=["title", "id"])
-            )
+            .annotate(rank=Window(RowNumber(), partition_by=F("parent"), order_by=["title", "id"]))
             .filter(rank__lte=CHILD_LIMIT)
         )
     for child in rows:
@@ -307,6 +313,7 @@ def alignment_matches(
 
 # --- one goal --------------------------------------------------------------------------
 
+
 @dataclass
 class GoalDetail:
     goal: Goal
@@ -319,15 +326,15 @@ def goal_detail(user: Any, goal: Goal) -> GoalDetail:
     """A goal the user may read (``access.goal_for_read``), with the ancestors and
     children they may see, and each key result's whole check-in history."""
     ancestor_ids = [i for i in _path_ids(goal) if i != goal.pk]
-    by_id = tree_goals(user).select_related("owner_person", "owner_department").in_bulk(
-        ancestor_ids
+    by_id = (
+        tree_goals(user).select_related("owner_person", "owner_department").in_bulk(ancestor_ids)
     )
     ancestors = [by_id[i] for i in ancestor_ids if i in by_id]
     history = CheckIn.objects.select_related("author__person").order_by("at", "id")
     key_results = list(
-        key_results_with_latest().filter(goal=goal).prefetch_related(
-            Prefetch("check_ins", queryset=history)
-        )
+        key_results_with_latest()
+        .filter(goal=goal)
+        .prefetch_related(Prefetch("check_ins", queryset=history))
     )
     for kr in key_results:
         kr.goal = goal  # access checks read the goal; it is already loaded
@@ -345,6 +352,7 @@ def check_ins(key_result: KeyResult) -> QuerySet[CheckIn]:
 
 
 # --- lists for the API -----------------------------------------------------------------
+
 
 def goal_search(
     user: Any,
@@ -372,9 +380,9 @@ def goal_search(
         goals = goals.filter(title__icontains=term)
     # Period then id: the order of the period index, so a page needs no sort of the
     # whole set (a title order would sort ~300,000 public goals for every page).
-    return goals.select_related(
-        "period", "owner_person", "owner_department"
-    ).order_by("period_id", "id")
+    return goals.select_related("period", "owner_person", "owner_department").order_by(
+        "period_id", "id"
+    )
 
 
 def with_key_results(goals: QuerySet[Goal]) -> QuerySet[Goal]:

@@ -35,13 +35,28 @@ from cadence.planning.models import PerformancePeriod
 
 GOAL_FIELDS = ("title", "description", "kind", "visibility", "weight", "due_on")
 KEY_RESULT_FIELDS = (
-    "title", "kind", "direction", "start_value", "target_value", "current_value", "unit",
-    "weight", "due_on", "order",
+    "title",
+    "kind",
+    "direction",
+    "start_value",
+    "target_value",
+    "current_value",
+    "unit",
+    "weight",
+    "due_on",
+    "order",
 )
 # Changes to these are changes to what was agreed in a person's plan.
 PLAN_GOAL_FIELDS = ("title", "description", "kind", "weight", "due_on", "visibility")
 PLAN_KEY_RESULT_FIELDS = (
-    "title", "kind", "direction", "start_value", "target_value", "unit", "weight", "due_on",
+    "title",
+    "kind",
+    "direction",
+    "start_value",
+    "target_value",
+    "unit",
+    "weight",
+    "due_on",
 )
 MAX_PATH = 1000  # Goal.alignment_path max_length
 VALUE_LIMIT = Decimal("1e14")  # key result values: 18 digits, 4 of them decimals
@@ -49,11 +64,14 @@ VALUE_LIMIT = Decimal("1e14")  # key result values: 18 digits, 4 of them decimal
 
 # --- helpers --------------------------------------------------------------------------
 
+
 def _require_open(period: PerformancePeriod, *, field: str = "period") -> None:
     if period.is_closed:
         raise ValidationError(
-            {field: _("The period %(period)s is closed: its goals are read-only.")
-             % {"period": period.name}}
+            {
+                field: _("The period %(period)s is closed: its goals are read-only.")
+                % {"period": period.name}
+            }
         )
 
 
@@ -158,8 +176,11 @@ def rollup_from(
     key_results = _sum_weighted(KeyResult, "goal_id", goal_id__in=chain)
     # The chain's own members are left out: their new progress is computed here.
     children = _sum_weighted(
-        Goal.objects.exclude(pk__in=chain), "parent_id", parent_id__in=chain,
-        state__in=COUNTED_STATES, visibility=Goal.Visibility.PUBLIC,
+        Goal.objects.exclude(pk__in=chain),
+        "parent_id",
+        parent_id__in=chain,
+        state__in=COUNTED_STATES,
+        visibility=Goal.Visibility.PUBLIC,
     )
     changed: dict[int, float] = {}
     below: tuple[float, float] | None = None  # (weight, progress) of the chain child
@@ -189,6 +210,7 @@ def _refresh_progress(goal: Goal) -> None:
 
 # --- alignment ------------------------------------------------------------------------
 
+
 def _period_contains(outer: PerformancePeriod, inner: PerformancePeriod) -> bool:
     """True when ``inner`` is ``outer`` or sits inside it (a quarter inside its year)."""
     seen = set()
@@ -204,39 +226,55 @@ def _period_contains(outer: PerformancePeriod, inner: PerformancePeriod) -> bool
 def _check_alignment(goal: Goal, parent: Goal) -> None:
     if goal.visibility == Goal.Visibility.PRIVATE:
         raise ValidationError(
-            {"parent": _("A private goal stays out of the alignment tree: make it public "
-                         "before aligning it.")}
+            {
+                "parent": _(
+                    "A private goal stays out of the alignment tree: make it public "
+                    "before aligning it."
+                )
+            }
         )
     if parent.visibility == Goal.Visibility.PRIVATE:
         raise ValidationError({"parent": _("Goals cannot be aligned to a private goal.")})
     if goal.pk is not None and parent.pk == goal.pk:
         raise ValidationError({"parent": _("A goal cannot be aligned to itself.")})
-    if goal.pk is not None and goal.alignment_path and parent.alignment_path.startswith(
-        goal.alignment_path
+    if (
+        goal.pk is not None
+        and goal.alignment_path
+        and parent.alignment_path.startswith(goal.alignment_path)
     ):
         raise ValidationError(
-            {"parent": _("“%(parent)s” is aligned below this goal: aligning to it would "
-                         "make a cycle.") % {"parent": parent.title}}
+            {
+                "parent": _(
+                    "“%(parent)s” is aligned below this goal: aligning to it would make a cycle."
+                )
+                % {"parent": parent.title}
+            }
         )
     if parent.period.is_closed:
         raise ValidationError(
-            {"parent": _("“%(parent)s” belongs to the closed period %(period)s.")
-             % {"parent": parent.title, "period": parent.period.name}}
+            {
+                "parent": _("“%(parent)s” belongs to the closed period %(period)s.")
+                % {"parent": parent.title, "period": parent.period.name}
+            }
         )
     _require_open(goal.period)
     if not _period_contains(parent.period, goal.period):
         raise ValidationError(
-            {"parent": _("A goal can be aligned only to a goal of the same period or of a "
-                         "period containing it (%(period)s does not contain %(own)s).")
-             % {"period": parent.period.name, "own": goal.period.name}}
+            {
+                "parent": _(
+                    "A goal can be aligned only to a goal of the same period or of a "
+                    "period containing it (%(period)s does not contain %(own)s)."
+                )
+                % {"period": parent.period.name, "own": goal.period.name}
+            }
         )
     if parent.state == Goal.State.CANCELLED:
         raise ValidationError({"parent": _("Goals cannot be aligned to a cancelled goal.")})
     if goal.pk is not None and goal.alignment_path:
         low, high = subtree_bounds(goal.alignment_path)
-        deepest = Goal.objects.filter(
-            alignment_path__gt=low, alignment_path__lt=high
-        ).aggregate(longest=Max(Length("alignment_path")))["longest"]
+        deepest = Goal.objects.filter(alignment_path__gt=low, alignment_path__lt=high).aggregate(
+            longest=Max(Length("alignment_path"))
+        )["longest"]
         below = (deepest or len(goal.alignment_path)) - len(goal.alignment_path)
         if len(parent.alignment_path) + len(str(goal.pk)) + 1 + below > MAX_PATH:
             raise ValidationError({"parent": _("The alignment tree would be too deep.")})
@@ -252,12 +290,15 @@ def _path_under(parent: Goal | None, goal_id: int) -> str:
 
 # --- goals ----------------------------------------------------------------------------
 
+
 def _default_state(actor: Any, owner_type: str, owner_person: Person | None) -> str:
     """A person drafting their own goal sends it to their manager for approval; a goal
     set by a manager or HR (and every team or company goal) is active at once."""
     me = acting_person(actor)
     if (
-        owner_type == Goal.Owner.PERSON and me is not None and owner_person is not None
+        owner_type == Goal.Owner.PERSON
+        and me is not None
+        and owner_person is not None
         and me.pk == owner_person.pk
     ):
         return Goal.State.DRAFT
@@ -303,10 +344,17 @@ def goal_create(
     if state is not None and state not in Goal.State.values:
         raise ValidationError({"state": _("Choose a state.")})
     goal = Goal(
-        period=period, title=_title(title), description=(description or "").strip(),
-        kind=kind, owner_type=owner_type, owner_person=owner_person,
-        owner_department=owner_department, visibility=visibility, weight=_weight(weight),
-        due_on=due_on, state=state or _default_state(actor, owner_type, owner_person),
+        period=period,
+        title=_title(title),
+        description=(description or "").strip(),
+        kind=kind,
+        owner_type=owner_type,
+        owner_person=owner_person,
+        owner_department=owner_department,
+        visibility=visibility,
+        weight=_weight(weight),
+        due_on=due_on,
+        state=state or _default_state(actor, owner_type, owner_person),
         parent=parent,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -326,8 +374,13 @@ def goal_create(
     Goal.objects.filter(pk=goal.pk).update(alignment_path=goal.alignment_path)
     if parent is not None and _counts(goal.state):
         rollup_from(parent.pk)
-    audit(actor=actor, action="goal.create", target=goal, summary=goal.title,
-          data={"owner_type": owner_type, "state": goal.state})
+    audit(
+        actor=actor,
+        action="goal.create",
+        target=goal,
+        summary=goal.title,
+        data={"owner_type": owner_type, "state": goal.state},
+    )
     _plan_changed(actor, goal, _("Goal added: %(title)s") % {"title": goal.title})
     return goal
 
@@ -354,13 +407,23 @@ def goal_update(*, actor: Any, goal: Goal, **changes: Any) -> Goal:
                 raise ValidationError({"visibility": _("Choose who may see the goal.")})
             if value == Goal.Visibility.PRIVATE and goal.visibility != value:
                 if goal.parent_id is not None:
-                    raise ValidationError({"visibility": _(
-                        "A private goal stays out of the alignment tree: remove its "
-                        "alignment before making it private.")})
+                    raise ValidationError(
+                        {
+                            "visibility": _(
+                                "A private goal stays out of the alignment tree: remove its "
+                                "alignment before making it private."
+                            )
+                        }
+                    )
                 if goal.children.exists():
-                    raise ValidationError({"visibility": _(
-                        "Other goals are aligned to this one: a private goal stays out of "
-                        "the alignment tree.")})
+                    raise ValidationError(
+                        {
+                            "visibility": _(
+                                "Other goals are aligned to this one: a private goal stays out of "
+                                "the alignment tree."
+                            )
+                        }
+                    )
         if getattr(goal, field) != value:
             before[field] = str(getattr(goal, field))
             setattr(goal, field, value)
@@ -370,12 +433,21 @@ def goal_update(*, actor: Any, goal: Goal, **changes: Any) -> Goal:
     goal.save(update_fields=[*before, "updated_at"])
     if "weight" in before and goal.parent_id is not None and _counts(goal.state):
         rollup_from(goal.parent_id)
-    audit(actor=actor, action="goal.update", target=goal,
-          summary=f"{goal.title}: {', '.join(sorted(before))}", data={"before": before})
+    audit(
+        actor=actor,
+        action="goal.update",
+        target=goal,
+        summary=f"{goal.title}: {', '.join(sorted(before))}",
+        data={"before": before},
+    )
     plan_fields = sorted(set(before) & set(PLAN_GOAL_FIELDS))
     if plan_fields:
-        _plan_changed(actor, goal, _("Goal “%(title)s” changed: %(fields)s")
-                      % {"title": goal.title, "fields": ", ".join(plan_fields)})
+        _plan_changed(
+            actor,
+            goal,
+            _("Goal “%(title)s” changed: %(fields)s")
+            % {"title": goal.title, "fields": ", ".join(plan_fields)},
+        )
     return goal
 
 
@@ -390,7 +462,8 @@ def goal_align(*, actor: Any, goal: Goal, parent: Goal | None) -> Goal:
         goal_path = Goal.objects.values_list("alignment_path", flat=True).get(pk=goal.pk)
         parent_path = (
             Goal.objects.values_list("alignment_path", flat=True).get(pk=parent.pk)
-            if parent is not None else ""
+            if parent is not None
+            else ""
         )
         lock_chain(goal_path, parent_path)
         current = Goal.objects.get(pk=goal.pk)
@@ -418,16 +491,25 @@ def goal_align(*, actor: Any, goal: Goal, parent: Goal | None) -> Goal:
             rollup_from(old_parent_id)
         if new_parent_id is not None:
             rollup_from(new_parent_id)
-    audit(actor=actor, action="goal.align", target=goal,
-          summary=f"{goal.title} → {parent.title if parent else '—'}",
-          data={"before": old_parent_id, "after": new_parent_id})
-    _plan_changed(actor, goal, _("Goal “%(title)s” aligned to %(parent)s")
-                  % {"title": goal.title, "parent": parent.title if parent else _("nothing")})
+    audit(
+        actor=actor,
+        action="goal.align",
+        target=goal,
+        summary=f"{goal.title} → {parent.title if parent else '—'}",
+        data={"before": old_parent_id, "after": new_parent_id},
+    )
+    _plan_changed(
+        actor,
+        goal,
+        _("Goal “%(title)s” aligned to %(parent)s")
+        % {"title": goal.title, "parent": parent.title if parent else _("nothing")},
+    )
     return goal
 
 
-def _set_state(actor: Any, goal: Goal, state: str, action: str, comment: str = "",
-               **extra: Any) -> Goal:
+def _set_state(
+    actor: Any, goal: Goal, state: str, action: str, comment: str = "", **extra: Any
+) -> Goal:
     _require_open(goal.period)
     before = goal.state
     goal.state = state
@@ -439,8 +521,13 @@ def _set_state(actor: Any, goal: Goal, state: str, action: str, comment: str = "
     # and whether it counts in its parent's progress may have changed.
     rollup_from(goal.pk)
     _refresh_progress(goal)
-    audit(actor=actor, action=action, target=goal, summary=f"{goal.title}: {before} → {state}",
-          data={"before": before, "after": state, "comment": comment})
+    audit(
+        actor=actor,
+        action=action,
+        target=goal,
+        summary=f"{goal.title}: {before} → {state}",
+        data={"before": before, "after": state, "comment": comment},
+    )
     return goal
 
 
@@ -460,7 +547,10 @@ def goal_approve(*, actor: Any, goal: Goal) -> Goal:
     if me is not None and me.pk == goal.owner_person_id and not is_hr_admin(actor):
         raise ValidationError({"state": _("Someone else must approve your own goal.")})
     return _set_state(
-        actor, goal, Goal.State.ACTIVE, "goal.approve",
+        actor,
+        goal,
+        Goal.State.ACTIVE,
+        "goal.approve",
         approved_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
 
@@ -491,6 +581,7 @@ def goal_set_state(*, actor: Any, goal: Goal, state: str) -> Goal:
 
 
 # --- key results ----------------------------------------------------------------------
+
 
 def _validate_key_result(kr: KeyResult) -> None:
     """The bad inputs the issue lists, each refused with a sentence naming the field."""
@@ -523,23 +614,41 @@ def _validate_key_result(kr: KeyResult) -> None:
                 raise ValidationError({field: _("A percentage is between 0 and 100.")})
     if kr.direction in (KeyResult.Direction.INCREASE, KeyResult.Direction.DECREASE):
         if kr.target_value == kr.start_value:
-            raise ValidationError({"target_value": _(
-                "The target must differ from the start value: progress is measured "
-                "from one to the other.")})
+            raise ValidationError(
+                {
+                    "target_value": _(
+                        "The target must differ from the start value: progress is measured "
+                        "from one to the other."
+                    )
+                }
+            )
         if kr.direction == KeyResult.Direction.INCREASE and kr.target_value < kr.start_value:
-            raise ValidationError({"target_value": _(
-                "To increase, the target must be above the start value (or choose "
-                "“Decrease to”).")})
+            raise ValidationError(
+                {
+                    "target_value": _(
+                        "To increase, the target must be above the start value (or choose "
+                        "“Decrease to”)."
+                    )
+                }
+            )
         if kr.direction == KeyResult.Direction.DECREASE and kr.target_value > kr.start_value:
-            raise ValidationError({"target_value": _(
-                "To decrease, the target must be below the start value (or choose "
-                "“Increase to”).")})
+            raise ValidationError(
+                {
+                    "target_value": _(
+                        "To decrease, the target must be below the start value (or choose "
+                        "“Increase to”)."
+                    )
+                }
+            )
 
 
 def _kr_progress(kr: KeyResult) -> float:
     return key_result_progress(
-        kind=kr.kind, direction=kr.direction, start=kr.start_value,
-        target=kr.target_value, current=kr.current_value,
+        kind=kr.kind,
+        direction=kr.direction,
+        start=kr.start_value,
+        target=kr.target_value,
+        current=kr.current_value,
     )
 
 
@@ -562,10 +671,16 @@ def key_result_create(
     if goal.state == Goal.State.CANCELLED:
         raise ValidationError({"goal": _("This goal is cancelled.")})
     kr = KeyResult(
-        goal=goal, title=title, kind=kind, direction=direction, start_value=start_value,
+        goal=goal,
+        title=title,
+        kind=kind,
+        direction=direction,
+        start_value=start_value,
         target_value=target_value,
         current_value=start_value if current_value in (None, "") else current_value,
-        unit=(unit or "").strip(), weight=weight, due_on=due_on,
+        unit=(unit or "").strip(),
+        weight=weight,
+        due_on=due_on,
         order=goal.key_results.count(),
     )
     if kind == KeyResult.Kind.MILESTONE and current_value in (None, ""):
@@ -575,10 +690,12 @@ def key_result_create(
     kr.save()
     rollup_from(goal.pk)
     _refresh_progress(goal)
-    audit(actor=actor, action="key_result.create", target=kr,
-          summary=f"{goal.title}: {kr.title}")
-    _plan_changed(actor, goal, _("Key result added to “%(goal)s”: %(title)s")
-                  % {"goal": goal.title, "title": kr.title})
+    audit(actor=actor, action="key_result.create", target=kr, summary=f"{goal.title}: {kr.title}")
+    _plan_changed(
+        actor,
+        goal,
+        _("Key result added to “%(goal)s”: %(title)s") % {"goal": goal.title, "title": kr.title},
+    )
     return kr
 
 
@@ -600,13 +717,21 @@ def key_result_update(*, actor: Any, key_result: KeyResult, **changes: Any) -> K
     key_result.save()
     rollup_from(goal.pk)
     _refresh_progress(goal)
-    audit(actor=actor, action="key_result.update", target=key_result,
-          summary=f"{goal.title}: {key_result.title}: {', '.join(sorted(before))}",
-          data={"before": before})
+    audit(
+        actor=actor,
+        action="key_result.update",
+        target=key_result,
+        summary=f"{goal.title}: {key_result.title}: {', '.join(sorted(before))}",
+        data={"before": before},
+    )
     plan_fields = sorted(set(before) & set(PLAN_KEY_RESULT_FIELDS))
     if plan_fields:
-        _plan_changed(actor, goal, _("Key result “%(title)s” changed: %(fields)s")
-                      % {"title": key_result.title, "fields": ", ".join(plan_fields)})
+        _plan_changed(
+            actor,
+            goal,
+            _("Key result “%(title)s” changed: %(fields)s")
+            % {"title": key_result.title, "fields": ", ".join(plan_fields)},
+        )
     return key_result
 
 
@@ -615,17 +740,22 @@ def key_result_delete(*, actor: Any, key_result: KeyResult) -> Goal:
     goal = key_result.goal
     _require_open(goal.period)
     title = key_result.title
-    audit(actor=actor, action="key_result.delete", target=key_result,
-          summary=f"{goal.title}: {title}")
+    audit(
+        actor=actor, action="key_result.delete", target=key_result, summary=f"{goal.title}: {title}"
+    )
     key_result.delete()
     rollup_from(goal.pk)
     _refresh_progress(goal)
-    _plan_changed(actor, goal, _("Key result removed from “%(goal)s”: %(title)s")
-                  % {"goal": goal.title, "title": title})
+    _plan_changed(
+        actor,
+        goal,
+        _("Key result removed from “%(goal)s”: %(title)s") % {"goal": goal.title, "title": title},
+    )
     return goal
 
 
 # --- check-ins ------------------------------------------------------------------------
+
 
 @transaction.atomic
 def check_in_create(
@@ -638,9 +768,11 @@ def check_in_create(
     the first one's value) and the key result ends with the later value.
     """
     # Lock order: the goal's chain first, then the key result (see ``lock_chain``).
-    path = KeyResult.objects.filter(pk=key_result.pk).values_list(
-        "goal__alignment_path", flat=True
-    ).get()
+    path = (
+        KeyResult.objects.filter(pk=key_result.pk)
+        .values_list("goal__alignment_path", flat=True)
+        .get()
+    )
     locked = lock_chain(path)
     kr = (
         KeyResult.objects.select_for_update(of=("self",))
@@ -649,9 +781,12 @@ def check_in_create(
     )
     goal = kr.goal
     if goal.period.is_closed:
-        raise ValidationError({"period": _(
-            "The period %(period)s is closed: check-ins are no longer possible.")
-            % {"period": goal.period.name}})
+        raise ValidationError(
+            {
+                "period": _("The period %(period)s is closed: check-ins are no longer possible.")
+                % {"period": goal.period.name}
+            }
+        )
     if goal.state != Goal.State.ACTIVE:
         raise ValidationError({"key_result": _("Check-ins are possible on active goals only.")})
     if confidence not in CheckIn.Confidence.values:
@@ -672,9 +807,14 @@ def check_in_create(
         current_value=number, progress=kr.progress, last_check_in_at=now
     )
     check_in = CheckIn.objects.create(
-        key_result=kr, author=actor if getattr(actor, "is_authenticated", False) else None,
-        at=now, value=number, previous_value=previous, progress=kr.progress,
-        confidence=confidence, comment=(comment or "").strip(),
+        key_result=kr,
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+        at=now,
+        value=number,
+        previous_value=previous,
+        progress=kr.progress,
+        confidence=confidence,
+        comment=(comment or "").strip(),
     )
     Goal.objects.filter(pk=goal.pk).update(last_check_in_at=now)
     if goal.alignment_path == path:
@@ -689,6 +829,7 @@ def check_in_create(
 
 
 # --- full recomputation ---------------------------------------------------------------
+
 
 def compute_all(
     goals: list[tuple[int, int | None, float, str, float]],
@@ -794,6 +935,10 @@ def goals_recompute_all(*, actor: Any = None) -> int:
             )
     written = len(goal_changed) + len(kr_changed)
     if written:
-        audit(actor=actor, action="goals.recompute", summary=f"{written} rows recomputed",
-              data={"goals": len(goal_changed), "key_results": len(kr_changed)})
+        audit(
+            actor=actor,
+            action="goals.recompute",
+            summary=f"{written} rows recomputed",
+            data={"goals": len(goal_changed), "key_results": len(kr_changed)},
+        )
     return written

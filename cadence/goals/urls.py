@@ -22,7 +22,8 @@ urlpatterns = [
     path("key-results/<int:key_result_id>/edit/", views.key_result_edit, name="key_result_edit"),
     path("key-results/<int:key_result_id>/check-in/", views.check_in, name="check_in"),
     path(
-        "key-results/<int:key_result_id>/delete/", views.key_result_delete,
+        "key-results/<int:key_result_id>/delete/",
+        views.key_result_delete,
         name="key_result_delete",
     ),
 ]

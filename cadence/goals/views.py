@@ -47,8 +47,11 @@ def render(request: HttpRequest, template: str, context: dict[str, Any]) -> Http
 def _explain(key_result: KeyResult) -> str:
     """The rule with this key result's own numbers, shown on hover over its bar."""
     return explain_key_result(
-        kind=key_result.kind, direction=key_result.direction, start=key_result.start_value,
-        target=key_result.target_value, current=key_result.current_value,
+        kind=key_result.kind,
+        direction=key_result.direction,
+        start=key_result.start_value,
+        target=key_result.target_value,
+        current=key_result.current_value,
     )
 
 
@@ -80,7 +83,10 @@ def my_goals(request: HttpRequest) -> HttpResponse:
             kr.can_check_in = access.can_check_in(request.user, kr)
             kr.explain = _explain(kr)
     context.update(
-        goals=goals, me=me, nav_active=NAV, tab="mine",
+        goals=goals,
+        me=me,
+        nav_active=NAV,
+        tab="mine",
         is_manager=me is not None and people_access.has_reports(me),
         check_in_form=CheckInForm(),
     )
@@ -105,7 +111,10 @@ def team_goals(request: HttpRequest) -> HttpResponse:
     me = people_access.acting_person(request.user)
     context.update(
         team=queries.team_goals(request.user, manager, context["period"]),
-        manager=manager, nav_active=NAV, tab="team", is_manager=True,
+        manager=manager,
+        nav_active=NAV,
+        tab="team",
+        is_manager=True,
         stale_days=queries.settings.CADENCE_STALE_GOAL_DAYS,
         viewing_own_team=me is not None and me.pk == manager.pk,
     )
@@ -133,10 +142,16 @@ def alignment(request: HttpRequest) -> HttpResponse:
         form = AlignmentFilterForm(initial={"period": period})
     me = people_access.acting_person(request.user)
     context = {
-        "form": form, "period": period, "roots": roots, "searching": searching,
-        "match_count": match_count, "limit": queries.TREE_SEARCH_LIMIT, "nav_active": NAV,
+        "form": form,
+        "period": period,
+        "roots": roots,
+        "searching": searching,
+        "match_count": match_count,
+        "limit": queries.TREE_SEARCH_LIMIT,
+        "nav_active": NAV,
         "child_limit": queries.CHILD_LIMIT,
-        "tab": "alignment", "is_manager": me is not None and people_access.has_reports(me),
+        "tab": "alignment",
+        "is_manager": me is not None and people_access.has_reports(me),
     }
     template = "goals/alignment.html"
     if request.htmx and request.htmx.target == "alignment-tree":
@@ -150,9 +165,13 @@ def goal_children(request: HttpRequest, goal_id: int) -> HttpResponse:
     """One node's children, for the tree's expand (htmx)."""
     goal = access.goal_for_read(request.user, goal_id)
     return render(
-        request, "goals/alignment.html#children",
-        {"children": queries.children_of(request.user, goal), "parent": goal,
-         "child_limit": queries.CHILD_LIMIT},
+        request,
+        "goals/alignment.html#children",
+        {
+            "children": queries.children_of(request.user, goal),
+            "parent": goal,
+            "child_limit": queries.CHILD_LIMIT,
+        },
     )
 
 
@@ -168,7 +187,10 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
     me = people_access.acting_person(request.user)
     can_edit = access.can_edit_goal(request.user, goal)
     context = {
-        "goal": goal, "detail": detail, "nav_active": NAV, "child_limit": queries.CHILD_LIMIT,
+        "goal": goal,
+        "detail": detail,
+        "nav_active": NAV,
+        "child_limit": queries.CHILD_LIMIT,
         "can_edit": can_edit,
         "can_approve": access.can_approve_goal(request.user, goal),
         "check_in_form": CheckInForm(),
@@ -178,7 +200,9 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
             parents=alignment_candidates(
                 queries.tree_goals(request.user), goal.period, me, exclude=goal
             ),
-        ) if can_edit and not goal.is_private else None,
+        )
+        if can_edit and not goal.is_private
+        else None,
     }
     return render(request, "goals/goal_detail.html", context)
 
@@ -197,7 +221,9 @@ def goal_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     parents = alignment_candidates(queries.tree_goals(request.user), period, me)
     form = GoalCreateForm(
-        request.POST or None, parents=parents, owners=owners,
+        request.POST or None,
+        parents=parents,
+        owners=owners,
         initial={"owner": request.GET.get("owner", owners[0][0])},
     )
     if request.method == "POST" and form.is_valid():
@@ -247,7 +273,12 @@ def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 
 def _goal_action(
-    request: HttpRequest, goal_id: int, action: Any, done: str, *, approving: bool = False,
+    request: HttpRequest,
+    goal_id: int,
+    action: Any,
+    done: str,
+    *,
+    approving: bool = False,
     **kw: Any,
 ) -> HttpResponse:
     if approving:
@@ -310,7 +341,10 @@ def goal_approve(request: HttpRequest, goal_id: int) -> HttpResponse:
 @atomic_retrying
 def goal_return(request: HttpRequest, goal_id: int) -> HttpResponse:
     return _goal_action(
-        request, goal_id, services.goal_return_to_draft, _("Goal returned to draft."),
+        request,
+        goal_id,
+        services.goal_return_to_draft,
+        _("Goal returned to draft."),
         approving=True,
     )
 
@@ -325,7 +359,10 @@ def goal_state(request: HttpRequest, goal_id: int) -> HttpResponse:
         messages.error(request, _("Choose a state."))
         return redirect("goals:goal", goal_id=goal_id)
     return _goal_action(
-        request, goal_id, services.goal_set_state, _("Goal state saved."),
+        request,
+        goal_id,
+        services.goal_set_state,
+        _("Goal state saved."),
         state=form.cleaned_data["state"],
     )
 
@@ -368,7 +405,8 @@ def key_result_edit(request: HttpRequest, key_result_id: int) -> HttpResponse:
             messages.success(request, _("Key result saved."))
             return redirect("goals:goal", goal_id=goal.pk)
     return render(
-        request, "goals/key_result_form.html",
+        request,
+        "goals/key_result_form.html",
         {"form": form, "goal": goal, "key_result": key_result, "nav_active": NAV},
     )
 
@@ -399,8 +437,11 @@ def check_in(request: HttpRequest, key_result_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.check_in_create(
-                actor=request.user, key_result=key_result, value=form.cleaned_data["value"],
-                confidence=form.cleaned_data["confidence"], comment=form.cleaned_data["comment"],
+                actor=request.user,
+                key_result=key_result,
+                value=form.cleaned_data["value"],
+                confidence=form.cleaned_data["confidence"],
+                comment=form.cleaned_data["comment"],
             )
         except ValidationError as exc:
             error = _errors(exc)
@@ -421,9 +462,15 @@ def check_in(request: HttpRequest, key_result_id: int) -> HttpResponse:
     goal.refresh_from_db()
     queries._flag([goal])
     return render(
-        request, "goals/_key_result.html#kr-row",
-        {"kr": row, "goal": goal, "check_in_form": form if error else CheckInForm(),
-         "check_in_error": error, "oob_goal": True},
+        request,
+        "goals/_key_result.html#kr-row",
+        {
+            "kr": row,
+            "goal": goal,
+            "check_in_form": form if error else CheckInForm(),
+            "check_in_error": error,
+            "oob_goal": True,
+        },
     )
 
 

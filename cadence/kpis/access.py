@@ -62,6 +62,7 @@ __all__ = [
 
 # --- departments ------------------------------------------------------------------------
 
+
 def _with_ancestors(department_ids: set[int]) -> set[int]:
     """The departments and every department above them (Engineering/Platform → Engineering)."""
     if not department_ids:
@@ -86,7 +87,8 @@ def related_department_ids(user: Any) -> set[int]:
             direct = set(
                 Person.objects.filter(
                     Q(pk=me.pk) | Q(reporting_path__gt=low, reporting_path__lt=high),
-                    status=Person.Status.ACTIVE, department__isnull=False,
+                    status=Person.Status.ACTIVE,
+                    department__isnull=False,
                 )
                 .order_by()
                 .values_list("department_id", flat=True)
@@ -112,13 +114,12 @@ def manages_department(person: Person, department: Department) -> bool:
         return False
     people = _department_people(department)
     low, high = subtree_bounds(person.reporting_path)
-    outside = people.exclude(pk=person.pk).exclude(
-        reporting_path__gt=low, reporting_path__lt=high
-    )
+    outside = people.exclude(pk=person.pk).exclude(reporting_path__gt=low, reporting_path__lt=high)
     return people.exists() and not outside.exists()
 
 
 # --- role holders -----------------------------------------------------------------------
+
 
 def holders_of(job_title: str) -> QuerySet[Person]:
     return Person.objects.filter(status=Person.Status.ACTIVE, job_title__iexact=job_title)
@@ -141,6 +142,7 @@ def series_people_filter(user: Any) -> Q | None:
 
 
 # --- reading ----------------------------------------------------------------------------
+
 
 def kpis_visible_to(user: Any) -> QuerySet[Kpi]:
     """KPIs the user may read (active or not). Unknown or outside users get none."""
@@ -166,8 +168,12 @@ def kpis_visible_to(user: Any) -> QuerySet[Kpi]:
     if has_reports(me):
         titles.update(
             t.strip().lower()
-            for t in reports_of(me).filter(status=Person.Status.ACTIVE)
-            .exclude(job_title="").order_by().values_list("job_title", flat=True).distinct()
+            for t in reports_of(me)
+            .filter(status=Person.Status.ACTIVE)
+            .exclude(job_title="")
+            .order_by()
+            .values_list("job_title", flat=True)
+            .distinct()
         )
     if titles:
         role = Q()
@@ -191,9 +197,12 @@ def can_read_kpi(user: Any, kpi: Kpi) -> bool:
         return kpi.department_id in related_department_ids(user)
     if holds_role(me, kpi):
         return True
-    return has_reports(me) and reports_of(me).filter(
-        status=Person.Status.ACTIVE, job_title__iexact=kpi.job_title
-    ).exists()
+    return (
+        has_reports(me)
+        and reports_of(me)
+        .filter(status=Person.Status.ACTIVE, job_title__iexact=kpi.job_title)
+        .exists()
+    )
 
 
 def can_read_series(user: Any, kpi: Kpi, person: Person | None) -> bool:
@@ -218,6 +227,7 @@ def kpi_for_read(user: Any, kpi_id: int) -> Kpi:
 
 
 # --- defining ---------------------------------------------------------------------------
+
 
 def can_define(
     user: Any, *, scope: str, department: Department | None = None, person: Person | None = None
@@ -263,6 +273,7 @@ def kpi_for_edit(user: Any, kpi_id: int) -> Kpi:
 
 # --- recording --------------------------------------------------------------------------
 
+
 def can_record(user: Any, kpi: Kpi, person: Person | None = None) -> bool:
     """May the user record a value of ``kpi`` (for ``person`` on a role KPI)?
 
@@ -279,9 +290,12 @@ def can_record(user: Any, kpi: Kpi, person: Person | None = None) -> bool:
         return kpi.person_id == me.pk
     if kpi.scope == Kpi.Scope.ROLE:
         if person is None:
-            return has_reports(me) and reports_of(me).filter(
-                status=Person.Status.ACTIVE, job_title__iexact=kpi.job_title
-            ).exists()
+            return (
+                has_reports(me)
+                and reports_of(me)
+                .filter(status=Person.Status.ACTIVE, job_title__iexact=kpi.job_title)
+                .exists()
+            )
         return is_in_line_of(me, person)
     return False
 

@@ -33,6 +33,7 @@ RECENT_VALUES = 24  # per series in GET /kpis/{id}; all of them through /measure
 
 # --- output ------------------------------------------------------------------------------
 
+
 class KpiOut(Schema):
     id: int
     name: str
@@ -114,6 +115,7 @@ class RecordedOut(MeasurementOut):
 
 # --- input -------------------------------------------------------------------------------
 
+
 class KpiIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     code: str | None = Field(None, max_length=100)
@@ -138,6 +140,7 @@ class MeasurementIn(Schema):
 
 
 # --- helpers -----------------------------------------------------------------------------
+
 
 def _require_member(request: HttpRequest) -> None:
     if not people_access.is_member(request.user):
@@ -170,6 +173,7 @@ def _detail(user: Any, kpi: Kpi) -> Kpi:
 
 # --- endpoints ---------------------------------------------------------------------------
 
+
 @router.get("/kpis", response=list[KpiOut], summary="List KPIs the caller may see")
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_kpis(
@@ -186,8 +190,9 @@ def list_kpis(
     return kpis.order_by("name", "id")
 
 
-@router.get("/kpis/{kpi_id}", response=KpiDetailOut,
-            summary="One KPI with the series the caller may see")
+@router.get(
+    "/kpis/{kpi_id}", response=KpiDetailOut, summary="One KPI with the series the caller may see"
+)
 def get_kpi(request: HttpRequest, kpi_id: int) -> Kpi:
     return _detail(request.user, access.kpi_for_read(request.user, kpi_id))
 
@@ -200,28 +205,32 @@ def create_kpi(request: HttpRequest, payload: KpiIn) -> Status:
         department = people_access.department_for_read(request.user, payload.department_id)
     if payload.person_id is not None:
         person = people_access.person_for_read(request.user, payload.person_id)
-    if not access.can_define(request.user, scope=payload.scope, department=department,
-                             person=person):
-        raise people_access.Refused(_(
-            "You may define KPIs for people in your line and for departments whose people "
-            "all report to you; role KPIs are for HR admins."
-        ))
+    if not access.can_define(
+        request.user, scope=payload.scope, department=department, person=person
+    ):
+        raise people_access.Refused(
+            _(
+                "You may define KPIs for people in your line and for departments whose people "
+                "all report to you; role KPIs are for HR admins."
+            )
+        )
     data = payload.dict(exclude={"department_id", "person_id"})
     try:
-        kpi = services.kpi_define(actor=request.user, department=department, person=person,
-                                  **data)
+        kpi = services.kpi_define(actor=request.user, department=department, person=person, **data)
     except ValidationError as error:
         raise _invalid(error) from None
     return Status(201, kpi)
 
 
 @router.get(
-    "/kpis/{kpi_id}/measurements", response=list[MeasurementOut],
+    "/kpis/{kpi_id}/measurements",
+    response=list[MeasurementOut],
     summary="A KPI's values the caller may see, newest first",
 )
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_measurements(
-    request: HttpRequest, kpi_id: int,
+    request: HttpRequest,
+    kpi_id: int,
     person: int | None = Query(None, description="For role KPIs: one holder's series."),
 ) -> QuerySet[KpiMeasurement]:
     kpi = access.kpi_for_read(request.user, kpi_id)
@@ -234,7 +243,8 @@ def list_measurements(
 
 
 @router.post(
-    "/kpis/{kpi_id}/measurements", response={200: RecordedOut, 201: RecordedOut},
+    "/kpis/{kpi_id}/measurements",
+    response={200: RecordedOut, 201: RecordedOut},
     summary="Record a value (replaces the value of the same period)",
 )
 @transaction.atomic
@@ -249,8 +259,12 @@ def record_measurement(request: HttpRequest, kpi_id: int, payload: MeasurementIn
         raise people_access.Refused(_("You may not record values of this KPI for this person."))
     try:
         measurement, outcome = services.measurement_record(
-            actor=request.user, kpi=kpi, value=payload.value,
-            period_start=payload.period_start, person=person, note=payload.note,
+            actor=request.user,
+            kpi=kpi,
+            value=payload.value,
+            period_start=payload.period_start,
+            person=person,
+            note=payload.note,
             source=KpiMeasurement.Source.API,
         )
     except ValidationError as error:
@@ -258,6 +272,3 @@ def record_measurement(request: HttpRequest, kpi_id: int, payload: MeasurementIn
     measurement.kpi = kpi
     measurement.outcome = outcome
     return Status(201 if outcome == "created" else 200, measurement)
-
-
-

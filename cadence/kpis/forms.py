@@ -24,7 +24,9 @@ def find_person(key: str) -> Person | None:
 class KpiForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     code = forms.SlugField(
-        label=gettext_lazy("Code"), max_length=100, required=False,
+        label=gettext_lazy("Code"),
+        max_length=100,
+        required=False,
         help_text=gettext_lazy("Used by CSV imports and the API. Made from the name when empty."),
     )
     description = forms.CharField(
@@ -33,10 +35,15 @@ class KpiForm(forms.Form):
     unit = forms.CharField(label=gettext_lazy("Unit"), max_length=30, required=False)
     target = forms.DecimalField(label=gettext_lazy("Target"), max_digits=18, decimal_places=4)
     direction = forms.ChoiceField(label=gettext_lazy("Direction"), choices=Kpi.Direction.choices)
-    frequency = forms.ChoiceField(label=gettext_lazy("Frequency"), choices=Kpi.Frequency.choices,
-                                  initial=Kpi.Frequency.MONTHLY)
+    frequency = forms.ChoiceField(
+        label=gettext_lazy("Frequency"),
+        choices=Kpi.Frequency.choices,
+        initial=Kpi.Frequency.MONTHLY,
+    )
     scope = forms.ChoiceField(
-        label=gettext_lazy("For"), choices=Kpi.Scope.choices, initial=Kpi.Scope.PERSON,
+        label=gettext_lazy("For"),
+        choices=Kpi.Scope.choices,
+        initial=Kpi.Scope.PERSON,
         help_text=gettext_lazy(
             "A person; a team (department, sub-departments included); or a role — everyone "
             "with a job title, each with their own values (HR admins only)."
@@ -46,7 +53,8 @@ class KpiForm(forms.Form):
         label=gettext_lazy("Person (work email or employee ID)"), required=False, max_length=254
     )
     department = forms.ModelChoiceField(
-        label=gettext_lazy("Department"), required=False,
+        label=gettext_lazy("Department"),
+        required=False,
         queryset=Department.objects.order_by("full_name"),
     )
     job_title = forms.CharField(label=gettext_lazy("Job title"), required=False, max_length=200)
@@ -67,12 +75,17 @@ class KpiForm(forms.Form):
     @classmethod
     def initial_for(cls, kpi: Kpi) -> dict[str, Any]:
         return {
-            "name": kpi.name, "code": kpi.code, "description": kpi.description,
-            "unit": kpi.unit, "target": format(kpi.target.normalize(), "f"),
+            "name": kpi.name,
+            "code": kpi.code,
+            "description": kpi.description,
+            "unit": kpi.unit,
+            "target": format(kpi.target.normalize(), "f"),
             "direction": kpi.direction,
-            "frequency": kpi.frequency, "scope": kpi.scope,
+            "frequency": kpi.frequency,
+            "scope": kpi.scope,
             "person": kpi.person.work_email if kpi.person_id else "",
-            "department": kpi.department_id, "job_title": kpi.job_title,
+            "department": kpi.department_id,
+            "job_title": kpi.job_title,
         }
 
 

@@ -28,9 +28,9 @@ def on_target(kpi: Kpi, value: Decimal | None) -> bool | None:
 def with_latest(kpis: QuerySet[Kpi]) -> QuerySet[Kpi]:
     """Annotate the latest value and its period of the KPI's single series (team and
     person KPIs; role KPIs have one series per holder and get None)."""
-    latest = KpiMeasurement.objects.filter(
-        kpi=OuterRef("pk"), person__isnull=True
-    ).order_by("-period_start")
+    latest = KpiMeasurement.objects.filter(kpi=OuterRef("pk"), person__isnull=True).order_by(
+        "-period_start"
+    )
     return kpis.select_related("department", "person").annotate(
         latest_value=Subquery(
             latest.values("value")[:1],
@@ -75,11 +75,19 @@ def kpi_groups(user: Any, *, include_inactive: bool = False) -> KpiGroups:
     my_departments = access._with_ancestors({me.department_id}) if me.department_id else set()
     line_departments = access.related_department_ids(user)
     title = me.job_title.strip().lower()
-    report_titles = {
-        t.strip().lower()
-        for t in reports_of(me).filter(status=Person.Status.ACTIVE).exclude(job_title="")
-        .order_by().values_list("job_title", flat=True).distinct()
-    } if has_reports(me) else set()
+    report_titles = (
+        {
+            t.strip().lower()
+            for t in reports_of(me)
+            .filter(status=Person.Status.ACTIVE)
+            .exclude(job_title="")
+            .order_by()
+            .values_list("job_title", flat=True)
+            .distinct()
+        }
+        if has_reports(me)
+        else set()
+    )
     for kpi in rows:
         if (
             (kpi.scope == Kpi.Scope.PERSON and kpi.person_id == me.pk)
@@ -115,9 +123,11 @@ def series_for(user: Any, kpi: Kpi, *, person: Person | None = None) -> list[Ser
     KPIs; for role KPIs one per visible current holder (the first ``SERIES_LIMIT`` by
     name), or only ``person``'s when given (a former holder's too: their values stay).
     The caller checks that the user may read ``person``'s series."""
-    measurements = KpiMeasurement.objects.filter(kpi=kpi).select_related(
-        "person", "recorded_by"
-    ).order_by("period_start")
+    measurements = (
+        KpiMeasurement.objects.filter(kpi=kpi)
+        .select_related("person", "recorded_by")
+        .order_by("period_start")
+    )
     if kpi.scope != Kpi.Scope.ROLE:
         values = list(measurements.filter(person__isnull=True))
         latest = values[-1] if values else None
@@ -146,17 +156,17 @@ def role_holders(user: Any, kpi: Kpi) -> tuple[list[Person], int]:
     people_filter = access.series_people_filter(user)
     if people_filter is not None:
         holders = holders.filter(people_filter)
-    latest = KpiMeasurement.objects.filter(kpi=kpi, person=OuterRef("pk")).order_by(
-        "-period_start"
-    )
+    latest = KpiMeasurement.objects.filter(kpi=kpi, person=OuterRef("pk")).order_by("-period_start")
     rows = list(
-        holders.select_related("department").annotate(
+        holders.select_related("department")
+        .annotate(
             latest_value=Subquery(
                 latest.values("value")[:1],
                 output_field=DecimalField(max_digits=18, decimal_places=4),
             ),
             latest_period=Subquery(latest.values("period_start")[:1]),
-        ).order_by("last_name", "first_name", "id")[:SERIES_LIMIT]
+        )
+        .order_by("last_name", "first_name", "id")[:SERIES_LIMIT]
     )
     for holder in rows:
         holder.on_target = on_target(kpi, holder.latest_value)
@@ -167,12 +177,14 @@ def role_holders(user: Any, kpi: Kpi) -> tuple[list[Person], int]:
     return rows, count
 
 
-def measurements_for(user: Any, kpi: Kpi, *, person: Person | None = None) -> QuerySet[
-    KpiMeasurement
-]:
+def measurements_for(
+    user: Any, kpi: Kpi, *, person: Person | None = None
+) -> QuerySet[KpiMeasurement]:
     """The KPI's measurements the user may read, newest first (for the API)."""
-    qs = KpiMeasurement.objects.filter(kpi=kpi).select_related("person").order_by(
-        "-period_start", F("person_id").asc(nulls_first=True)
+    qs = (
+        KpiMeasurement.objects.filter(kpi=kpi)
+        .select_related("person")
+        .order_by("-period_start", F("person_id").asc(nulls_first=True))
     )
     if kpi.scope == Kpi.Scope.ROLE:
         people_filter = access.series_people_filter(user)

@@ -37,6 +37,7 @@ MAX_ABS_VALUE = Decimal("1e14")
 
 # --- periods ----------------------------------------------------------------------------
 
+
 def period_start_of(frequency: str, day: datetime.date) -> datetime.date:
     """The first day of the period holding ``day``: Monday, the 1st, or a quarter's 1st."""
     if frequency == Kpi.Frequency.WEEKLY:
@@ -79,6 +80,7 @@ def parse_period(text: str, *, day_first: bool = False) -> datetime.date | None:
 
 # --- KPIs -------------------------------------------------------------------------------
 
+
 def _clean_kpi(kpi: Kpi) -> None:
     errors: dict[str, list[str]] = {}
     if not kpi.name.strip():
@@ -103,8 +105,9 @@ def _clean_kpi(kpi: Kpi) -> None:
     if not re.fullmatch(r"[-a-zA-Z0-9_]+", kpi.code or ""):
         errors["code"] = [_("Code: use letters, digits, dashes and underscores only.")]
     elif Kpi.objects.filter(code=kpi.code).exclude(pk=kpi.pk).exists():
-        errors["code"] = [_("Code: another KPI already uses the code %(code)s.") % {
-            "code": kpi.code}]
+        errors["code"] = [
+            _("Code: another KPI already uses the code %(code)s.") % {"code": kpi.code}
+        ]
     if errors:
         raise ValidationError(errors)
 
@@ -146,22 +149,41 @@ def kpi_define(
     description: str = "",
 ) -> Kpi:
     kpi = Kpi(
-        name=name.strip(), code=(code or "").strip() or _unique_code(name), unit=unit.strip(),
+        name=name.strip(),
+        code=(code or "").strip() or _unique_code(name),
+        unit=unit.strip(),
         target=_to_decimal(target) if target is not None else None,
-        direction=direction, frequency=frequency, scope=scope,
+        direction=direction,
+        frequency=frequency,
+        scope=scope,
         description=description.strip(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         **_scope_fields(scope, job_title, department, person),
     )
     _clean_kpi(kpi)
     kpi.save()
-    audit(actor=actor, action="kpi.define", target=kpi,
-          summary=f"Defined KPI {kpi.name} ({kpi.code}) for {describe_scope(kpi)}")
+    audit(
+        actor=actor,
+        action="kpi.define",
+        target=kpi,
+        summary=f"Defined KPI {kpi.name} ({kpi.code}) for {describe_scope(kpi)}",
+    )
     return kpi
 
 
-KPI_FIELDS = ("name", "code", "unit", "target", "direction", "frequency", "description",
-              "scope", "job_title", "department", "person")
+KPI_FIELDS = (
+    "name",
+    "code",
+    "unit",
+    "target",
+    "direction",
+    "frequency",
+    "description",
+    "scope",
+    "job_title",
+    "department",
+    "person",
+)
 
 
 @transaction.atomic
@@ -179,8 +201,9 @@ def kpi_update(*, actor: Any, kpi: Kpi, **changes: Any) -> Kpi:
             value = value.strip()
         setattr(kpi, name, value)
     if scope_change:
-        for name, value in _scope_fields(kpi.scope, kpi.job_title, kpi.department,
-                                         kpi.person).items():
+        for name, value in _scope_fields(
+            kpi.scope, kpi.job_title, kpi.department, kpi.person
+        ).items():
             setattr(kpi, name, value)
     _clean_kpi(kpi)
     changed = {f: str(getattr(kpi, f)) for f in changes if str(getattr(kpi, f)) != before[f]}
@@ -190,15 +213,28 @@ def kpi_update(*, actor: Any, kpi: Kpi, **changes: Any) -> Kpi:
             # person's. Refuse rather than relabel history.
             old = Kpi.objects.get(pk=kpi.pk)
             if (old.scope, old.job_title, old.department_id, old.person_id) != (
-                kpi.scope, kpi.job_title, kpi.department_id, kpi.person_id
+                kpi.scope,
+                kpi.job_title,
+                kpi.department_id,
+                kpi.person_id,
             ):
-                raise ValidationError({"scope": [_(
-                    "Scope: this KPI already has values; define a new KPI for another scope."
-                )]})
+                raise ValidationError(
+                    {
+                        "scope": [
+                            _(
+                                "Scope: this KPI already has values; define a new KPI for another scope."
+                            )
+                        ]
+                    }
+                )
         kpi.save()
-        audit(actor=actor, action="kpi.update", target=kpi,
-              summary=f"Changed KPI {kpi.name}: {', '.join(sorted(changed))}",
-              data={"changed": sorted(changed)})
+        audit(
+            actor=actor,
+            action="kpi.update",
+            target=kpi,
+            summary=f"Changed KPI {kpi.name}: {', '.join(sorted(changed))}",
+            data={"changed": sorted(changed)},
+        )
     return kpi
 
 
@@ -208,8 +244,9 @@ def kpi_deactivate(*, actor: Any, kpi: Kpi) -> Kpi:
     if kpi.is_active:
         kpi.is_active = False
         kpi.save(update_fields=["is_active"])
-        audit(actor=actor, action="kpi.deactivate", target=kpi,
-              summary=f"Deactivated KPI {kpi.name}")
+        audit(
+            actor=actor, action="kpi.deactivate", target=kpi, summary=f"Deactivated KPI {kpi.name}"
+        )
     return kpi
 
 
@@ -218,8 +255,9 @@ def kpi_reactivate(*, actor: Any, kpi: Kpi) -> Kpi:
     if not kpi.is_active:
         kpi.is_active = True
         kpi.save(update_fields=["is_active"])
-        audit(actor=actor, action="kpi.reactivate", target=kpi,
-              summary=f"Reactivated KPI {kpi.name}")
+        audit(
+            actor=actor, action="kpi.reactivate", target=kpi, summary=f"Reactivated KPI {kpi.name}"
+        )
     return kpi
 
 
@@ -232,6 +270,7 @@ def describe_scope(kpi: Kpi) -> str:
 
 
 # --- measurements -----------------------------------------------------------------------
+
 
 def _to_decimal(value: Any) -> Decimal | None:
     if isinstance(value, Decimal):
@@ -257,13 +296,16 @@ def _check_measurement(
         errors["kpi"] = _("this KPI is no longer active")
     if start > timezone.localdate():
         errors["period"] = _("%(period)s has not started yet") % {
-            "period": period_label(kpi.frequency, start)}
+            "period": period_label(kpi.frequency, start)
+        }
     if kpi.scope == Kpi.Scope.ROLE:
         if person is None:
             errors["person"] = _("a role KPI needs the person the value is for")
         elif not access.holds_role(person, kpi):
             errors["person"] = _("%(name)s does not hold the job title %(title)s") % {
-                "name": person.full_name, "title": kpi.job_title}
+                "name": person.full_name,
+                "title": kpi.job_title,
+            }
         return person, errors
     if person is not None and not (kpi.scope == Kpi.Scope.PERSON and person.pk == kpi.person_id):
         errors["person"] = (
@@ -303,32 +345,54 @@ def measurement_record(
     measurement, outcome = _write(actor, kpi, stored_person, start, number, note.strip(), source)
     if outcome != "unchanged":
         who = f" for {stored_person.full_name}" if stored_person else ""
-        audit(actor=actor, action=f"kpi.measurement.{outcome}", target=kpi,
-              summary=f"{kpi.name}{who}, {period_label(kpi.frequency, start)}: {number}",
-              data={"period_start": start.isoformat(), "value": str(number),
-                    "person": stored_person.pk if stored_person else None, "source": source})
+        audit(
+            actor=actor,
+            action=f"kpi.measurement.{outcome}",
+            target=kpi,
+            summary=f"{kpi.name}{who}, {period_label(kpi.frequency, start)}: {number}",
+            data={
+                "period_start": start.isoformat(),
+                "value": str(number),
+                "person": stored_person.pk if stored_person else None,
+                "source": source,
+            },
+        )
     return measurement, outcome
 
 
 def _write(
-    actor: Any, kpi: Kpi, person: Person | None, start: datetime.date, value: Decimal,
-    note: str, source: str,
+    actor: Any,
+    kpi: Kpi,
+    person: Person | None,
+    start: datetime.date,
+    value: Decimal,
+    note: str,
+    source: str,
 ) -> tuple[KpiMeasurement, str]:
     existing = (
         KpiMeasurement.objects.select_for_update()
-        .filter(kpi=kpi, person=person, period_start=start).first()
+        .filter(kpi=kpi, person=person, period_start=start)
+        .first()
     )
     recorded_by = actor if getattr(actor, "is_authenticated", False) else None
     if existing is None:
         try:
             with transaction.atomic():
                 return KpiMeasurement.objects.create(
-                    kpi=kpi, person=person, period_start=start, value=value, note=note,
-                    source=source, recorded_by=recorded_by,
+                    kpi=kpi,
+                    person=person,
+                    period_start=start,
+                    value=value,
+                    note=note,
+                    source=source,
+                    recorded_by=recorded_by,
                 ), "created"
         except IntegrityError:  # a concurrent writer created it first: replace theirs
-            existing = KpiMeasurement.objects.select_for_update().filter(
-                kpi=kpi, person=person, period_start=start).first()
+            existing = (
+                KpiMeasurement.objects.select_for_update()
+                .filter(kpi=kpi, person=person, period_start=start)
+                .first()
+            )
             if existing is None:
                 raise
     if existing.value == value and existing.note == note:
@@ -345,14 +409,17 @@ IMPORT_COLUMNS = {
     "kpi": ("KPI", ("kpi", "kpi code", "code", "kpicode", "measure")),
     "period": ("Period", ("period", "date", "period start", "month", "week", "quarter")),
     "value": ("Value", ("value", "amount", "actual", "result")),
-    "person": ("Person", ("person", "employee", "employee id", "email", "work email",
-                          "employeeid")),
+    "person": (
+        "Person",
+        ("person", "employee", "employee id", "email", "work email", "employeeid"),
+    ),
     "note": ("Note", ("note", "notes", "comment", "comments")),
 }
 REQUIRED_COLUMNS = ("kpi", "period", "value")
 _COLUMN_LOOKUP = {
     normalise_header(alias): key
-    for key, (_label, aliases) in IMPORT_COLUMNS.items() for alias in aliases
+    for key, (_label, aliases) in IMPORT_COLUMNS.items()
+    for alias in aliases
 }
 
 
@@ -435,15 +502,21 @@ def _plan_import(actor: Any, data: bytes, file_name: str) -> list[_Row]:
         key = _COLUMN_LOOKUP.get(normalise_header(header))
         if key is None:
             if header.strip():
-                errors.append(RowError(table.header_line, header, _(
-                    "unknown column (expected KPI, Period, Value, Person, Note)")))
+                errors.append(
+                    RowError(
+                        table.header_line,
+                        header,
+                        _("unknown column (expected KPI, Period, Value, Person, Note)"),
+                    )
+                )
         elif key in columns:
             errors.append(RowError(table.header_line, header, _("the column appears twice")))
         else:
             columns[key] = index
     errors.extend(
         RowError(table.header_line, IMPORT_COLUMNS[key][0], _("the column is missing"))
-        for key in REQUIRED_COLUMNS if key not in columns
+        for key in REQUIRED_COLUMNS
+        if key not in columns
     )
     if any(e.line == table.header_line for e in errors) or not table.rows:
         if not table.rows and not errors:
@@ -483,17 +556,25 @@ def _plan_import(actor: Any, data: bytes, file_name: str) -> list[_Row]:
             errors.append(RowError(line, "KPI", _("missing")))
         elif kpi is None or (actor is not None and not _may_read(kpi)):
             # A KPI the actor may not read is reported as unknown: no existence leak.
-            errors.append(RowError(line, "KPI", _("no KPI with the code %(code)s") % {
-                "code": code}))
+            errors.append(
+                RowError(line, "KPI", _("no KPI with the code %(code)s") % {"code": code})
+            )
             kpi = None
         period_text = cell(row, "period")
         start = parse_period(period_text, day_first=day_first) if period_text else None
         if not period_text:
             errors.append(RowError(line, "Period", _("missing")))
         elif start is None:
-            errors.append(RowError(line, "Period", _(
-                "“%(value)s” is not a date or a period (2026-03-31, 2026-03, 2026-Q1, 2026-W09)"
-            ) % {"value": period_text}))
+            errors.append(
+                RowError(
+                    line,
+                    "Period",
+                    _(
+                        "“%(value)s” is not a date or a period (2026-03-31, 2026-03, 2026-Q1, 2026-W09)"
+                    )
+                    % {"value": period_text},
+                )
+            )
         value_text = cell(row, "value")
         value, value_problem = _number_cell(value_text)
         if not value_text:
@@ -505,8 +586,13 @@ def _plan_import(actor: Any, data: bytes, file_name: str) -> list[_Row]:
         if person_key:
             person = people.get(person_key) or people.get(person_key.lower())
             if person is None:
-                errors.append(RowError(line, "Person", _(
-                    "no person with the employee ID or email %(key)s") % {"key": person_key}))
+                errors.append(
+                    RowError(
+                        line,
+                        "Person",
+                        _("no person with the employee ID or email %(key)s") % {"key": person_key},
+                    )
+                )
         note = cell(row, "note")
         if len(note) > 500:
             errors.append(RowError(line, "Note", _("longer than 500 characters")))
@@ -515,20 +601,37 @@ def _plan_import(actor: Any, data: bytes, file_name: str) -> list[_Row]:
         start = period_start_of(kpi.frequency, start)
         stored, problems = _check_measurement(kpi, person, start)
         for name, reason in problems.items():
-            errors.append(RowError(line, IMPORT_COLUMNS.get(name, (name.capitalize(),))[0]
-                                   if name != "kpi" else "KPI", reason))
+            errors.append(
+                RowError(
+                    line,
+                    IMPORT_COLUMNS.get(name, (name.capitalize(),))[0] if name != "kpi" else "KPI",
+                    reason,
+                )
+            )
         if actor is not None and not problems and not _may_record(kpi, stored):
-            errors.append(RowError(line, "KPI", _(
-                "you may not record values of %(code)s%(for)s") % {
-                "code": kpi.code,
-                "for": f" for {stored.full_name}" if stored else ""}))
+            errors.append(
+                RowError(
+                    line,
+                    "KPI",
+                    _("you may not record values of %(code)s%(for)s")
+                    % {"code": kpi.code, "for": f" for {stored.full_name}" if stored else ""},
+                )
+            )
         key = (kpi.pk, stored.pk if stored else None, start)
         if key in seen:
-            errors.append(RowError(line, "Period", _(
-                "line %(other)d already has a value of %(code)s for %(period)s%(for)s") % {
-                "other": seen[key], "code": kpi.code,
-                "period": period_label(kpi.frequency, start),
-                "for": f" and {stored.full_name}" if stored else ""}))
+            errors.append(
+                RowError(
+                    line,
+                    "Period",
+                    _("line %(other)d already has a value of %(code)s for %(period)s%(for)s")
+                    % {
+                        "other": seen[key],
+                        "code": kpi.code,
+                        "period": period_label(kpi.frequency, start),
+                        "for": f" and {stored.full_name}" if stored else "",
+                    },
+                )
+            )
         else:
             seen[key] = line
         if len(errors) == row_errors and value is not None:
@@ -545,7 +648,8 @@ def _write_rows(actor: Any, rows: list[_Row]) -> None:
     existing = {
         (m.kpi_id, m.person_id, m.period_start): m
         for m in KpiMeasurement.objects.select_for_update().filter(
-            kpi__in={r.kpi.pk for r in rows}, period_start__in={r.start for r in rows},
+            kpi__in={r.kpi.pk for r in rows},
+            period_start__in={r.start for r in rows},
         )
     }
     recorded_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -554,11 +658,18 @@ def _write_rows(actor: Any, rows: list[_Row]) -> None:
     for row in rows:
         before = existing.get((row.kpi.pk, row.person.pk if row.person else None, row.start))
         if before is None:
-            new.append(KpiMeasurement(
-                kpi=row.kpi, person=row.person, period_start=row.start, value=row.value,
-                note=row.note, source=KpiMeasurement.Source.CSV, recorded_by=recorded_by,
-                recorded_at=now,
-            ))
+            new.append(
+                KpiMeasurement(
+                    kpi=row.kpi,
+                    person=row.person,
+                    period_start=row.start,
+                    value=row.value,
+                    note=row.note,
+                    source=KpiMeasurement.Source.CSV,
+                    recorded_by=recorded_by,
+                    recorded_at=now,
+                )
+            )
         elif before.value != row.value or before.note != row.note:
             before.value, before.note = row.value, row.note
             before.source, before.recorded_by, before.recorded_at = "csv", recorded_by, now
@@ -601,14 +712,24 @@ def measurements_import(
         else:
             outcome = "replaced"
         setattr(summary, outcome, getattr(summary, outcome) + 1)
-        summary.rows.append({
-            "line": row.line, "kpi": row.kpi, "person": row.person, "value": row.value,
-            "period": period_label(row.kpi.frequency, row.start), "outcome": outcome,
-        })
+        summary.rows.append(
+            {
+                "line": row.line,
+                "kpi": row.kpi,
+                "person": row.person,
+                "value": row.value,
+                "period": period_label(row.kpi.frequency, row.start),
+                "outcome": outcome,
+            }
+        )
     if dry_run:
         return summary
     with transaction.atomic():
         _write_rows(actor, rows)
-        audit(actor=actor, action="kpi.import", summary=f"Imported KPI values from "
-              f"{file_name}: {summary}", data={"file_name": file_name, **summary.as_dict()})
+        audit(
+            actor=actor,
+            action="kpi.import",
+            summary=f"Imported KPI values from {file_name}: {summary}",
+            data={"file_name": file_name, **summary.as_dict()},
+        )
     return summary

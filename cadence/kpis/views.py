@@ -38,22 +38,36 @@ def _require_member(request: HttpRequest) -> None:
 def index(request: HttpRequest) -> HttpResponse:
     _require_member(request)
     show_inactive = request.GET.get("inactive") == "1"
-    return render(request, "kpis/index.html", {
-        "groups": queries.kpi_groups(request.user, include_inactive=show_inactive),
-        "show_inactive": show_inactive,
-        "can_define": access.can_define_any(request.user),
-        "can_import": access.can_import(request.user),
-        "nav_active": NAV,
-    })
+    return render(
+        request,
+        "kpis/index.html",
+        {
+            "groups": queries.kpi_groups(request.user, include_inactive=show_inactive),
+            "show_inactive": show_inactive,
+            "can_define": access.can_define_any(request.user),
+            "can_import": access.can_import(request.user),
+            "nav_active": NAV,
+        },
+    )
 
 
-def _series_context(request: HttpRequest, kpi: Kpi, *, person: Person | None = None,
-                    form: MeasurementForm | None = None, error_for: Any = None) -> dict[str, Any]:
+def _series_context(
+    request: HttpRequest,
+    kpi: Kpi,
+    *,
+    person: Person | None = None,
+    form: MeasurementForm | None = None,
+    error_for: Any = None,
+) -> dict[str, Any]:
     series = queries.series_for(request.user, kpi, person=person)
     for s in series:
         chart = line_chart(
             # Narrower than the default so that its text stays legible scaled to a phone.
-            s.points, target=float(kpi.target), y_label=kpi.unit, width=520, height=220,
+            s.points,
+            target=float(kpi.target),
+            y_label=kpi.unit,
+            width=520,
+            height=220,
             title=s.person.full_name if s.person else "",
         )
         # line_chart escapes every text it is given and returns markup of its own making.
@@ -97,18 +111,25 @@ def kpi_detail(request: HttpRequest, kpi_id: int) -> HttpResponse:
         holders, holder_count = queries.role_holders(request.user, kpi)
         selected = _selected_holder(request, kpi, holders)
         context = (
-            _series_context(request, kpi, person=selected) if selected else
-            {"kpi": kpi, "series": []}
+            _series_context(request, kpi, person=selected)
+            if selected
+            else {"kpi": kpi, "series": []}
         )
-        context.update(holders=holders, holder_count=holder_count, selected=selected,
-                       holder_limit=queries.SERIES_LIMIT)
+        context.update(
+            holders=holders,
+            holder_count=holder_count,
+            selected=selected,
+            holder_limit=queries.SERIES_LIMIT,
+        )
     else:
         context = _series_context(request, kpi)
-    context.update({
-        "scope": services.describe_scope(kpi),
-        "can_edit": access.can_edit_kpi(request.user, kpi),
-        "nav_active": NAV,
-    })
+    context.update(
+        {
+            "scope": services.describe_scope(kpi),
+            "can_edit": access.can_edit_kpi(request.user, kpi),
+            "nav_active": NAV,
+        }
+    )
     return render(request, "kpis/kpi_detail.html", context)
 
 
@@ -133,8 +154,11 @@ def record(request: HttpRequest, kpi_id: int) -> HttpResponse:
             raise Refused(_("You may not record values of this KPI for this person."))
         try:
             _m, outcome = services.measurement_record(
-                actor=request.user, kpi=kpi, value=form.cleaned_data["value"],
-                period_start=form.cleaned_data["period"], person=person,
+                actor=request.user,
+                kpi=kpi,
+                value=form.cleaned_data["value"],
+                period_start=form.cleaned_data["period"],
+                person=person,
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
@@ -147,12 +171,19 @@ def record(request: HttpRequest, kpi_id: int) -> HttpResponse:
             messages.error(request, " ".join(m for e in form.errors.values() for m in e))
         return redirect("kpis:kpi", kpi_id=kpi.pk)
     context = _series_context(
-        request, kpi, person=person if kpi.scope == Kpi.Scope.ROLE else None,
-        form=None if saved else form, error_for=person.pk if person else None,
+        request,
+        kpi,
+        person=person if kpi.scope == Kpi.Scope.ROLE else None,
+        form=None if saved else form,
+        error_for=person.pk if person else None,
     )
     context["saved"] = saved
-    return render(request, "kpis/_series.html#series", {**context, "s": context["series"][0]},
-                  status=200 if saved else 422)
+    return render(
+        request,
+        "kpis/_series.html#series",
+        {**context, "s": context["series"][0]},
+        status=200 if saved else 422,
+    )
 
 
 def _kpi_from_form(request: HttpRequest, form: KpiForm) -> dict[str, Any]:
@@ -170,12 +201,16 @@ def kpi_create(request: HttpRequest) -> HttpResponse:
     form = KpiForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = _kpi_from_form(request, form)
-        if not access.can_define(request.user, scope=data["scope"],
-                                 department=data["department"], person=data["person"]):
-            form.add_error(None, _(
-                "You may define KPIs for people in your line and for departments whose people "
-                "all report to you; role KPIs are for HR admins."
-            ))
+        if not access.can_define(
+            request.user, scope=data["scope"], department=data["department"], person=data["person"]
+        ):
+            form.add_error(
+                None,
+                _(
+                    "You may define KPIs for people in your line and for departments whose people "
+                    "all report to you; role KPIs are for HR admins."
+                ),
+            )
         else:
             try:
                 kpi = services.kpi_define(actor=request.user, **data)
@@ -184,8 +219,12 @@ def kpi_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("KPI defined."))
                 return redirect("kpis:kpi", kpi_id=kpi.pk)
-    return render(request, "kpis/kpi_form.html", {"form": form, "nav_active": NAV},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "kpis/kpi_form.html",
+        {"form": form, "nav_active": NAV},
+        status=422 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,8 +236,9 @@ def kpi_edit(request: HttpRequest, kpi_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = _kpi_from_form(request, form)
         data["code"] = data["code"] or kpi.code
-        if not access.can_define(request.user, scope=data["scope"],
-                                 department=data["department"], person=data["person"]):
+        if not access.can_define(
+            request.user, scope=data["scope"], department=data["department"], person=data["person"]
+        ):
             form.add_error("scope", _("You may not define a KPI for this scope."))
         else:
             try:
@@ -208,8 +248,12 @@ def kpi_edit(request: HttpRequest, kpi_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("KPI saved."))
                 return redirect("kpis:kpi", kpi_id=kpi.pk)
-    return render(request, "kpis/kpi_form.html", {"form": form, "kpi": kpi, "nav_active": NAV},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "kpis/kpi_form.html",
+        {"form": form, "kpi": kpi, "nav_active": NAV},
+        status=422 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -227,6 +271,7 @@ def kpi_active(request: HttpRequest, kpi_id: int) -> HttpResponse:
 
 
 # --- import -------------------------------------------------------------------------------
+
 
 @require_http_methods(["GET", "POST"])
 @login_required
@@ -246,14 +291,15 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         return render(request, "kpis/import.html", context, status=422)
     data = upload.read()
     try:
-        summary = services.measurements_check(actor=request.user, data=data,
-                                              file_name=upload.name)
+        summary = services.measurements_check(actor=request.user, data=data, file_name=upload.name)
     except services.MeasurementImportErrors as errors:
-        context.update(errors=errors.errors, error_summary=errors.messages[0],
-                       file_name=upload.name)
+        context.update(
+            errors=errors.errors, error_summary=errors.messages[0], file_name=upload.name
+        )
         return render(request, "kpis/import.html", context, status=422)
     request.session[UPLOAD_SESSION_KEY] = {
-        "file_name": upload.name, "data": base64.b64encode(data).decode("ascii"),
+        "file_name": upload.name,
+        "data": base64.b64encode(data).decode("ascii"),
     }
     context.update(summary=summary, file_name=upload.name)
     return render(request, "kpis/import.html", context)
@@ -269,7 +315,8 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("kpis:import")
     try:
         summary = services.measurements_import(
-            actor=request.user, data=base64.b64decode(pending["data"]),
+            actor=request.user,
+            data=base64.b64decode(pending["data"]),
             file_name=pending["file_name"],
         )
     except services.MeasurementImportErrors as errors:
@@ -277,7 +324,9 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"{errors.messages[0]} " + "; ".join(map(str, errors.errors)))
         return redirect("kpis:import")
     del request.session[UPLOAD_SESSION_KEY]
-    messages.success(request, _(
-        "Imported: %(c)d new value(s), %(r)d replaced, %(u)d unchanged."
-    ) % {"c": summary.created, "r": summary.replaced, "u": summary.unchanged})
+    messages.success(
+        request,
+        _("Imported: %(c)d new value(s), %(r)d replaced, %(u)d unchanged.")
+        % {"c": summary.created, "r": summary.replaced, "u": summary.unchanged},
+    )
     return redirect("kpis:index")

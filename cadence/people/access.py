@@ -97,6 +97,7 @@ def has_reports(person: Person) -> bool:
 
 # --- can_* : answers for templates and for building the pages ------------------------
 
+
 def can_view_directory(user: Any) -> bool:
     return is_member(user)
 
@@ -168,9 +169,9 @@ def visible_attributes(user: Any, person: Person) -> list[tuple[CustomAttribute,
     if not person.custom_attributes or not can_view_employment(user, person):
         return []
     show_sensitive = can_view_sensitive_attributes(user)
-    definitions = {a.key: a for a in CustomAttribute.objects.filter(
-        key__in=list(person.custom_attributes)
-    )}
+    definitions = {
+        a.key: a for a in CustomAttribute.objects.filter(key__in=list(person.custom_attributes))
+    }
     out = []
     for key, value in person.custom_attributes.items():
         definition = definitions.get(key) or CustomAttribute(key=key, label=key, is_sensitive=True)
@@ -189,6 +190,7 @@ def visible_people(user: Any, people: list[Person]) -> list[Person]:
 
 # --- *_for_* : the only way a view or endpoint obtains an object ---------------------
 
+
 def people_visible_to(user: Any, *, include_left: bool = False) -> QuerySet[Person]:
     """People the user may list. Unknown or outside users get an empty set."""
     if not is_member(user):
@@ -201,9 +203,7 @@ def people_visible_to(user: Any, *, include_left: bool = False) -> QuerySet[Pers
 
 def _person_row(person_id: int) -> Person | None:
     return (
-        Person.objects.select_related("department", "manager", "user")
-        .filter(pk=person_id)
-        .first()
+        Person.objects.select_related("department", "manager", "user").filter(pk=person_id).first()
     )
 
 

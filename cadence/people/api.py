@@ -92,7 +92,9 @@ class PersonOut(PersonCard):
         if not access.can_view_employment(user, obj):
             return None
         return {
-            "employee_id": obj.employee_id, "level": obj.level, "start_date": obj.start_date,
+            "employee_id": obj.employee_id,
+            "level": obj.level,
+            "start_date": obj.start_date,
             "left_on": obj.left_on,
             "custom_attributes": {a.key: v for a, v in access.visible_attributes(user, obj)},
         }
@@ -121,7 +123,8 @@ def _require_directory(request: HttpRequest) -> None:
 def list_people(
     request: HttpRequest,
     q: str = Query(
-        "", description="Words found in the name, email, title, or the employee ID of "
+        "",
+        description="Words found in the name, email, title, or the employee ID of "
         "people whose employment details the caller may see.",
     ),
     department_id: int | None = Query(None, description="This department and those below."),
@@ -142,12 +145,14 @@ def get_person(request: HttpRequest, person_id: int) -> Person:
 
 
 @router.get(
-    "/people/{person_id}/reports", response=list[PersonCard],
+    "/people/{person_id}/reports",
+    response=list[PersonCard],
     summary="Active people below a person in the manager chain",
 )
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_reports(
-    request: HttpRequest, person_id: int,
+    request: HttpRequest,
+    person_id: int,
     direct_only: bool = Query(False, description="Direct reports only."),
 ) -> QuerySet[Person]:
     manager = access.team_for_read(request.user, person_id)
@@ -171,6 +176,7 @@ def get_department(request: HttpRequest, department_id: int) -> Department:
 
 # --- HR admins keep the directory by hand (the pages' PersonForm checks both) ---------
 
+
 class PersonWrite(Schema):
     """Fields of a person record. On PATCH every field is optional and only those given
     change; ``manager`` is the manager's work email or employee ID, "" for none."""
@@ -185,7 +191,7 @@ class PersonWrite(Schema):
     location: str | None = None
     start_date: datetime.date | None = None
     manager: str | None = Field(
-        None, description="The manager's work email or employee ID; \"\" for none."
+        None, description='The manager\'s work email or employee ID; "" for none.'
     )
 
 
@@ -203,9 +209,12 @@ def _form_data(payload: PersonWrite, base: dict[str, Any]) -> dict[str, Any]:
 
 def _unprocessable(errors: dict[str, list[str]]) -> HttpError:
     """422 naming every bad field, as ``field: reason`` — the import's habit."""
-    return HttpError(422, "; ".join(
-        f"{field}: {message}" for field, messages in errors.items() for message in messages
-    ))
+    return HttpError(
+        422,
+        "; ".join(
+            f"{field}: {message}" for field, messages in errors.items() for message in messages
+        ),
+    )
 
 
 def _service_error(error: ValidationError) -> HttpError:
@@ -248,8 +257,9 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonWrite) ->
     return _person_out(person.pk)
 
 
-@router.post("/people/{person_id}/leave", response=PersonOut,
-             summary="Mark a person as left (HR admins)")
+@router.post(
+    "/people/{person_id}/leave", response=PersonOut, summary="Mark a person as left (HR admins)"
+)
 @transaction.atomic
 def mark_person_left(request: HttpRequest, person_id: int, payload: LeaveIn) -> Person:
     person = access.person_for_edit(request.user, person_id)
@@ -260,8 +270,11 @@ def mark_person_left(request: HttpRequest, person_id: int, payload: LeaveIn) -> 
     return _person_out(person.pk)
 
 
-@router.post("/people/{person_id}/reactivate", response=PersonOut,
-             summary="Reactivate a person who left (HR admins)")
+@router.post(
+    "/people/{person_id}/reactivate",
+    response=PersonOut,
+    summary="Reactivate a person who left (HR admins)",
+)
 @transaction.atomic
 def reactivate_person(request: HttpRequest, person_id: int) -> Person:
     person = access.person_for_edit(request.user, person_id)

@@ -9,11 +9,15 @@ from cadence.people.models import Department, Person
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Search"), required=False, max_length=100,
+        label=_("Search"),
+        required=False,
+        max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": _("Name, email, title or ID")}),
     )
     department = forms.ModelChoiceField(
-        label=_("Department"), required=False, queryset=Department.objects.order_by("full_name"),
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.order_by("full_name"),
         empty_label=_("All departments"),
     )
     include_left = forms.BooleanField(label=_("Include people who left"), required=False)
@@ -62,15 +66,21 @@ class PersonForm(forms.Form):
     job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
     level = forms.CharField(label=_("Level"), max_length=50, required=False)
     department = forms.ModelChoiceField(
-        label=_("Department"), required=False, queryset=Department.objects.order_by("full_name"),
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.order_by("full_name"),
         empty_label=_("No department"),
     )
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     start_date = forms.DateField(
-        label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Start date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     manager = forms.CharField(
-        label=_("Manager"), max_length=254, required=False,
+        label=_("Manager"),
+        max_length=254,
+        required=False,
         help_text=_(
             "The manager's work email or employee ID; empty for the top of the organisation."
         ),
@@ -136,11 +146,19 @@ class PersonForm(forms.Form):
         return out
 
 
-PERSON_FORM_FIELDS = ("first_name", "last_name", "work_email", "job_title", "level", "location",
-                      "start_date")
+PERSON_FORM_FIELDS = (
+    "first_name",
+    "last_name",
+    "work_email",
+    "job_title",
+    "level",
+    "location",
+    "start_date",
+)
 
 
 class LeaveForm(forms.Form):
     left_on = forms.DateField(
-        label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Last day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )

@@ -42,12 +42,24 @@ from cadence.people.models import CustomAttribute, Department, Person
 # real column. Anything else can be named with --map 'Header=field'.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "employee_id": (
-        "Employee ID", "Employee #", "Employee Number", "Employee No", "Emp ID",
-        "Employee Code", "Worker ID", "Staff ID", "Personnel Number",
+        "Employee ID",
+        "Employee #",
+        "Employee Number",
+        "Employee No",
+        "Emp ID",
+        "Employee Code",
+        "Worker ID",
+        "Staff ID",
+        "Personnel Number",
     ),
     "work_email": (
-        "Work Email", "Email", "Email Address", "Work Email Address", "Business Email",
-        "Company Email", "E-mail",
+        "Work Email",
+        "Email",
+        "Email Address",
+        "Work Email Address",
+        "Business Email",
+        "Company Email",
+        "E-mail",
     ),
     "first_name": ("First Name", "Given Name", "Firstname", "Forename"),
     "last_name": ("Last Name", "Surname", "Family Name", "Lastname"),
@@ -57,20 +69,38 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "department": ("Department", "Department Name", "Dept", "Department Path"),
     "location": ("Location", "Office", "Work Location", "Office Location", "Site"),
     "start_date": (
-        "Hire Date", "Start Date", "Date Hired", "Hired On", "Employment Start Date",
-        "Joining Date", "Date of Joining",
+        "Hire Date",
+        "Start Date",
+        "Date Hired",
+        "Hired On",
+        "Employment Start Date",
+        "Joining Date",
+        "Date of Joining",
     ),
     "manager_employee_id": (
-        "Manager ID", "Manager Employee ID", "Manager #", "Manager Employee Number",
-        "Supervisor ID", "Supervisor Employee ID", "Reports To ID", "Line Manager ID",
+        "Manager ID",
+        "Manager Employee ID",
+        "Manager #",
+        "Manager Employee Number",
+        "Supervisor ID",
+        "Supervisor Employee ID",
+        "Reports To ID",
+        "Line Manager ID",
     ),
     "manager_email": (
-        "Manager Email", "Manager Work Email", "Supervisor Email", "Reports To Email",
+        "Manager Email",
+        "Manager Work Email",
+        "Supervisor Email",
+        "Reports To Email",
         "Line Manager Email",
     ),
     # "Reports To" holds an employee id, an email or a full name: tried in that order.
     "manager": (
-        "Reports To", "Manager", "Manager Name", "Supervisor", "Supervisor Name",
+        "Reports To",
+        "Manager",
+        "Manager Name",
+        "Supervisor",
+        "Supervisor Name",
         "Line Manager",
     ),
     "status": ("Employment Status", "Status", "Employee Status", "Worker Status"),
@@ -81,20 +111,65 @@ IGNORE = "ignore"
 CUSTOM_PREFIX = "custom:"
 
 # Statuses are compared lower-cased with everything but letters and digits removed.
-ACTIVE_STATUSES = frozenset({
-    "active", "employed", "current", "onleave", "leave", "leaveofabsence", "parentalleave",
-    "maternityleave", "paternityleave", "sickleave", "sabbatical", "probation", "hired",
-    "fulltime", "parttime", "contractor", "pending", "onboarding", "yes", "true", "1", "a",
-})
-INACTIVE_STATUSES = frozenset({
-    "terminated", "inactive", "left", "former", "formeremployee", "exemployee", "resigned",
-    "retired", "deceased", "separated", "dismissed", "laidoff", "offboarded", "departed",
-    "deactivated", "no", "false", "0", "t", "i",
-})
+ACTIVE_STATUSES = frozenset(
+    {
+        "active",
+        "employed",
+        "current",
+        "onleave",
+        "leave",
+        "leaveofabsence",
+        "parentalleave",
+        "maternityleave",
+        "paternityleave",
+        "sickleave",
+        "sabbatical",
+        "probation",
+        "hired",
+        "fulltime",
+        "parttime",
+        "contractor",
+        "pending",
+        "onboarding",
+        "yes",
+        "true",
+        "1",
+        "a",
+    }
+)
+INACTIVE_STATUSES = frozenset(
+    {
+        "terminated",
+        "inactive",
+        "left",
+        "former",
+        "formeremployee",
+        "exemployee",
+        "resigned",
+        "retired",
+        "deceased",
+        "separated",
+        "dismissed",
+        "laidoff",
+        "offboarded",
+        "departed",
+        "deactivated",
+        "no",
+        "false",
+        "0",
+        "t",
+        "i",
+    }
+)
 
 _MAX_LENGTHS = {
-    "first_name": 150, "last_name": 150, "job_title": 200, "level": 50, "location": 200,
-    "employee_id": 64, "work_email": 254,
+    "first_name": 150,
+    "last_name": 150,
+    "job_title": 200,
+    "level": 50,
+    "location": 200,
+    "employee_id": 64,
+    "work_email": 254,
 }
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _HEADER_NOISE_RE = re.compile(r"[\s_.\-]+")
@@ -105,12 +180,14 @@ def normalise_header(header: str) -> str:
 
 
 _ALIAS_LOOKUP = {
-    normalise_header(alias): name for name, aliases in HEADER_ALIASES.items()
+    normalise_header(alias): name
+    for name, aliases in HEADER_ALIASES.items()
     for alias in (*aliases, name)
 }
 
 
 # --- results ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -148,8 +225,10 @@ class MassDeactivationRefused(ImportBlocked):
                 "This import would deactivate %(n)d people (%(share)s of the organisation), "
                 "more than the %(limit)s allowed without confirmation. Check that the file "
                 "is complete, then confirm."
-            ) % {
-                "n": count, "share": f"{share:.0%}",
+            )
+            % {
+                "n": count,
+                "share": f"{share:.0%}",
                 "limit": f"{settings.CADENCE_IMPORT_MAX_DEACTIVATE_SHARE:.0%}",
             }
         )
@@ -186,16 +265,25 @@ class ImportSummary:
 
     def as_dict(self) -> dict[str, int]:
         return {
-            "created": self.created, "updated": self.updated,
-            "deactivated": self.deactivated, "unchanged": self.unchanged,
+            "created": self.created,
+            "updated": self.updated,
+            "deactivated": self.deactivated,
+            "unchanged": self.unchanged,
         }
 
 
 FIELD_LABELS = {
-    "employee_id": "employee ID", "work_email": "work email", "first_name": "first name",
-    "last_name": "last name", "job_title": "job title", "level": "level",
-    "department": "department", "location": "location", "start_date": "start date",
-    "manager": "manager", "status": "status",
+    "employee_id": "employee ID",
+    "work_email": "work email",
+    "first_name": "first name",
+    "last_name": "last name",
+    "job_title": "job title",
+    "level": "level",
+    "department": "department",
+    "location": "location",
+    "start_date": "start date",
+    "manager": "manager",
+    "status": "status",
 }
 
 
@@ -248,15 +336,38 @@ class Record:
     """
 
     __slots__ = (
-        "line", "key", "person_id", "user_id", "kind", "first_name", "last_name",
-        "work_email", "employee_id", "job_title", "level", "department", "location",
-        "start_date", "status", "left_on", "custom_attributes", "manager_ref", "manager_key",
-        "renamed", "moved",
+        "line",
+        "key",
+        "person_id",
+        "user_id",
+        "kind",
+        "first_name",
+        "last_name",
+        "work_email",
+        "employee_id",
+        "job_title",
+        "level",
+        "department",
+        "location",
+        "start_date",
+        "status",
+        "left_on",
+        "custom_attributes",
+        "manager_ref",
+        "manager_key",
+        "renamed",
+        "moved",
     )
 
     def __init__(
-        self, *, line: int, key: int, person_id: int | None, user_id: int | None,
-        work_email: str, employee_id: str | None,
+        self,
+        *,
+        line: int,
+        key: int,
+        person_id: int | None,
+        user_id: int | None,
+        work_email: str,
+        employee_id: str | None,
     ) -> None:
         self.line, self.key, self.person_id, self.user_id = line, key, person_id, user_id
         self.work_email, self.employee_id = work_email, employee_id
@@ -323,8 +434,10 @@ class ImportPlan:
 
     def summary(self) -> ImportSummary:
         return ImportSummary(
-            created=len(self.created), updated=len(self.updated),
-            deactivated=len(self.deactivated), unchanged=self.unchanged,
+            created=len(self.created),
+            updated=len(self.updated),
+            deactivated=len(self.deactivated),
+            unchanged=self.unchanged,
         )
 
 
@@ -348,8 +461,10 @@ def read_table(data: bytes, file_name: str) -> Table:
 
 def _decode(data: bytes) -> tuple[str, str]:
     for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if data.startswith(bom):
@@ -394,7 +509,7 @@ def _read_csv(data: bytes, file_name: str) -> Table:
     # Excel writes "sep=;" on the first line when asked to keep the delimiter.
     if first_line.lower().startswith("sep=") and len(first_line) == 5:
         delimiter = first_line[4]
-        text = text[len(first_line):].lstrip("\r").removeprefix("\n")
+        text = text[len(first_line) :].lstrip("\r").removeprefix("\n")
         line_offset = 1
     else:
         delimiter = _sniff_delimiter(first_line)
@@ -420,10 +535,17 @@ def _read_csv(data: bytes, file_name: str) -> Table:
                 if len(cells) < width:
                     cells = cells + [""] * (width - len(cells))
                 elif any(c.strip() for c in cells[width:]):
-                    problems.append(RowError(start, "row", _(
-                        "%(n)d cells but the header has %(width)d columns "
-                        "(a stray delimiter or quote?)"
-                    ) % {"n": len(cells), "width": width}))
+                    problems.append(
+                        RowError(
+                            start,
+                            "row",
+                            _(
+                                "%(n)d cells but the header has %(width)d columns "
+                                "(a stray delimiter or quote?)"
+                            )
+                            % {"n": len(cells), "width": width},
+                        )
+                    )
                     cells = cells[:width]
                 else:
                     cells = cells[:width]
@@ -438,8 +560,12 @@ def _read_csv(data: bytes, file_name: str) -> Table:
         raise TableError(_("The file is empty."))
     name = {",": "comma", ";": "semicolon", "\t": "tab"}.get(delimiter, repr(delimiter))
     return Table(
-        file_name=file_name, headers=headers, rows=rows, lines=lines,
-        header_line=header_line, description=f"CSV, {encoding}, {name}-separated",
+        file_name=file_name,
+        headers=headers,
+        rows=rows,
+        lines=lines,
+        header_line=header_line,
+        description=f"CSV, {encoding}, {name}-separated",
         problems=problems,
     )
 
@@ -492,12 +618,17 @@ def _read_xlsx(data: bytes, file_name: str) -> Table:
     if headers is None:
         raise TableError(_("The first sheet of the workbook is empty."))
     return Table(
-        file_name=file_name, headers=headers, rows=rows, lines=lines,
-        header_line=header_line, description=f"XLSX, sheet “{sheet.title}”",
+        file_name=file_name,
+        headers=headers,
+        rows=rows,
+        lines=lines,
+        header_line=header_line,
+        description=f"XLSX, sheet “{sheet.title}”",
     )
 
 
 # --- --map ---------------------------------------------------------------------------------
+
 
 def parse_mapping(lines: Iterable[str]) -> dict[str, str]:
     """``['Source Header=field', ...]`` → ``{'Source Header': 'field'}``.
@@ -519,7 +650,7 @@ def parse_mapping(lines: Iterable[str]) -> dict[str, str]:
 def _mapping_target(target: str) -> str | None:
     """The canonical spelling of a --map target, or None when it is not one."""
     if target.lower().startswith(CUSTOM_PREFIX):
-        label = target[len(CUSTOM_PREFIX):].strip()
+        label = target[len(CUSTOM_PREFIX) :].strip()
         return f"{CUSTOM_PREFIX}{label}" if label else None
     lowered = target.strip().lower()
     if lowered == IGNORE or lowered in FIELDS:
@@ -530,12 +661,25 @@ def _mapping_target(target: str) -> str | None:
 # --- dates and statuses -----------------------------------------------------------------
 
 _MONTHS = {
-    m: i for i, names in enumerate((
-        ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-        ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-        ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-        ("dec", "december"),
-    ), start=1) for m in names
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
 }
 _ISO_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?")
 _DOTTED_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})")
@@ -603,7 +747,7 @@ def parse_status(value: str) -> str | None:
 
 
 def split_name(full: str) -> tuple[str, str]:
-    """"Ada Lovelace" → (Ada, Lovelace); "Lovelace, Ada" → (Ada, Lovelace)."""
+    """ "Ada Lovelace" → (Ada, Lovelace); "Lovelace, Ada" → (Ada, Lovelace)."""
     if "," in full:
         last, _sep, first = full.partition(",")
         return first.strip(), last.strip()
@@ -612,12 +756,13 @@ def split_name(full: str) -> tuple[str, str]:
 
 
 def department_path(value: str) -> str:
-    """"Engineering / Platform", "Engineering > Platform" → "Engineering/Platform"."""
+    """ "Engineering / Platform", "Engineering > Platform" → "Engineering/Platform"."""
     parts = re.split(r"\s*(?:/|\\|>)\s*", value.strip())
     return "/".join(p for p in parts if p)
 
 
 # --- the database, as the plan sees it --------------------------------------------------
+
 
 class Existing(NamedTuple):
     id: int
@@ -655,8 +800,13 @@ def database_snapshot() -> tuple:
     people = Person.objects.aggregate(n=Count("id"), top=Max("id"), touched=Max("updated_at"))
     users = user_model.objects.aggregate(n=Count("id"), top=Max("id"))
     return (
-        people["n"], people["top"], people["touched"], users["n"], users["top"],
-        Department.objects.count(), CustomAttribute.objects.count(),
+        people["n"],
+        people["top"],
+        people["touched"],
+        users["n"],
+        users["top"],
+        Department.objects.count(),
+        CustomAttribute.objects.count(),
     )
 
 
@@ -664,26 +814,69 @@ def _load_people() -> list[Existing]:
     # Custom attributes come as JSON text, decoded once per distinct value: a big
     # organisation has only a few combinations (department code, location, …).
     rows = Person.objects.order_by().values_list(
-        "id", "first_name", "last_name", "work_email", "employee_id", "job_title", "level",
-        "department__full_name", "location", "start_date", "status", "left_on", "manager_id",
-        Cast("custom_attributes", TextField()), "user_id",
+        "id",
+        "first_name",
+        "last_name",
+        "work_email",
+        "employee_id",
+        "job_title",
+        "level",
+        "department__full_name",
+        "location",
+        "start_date",
+        "status",
+        "left_on",
+        "manager_id",
+        Cast("custom_attributes", TextField()),
+        "user_id",
     )
     decoded: dict[str, dict] = {}
     people = []
-    for (pk, first, last, email, eid, title, level, dept, location, start, status,
-         left_on, manager_id, attrs_json, user_id) in rows:
+    for (
+        pk,
+        first,
+        last,
+        email,
+        eid,
+        title,
+        level,
+        dept,
+        location,
+        start,
+        status,
+        left_on,
+        manager_id,
+        attrs_json,
+        user_id,
+    ) in rows:
         attrs = decoded.get(attrs_json)
         if attrs is None:
             value = json.loads(attrs_json) if attrs_json else {}
             attrs = decoded[attrs_json] = value if isinstance(value, dict) else {}
-        people.append(Existing(
-            pk, first, last, email, eid, title, level, dept or "", location, start, status,
-            left_on, manager_id, attrs, user_id,
-        ))
+        people.append(
+            Existing(
+                pk,
+                first,
+                last,
+                email,
+                eid,
+                title,
+                level,
+                dept or "",
+                location,
+                start,
+                status,
+                left_on,
+                manager_id,
+                attrs,
+                user_id,
+            )
+        )
     return people
 
 
 # --- planning ------------------------------------------------------------------------------
+
 
 def plan_import(
     table: Table, *, mapping: dict[str, str] | None = None, full: bool = False
@@ -726,24 +919,39 @@ class _Planner:
             norm = normalise_header(header)
             if not norm:
                 if any(row[index].strip() for row in self.table.rows):
-                    self.errors.append(RowError(line, f"column {index + 1}", _(
-                        "this column has values but no header; give it one or remove it"
-                    )))
+                    self.errors.append(
+                        RowError(
+                            line,
+                            f"column {index + 1}",
+                            _("this column has values but no header; give it one or remove it"),
+                        )
+                    )
                 continue
             if norm in seen_headers:
-                self.errors.append(RowError(line, header, _(
-                    "two columns are called “%(header)s”"
-                ) % {"header": seen_headers[norm]}))
+                self.errors.append(
+                    RowError(
+                        line,
+                        header,
+                        _("two columns are called “%(header)s”") % {"header": seen_headers[norm]},
+                    )
+                )
                 continue
             seen_headers[norm] = header
             if norm in wanted:
                 _source, raw_target = wanted.pop(norm)
                 target = _mapping_target(raw_target)
                 if target is None:
-                    self.errors.append(RowError(line, header, _(
-                        "--map: unknown field “%(target)s” (use one of %(fields)s, "
-                        "custom:<Label> or ignore)"
-                    ) % {"target": raw_target, "fields": ", ".join(FIELDS)}))
+                    self.errors.append(
+                        RowError(
+                            line,
+                            header,
+                            _(
+                                "--map: unknown field “%(target)s” (use one of %(fields)s, "
+                                "custom:<Label> or ignore)"
+                            )
+                            % {"target": raw_target, "fields": ", ".join(FIELDS)},
+                        )
+                    )
                     continue
             else:
                 target = _ALIAS_LOOKUP.get(norm) or f"{CUSTOM_PREFIX}{header}"
@@ -751,41 +959,66 @@ class _Planner:
             if target == IGNORE:
                 continue
             if target.startswith(CUSTOM_PREFIX):
-                label = target[len(CUSTOM_PREFIX):]
+                label = target[len(CUSTOM_PREFIX) :]
                 key = attribute_key(label)
                 if key in used_keys:
-                    self.errors.append(RowError(line, header, _(
-                        "kept as the same custom attribute as “%(other)s”; rename one or "
-                        "use --map"
-                    ) % {"other": used_keys[key]}))
+                    self.errors.append(
+                        RowError(
+                            line,
+                            header,
+                            _(
+                                "kept as the same custom attribute as “%(other)s”; rename one or "
+                                "use --map"
+                            )
+                            % {"other": used_keys[key]},
+                        )
+                    )
                     continue
                 used_keys[key] = header
                 self.custom_columns.append((index, label, key))
                 continue
             if target in self.column_of:
-                self.errors.append(RowError(line, header, _(
-                    "both “%(other)s” and “%(header)s” would be read as %(field)s; "
-                    "say which to use with --map (e.g. --map '%(header)s=ignore')"
-                ) % {"other": self.header_of[target], "header": header, "field": target}))
+                self.errors.append(
+                    RowError(
+                        line,
+                        header,
+                        _(
+                            "both “%(other)s” and “%(header)s” would be read as %(field)s; "
+                            "say which to use with --map (e.g. --map '%(header)s=ignore')"
+                        )
+                        % {"other": self.header_of[target], "header": header, "field": target},
+                    )
+                )
                 continue
             self.column_of[target] = index
             self.header_of[target] = header
         for source, _target in wanted.values():
-            self.errors.append(RowError(line, source, _(
-                "--map names a column that is not in the file"
-            )))
+            self.errors.append(
+                RowError(line, source, _("--map names a column that is not in the file"))
+            )
         if "work_email" not in self.column_of:
-            self.errors.append(RowError(line, "work_email", _(
-                "the file has no work email column (looked for %(aliases)s); "
-                "name yours with --map 'Your Header=work_email'"
-            ) % {"aliases": ", ".join(HEADER_ALIASES["work_email"])}))
+            self.errors.append(
+                RowError(
+                    line,
+                    "work_email",
+                    _(
+                        "the file has no work email column (looked for %(aliases)s); "
+                        "name yours with --map 'Your Header=work_email'"
+                    )
+                    % {"aliases": ", ".join(HEADER_ALIASES["work_email"])},
+                )
+            )
 
     # -- the plan
 
     def plan(self) -> ImportPlan:
         plan = ImportPlan(
-            table=self.table, mapping=dict(self.mapping), full=self.full, columns=[],
-            errors=self.errors, snapshot=database_snapshot(),
+            table=self.table,
+            mapping=dict(self.mapping),
+            full=self.full,
+            columns=[],
+            errors=self.errors,
+            snapshot=database_snapshot(),
         )
         self.resolve_columns()
         plan.columns = self.columns
@@ -850,33 +1083,47 @@ class _Planner:
             base = by_id.get(person_id) if person_id else None
             if person_id is not None:
                 if person_id in matched:
-                    error(line, matched_by, _(
-                        "this is the same person as line %(other)d"
-                    ) % {"other": matched[person_id]})
+                    error(
+                        line,
+                        matched_by,
+                        _("this is the same person as line %(other)d")
+                        % {"other": matched[person_id]},
+                    )
                 else:
                     matched[person_id] = line
             rec = Record(
-                line=line, key=person_id if person_id else -(index + 1), person_id=person_id,
-                user_id=base.user_id if base else None, work_email=email,
+                line=line,
+                key=person_id if person_id else -(index + 1),
+                person_id=person_id,
+                user_id=base.user_id if base else None,
+                work_email=email,
                 employee_id=eid or (base.employee_id if base else None),
             )
             if not email:
                 error(line, "work_email", _("missing"))
             elif len(email) > _MAX_LENGTHS["work_email"] or not _EMAIL_RE.fullmatch(email):
-                error(line, "work_email", _("“%(value)s” is not an email address")
-                      % {"value": email})
+                error(
+                    line, "work_email", _("“%(value)s” is not an email address") % {"value": email}
+                )
             elif email in first_line_of_email:
-                error(line, "work_email", _("duplicate email %(value)s (also on line %(other)d)")
-                      % {"value": email, "other": first_line_of_email[email]})
+                error(
+                    line,
+                    "work_email",
+                    _("duplicate email %(value)s (also on line %(other)d)")
+                    % {"value": email, "other": first_line_of_email[email]},
+                )
             else:
                 first_line_of_email[email] = line
             if eid:
                 if len(eid) > _MAX_LENGTHS["employee_id"]:
                     error(line, "employee_id", _("longer than 64 characters"))
                 elif eid in first_line_of_eid:
-                    error(line, "employee_id", _(
-                        "duplicate employee ID %(value)s (also on line %(other)d)"
-                    ) % {"value": eid, "other": first_line_of_eid[eid]})
+                    error(
+                        line,
+                        "employee_id",
+                        _("duplicate employee ID %(value)s (also on line %(other)d)")
+                        % {"value": eid, "other": first_line_of_eid[eid]},
+                    )
                 else:
                     first_line_of_eid[eid] = line
             # Names
@@ -890,8 +1137,11 @@ class _Planner:
                 rec.first_name = base.first_name if base else ""
                 rec.last_name = base.last_name if base else ""
             if len(rec.first_name) > 150 or len(rec.last_name) > 150:
-                error(line, "first_name" if len(rec.first_name) > 150 else "last_name",
-                      _("longer than %(n)d characters") % {"n": 150})
+                error(
+                    line,
+                    "first_name" if len(rec.first_name) > 150 else "last_name",
+                    _("longer than %(n)d characters") % {"n": 150},
+                )
             # Plain text fields (unrolled: this loop runs once per row of the file)
             if i_title is not None:
                 rec.job_title = cells[i_title].strip()
@@ -907,8 +1157,7 @@ class _Planner:
                 rec.location = base.location
             for name in long_fields:
                 if len(getattr(rec, name)) > _MAX_LENGTHS[name]:
-                    error(line, name, _("longer than %(n)d characters")
-                          % {"n": _MAX_LENGTHS[name]})
+                    error(line, name, _("longer than %(n)d characters") % {"n": _MAX_LENGTHS[name]})
             # Department
             if i_dept is not None:
                 raw = cells[i_dept]
@@ -931,9 +1180,11 @@ class _Planner:
                     else:
                         value = dates[raw] = parse_date(raw, day_first=day_first)
                     if value is None:
-                        error(line, "start_date", _(
-                            "“%(value)s” is not a date (use YYYY-MM-DD)"
-                        ) % {"value": raw})
+                        error(
+                            line,
+                            "start_date",
+                            _("“%(value)s” is not a date (use YYYY-MM-DD)") % {"value": raw},
+                        )
                     rec.start_date = value
                 else:
                     rec.start_date = None
@@ -949,10 +1200,15 @@ class _Planner:
                     else:
                         status = statuses[raw] = parse_status(raw)
                     if status is None:
-                        error(line, "status", _(
-                            "unknown status “%(value)s” (use Active, or Terminated, "
-                            "Inactive or Left for people who left)"
-                        ) % {"value": raw})
+                        error(
+                            line,
+                            "status",
+                            _(
+                                "unknown status “%(value)s” (use Active, or Terminated, "
+                                "Inactive or Left for people who left)"
+                            )
+                            % {"value": raw},
+                        )
             if status is None:  # not given: keep what is there
                 status = base.status if base else Person.Status.ACTIVE
             rec.status = status
@@ -980,19 +1236,30 @@ class _Planner:
         rows_by_person = matched
         for rec in records:
             owner = db_by_email.get(rec.work_email)
-            if rec.work_email and owner is not None and owner != rec.person_id and (
-                owner not in rows_by_person
+            if (
+                rec.work_email
+                and owner is not None
+                and owner != rec.person_id
+                and (owner not in rows_by_person)
             ):
-                error(rec.line, "work_email", _(
-                    "%(value)s is already the email of %(name)s, who is not in this file"
-                ) % {"value": rec.work_email, "name": by_id[owner].full_name})
+                error(
+                    rec.line,
+                    "work_email",
+                    _("%(value)s is already the email of %(name)s, who is not in this file")
+                    % {"value": rec.work_email, "name": by_id[owner].full_name},
+                )
             if rec.employee_id and rec.person_id is not None:
                 owner = db_by_eid.get(rec.employee_id)
                 if owner is not None and owner != rec.person_id and owner not in rows_by_person:
-                    error(rec.line, "employee_id", _(
-                        "%(value)s is already the employee ID of %(name)s, who is not in "
-                        "this file"
-                    ) % {"value": rec.employee_id, "name": by_id[owner].full_name})
+                    error(
+                        rec.line,
+                        "employee_id",
+                        _(
+                            "%(value)s is already the employee ID of %(name)s, who is not in "
+                            "this file"
+                        )
+                        % {"value": rec.employee_id, "name": by_id[owner].full_name},
+                    )
         self.matched = matched
         return records
 
@@ -1020,9 +1287,7 @@ class _Planner:
             base = self.by_id.get(rec.person_id) if rec.person_id else None
             if ref is None:
                 # No manager column: keep the current manager; blank cell: top of the org.
-                rec.manager_key = (
-                    base.manager_id if base and not self.has_manager_column else None
-                )
+                rec.manager_key = base.manager_id if base and not self.has_manager_column else None
                 continue
             kind, value = ref
             key = None
@@ -1037,10 +1302,15 @@ class _Planner:
                         by_name = self._names(records, existing)
                     candidates = by_name.get(" ".join(value.lower().split()), [])
                     if len(candidates) > 1:
-                        self.error(rec.line, kind, _(
-                            "%(count)d people are called “%(value)s”: use an employee ID "
-                            "or an email"
-                        ) % {"count": len(candidates), "value": value})
+                        self.error(
+                            rec.line,
+                            kind,
+                            _(
+                                "%(count)d people are called “%(value)s”: use an employee ID "
+                                "or an email"
+                            )
+                            % {"count": len(candidates), "value": value},
+                        )
                         rec.manager_key = None
                         continue
                     key = candidates[0] if candidates else None
@@ -1050,8 +1320,9 @@ class _Planner:
                     "manager_email": _("no person with email %(value)s"),
                     "manager": _("no person with employee ID, email or name “%(value)s”"),
                 }[kind]
-                self.error(rec.line, kind, (what + _(" in the file or in Cadence"))
-                           % {"value": value})
+                self.error(
+                    rec.line, kind, (what + _(" in the file or in Cadence")) % {"value": value}
+                )
             rec.manager_key = key
 
     def _names(self, records: list[Record], existing: list[Existing]) -> dict[str, list[int]]:
@@ -1081,7 +1352,7 @@ class _Planner:
                 walk.append(key)
                 key = manager_of.get(key)
             if key is not None and state[key] == 1:
-                cycle = walk[walk.index(key):]
+                cycle = walk[walk.index(key) :]
                 in_cycle.update(cycle)
                 labels = [self._label(k) for k in cycle]
                 for k in cycle:
@@ -1121,8 +1392,8 @@ class _Planner:
     def compare(self, plan: ImportPlan, records: list[Record], existing: list[Existing]) -> None:
         has_names = any(f in self.column_of for f in ("first_name", "last_name", "name"))
         compared = [
-            f for f in ("employee_id", "job_title", "level", "department", "location",
-                        "start_date")
+            f
+            for f in ("employee_id", "job_title", "level", "department", "location", "start_date")
             if f in self.column_of
         ]
         if has_names:
@@ -1166,17 +1437,23 @@ class _Planner:
                 continue
             deactivating = base.status == Person.Status.ACTIVE and rec.status != base.status
             rec.kind = "deactivate" if deactivating else "update"
-            (plan.deactivated if deactivating else plan.updated).append(Change(
-                rec.kind, rec.line, base.id, base.full_name, base.work_email, fields
-            ))
+            (plan.deactivated if deactivating else plan.updated).append(
+                Change(rec.kind, rec.line, base.id, base.full_name, base.work_email, fields)
+            )
         if self.full:
             for person in existing:
                 if person.id not in self.matched and person.status == Person.Status.ACTIVE:
                     plan.missing_ids.append(person.id)
-                    plan.deactivated.append(Change(
-                        "deactivate", None, person.id, person.full_name, person.work_email,
-                        {"status": (person.status, Person.Status.LEFT)},
-                    ))
+                    plan.deactivated.append(
+                        Change(
+                            "deactivate",
+                            None,
+                            person.id,
+                            person.full_name,
+                            person.work_email,
+                            {"status": (person.status, Person.Status.LEFT)},
+                        )
+                    )
         plan.unchanged = unchanged
         plan.created = LazyChanges(created, self._describe_creation)
         plan.records = records
@@ -1185,7 +1462,8 @@ class _Planner:
     def _describe_creation(self, rec: Record) -> Change:
         fields = {
             f: ("", _text(getattr(rec, f)))
-            for f in ("employee_id", "job_title", "department") if getattr(rec, f)
+            for f in ("employee_id", "job_title", "department")
+            if getattr(rec, f)
         }
         if rec.manager_key is not None:
             fields["manager"] = ("", self._display_manager(rec.manager_key))

@@ -47,9 +47,7 @@ class Department(models.Model):
             models.UniqueConstraint(
                 fields=["parent", "name"], name="department_unique_name_per_parent"
             ),
-            models.CheckConstraint(
-                condition=~Q(name=""), name="department_name_not_empty"
-            ),
+            models.CheckConstraint(condition=~Q(name=""), name="department_name_not_empty"),
         ]
 
     def __str__(self) -> str:
@@ -90,7 +88,10 @@ class Person(models.Model):
     search_text = models.CharField(max_length=1000, default="", editable=False)
     custom_attributes = models.JSONField(_("custom attributes"), default=dict, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="person",
     )
     created_at = models.DateTimeField(default=timezone.now)

@@ -54,9 +54,7 @@ def directory_search(
         people = people.filter(matches)
     if department is not None:
         people = people.filter(department_id__in=department_and_below(department))
-    return people.select_related("department", "manager").order_by(
-        "last_name", "first_name", "id"
-    )
+    return people.select_related("department", "manager").order_by("last_name", "first_name", "id")
 
 
 def _employee_id_matches(user: Any, q: str) -> list[int]:
@@ -114,8 +112,9 @@ def manager_chain(person: Person) -> list[Person]:
 
 def top_of_organisation() -> list[Person]:
     return list(
-        with_card_data(Person.objects.filter(manager__isnull=True, status=Person.Status.ACTIVE))
-        .order_by("last_name", "first_name")
+        with_card_data(
+            Person.objects.filter(manager__isnull=True, status=Person.Status.ACTIVE)
+        ).order_by("last_name", "first_name")
     )
 
 

@@ -42,8 +42,14 @@ from cadence.people.models import (
 User = get_user_model()
 
 PERSON_FIELDS = (
-    "first_name", "last_name", "work_email", "employee_id", "job_title", "level",
-    "location", "start_date",
+    "first_name",
+    "last_name",
+    "work_email",
+    "employee_id",
+    "job_title",
+    "level",
+    "location",
+    "start_date",
 )
 
 
@@ -95,7 +101,9 @@ def attribute_set_sensitivity(*, actor: Any, attribute: CustomAttribute, sensiti
     attribute.is_sensitive = sensitive
     attribute.save(update_fields=["is_sensitive"])
     audit(
-        actor=actor, action="attribute.sensitivity", target=attribute,
+        actor=actor,
+        action="attribute.sensitivity",
+        target=attribute,
         summary=f"{attribute.label}: {'sensitive' if sensitive else 'not sensitive'}",
     )
 
@@ -105,12 +113,16 @@ def _check_manager(person: Person, manager: Person | None) -> None:
         return
     if manager.pk == person.pk:
         raise ValidationError({"manager": _("A person cannot be their own manager.")})
-    if person.pk and person.reporting_path and manager.reporting_path.startswith(
-        person.reporting_path
+    if (
+        person.pk
+        and person.reporting_path
+        and manager.reporting_path.startswith(person.reporting_path)
     ):
         raise ValidationError(
-            {"manager": _("%(manager)s reports to %(person)s: that would make a cycle.")
-             % {"manager": manager.full_name, "person": person.full_name}}
+            {
+                "manager": _("%(manager)s reports to %(person)s: that would make a cycle.")
+                % {"manager": manager.full_name, "person": person.full_name}
+            }
         )
 
 
@@ -161,9 +173,16 @@ def person_create(
 ) -> Person:
     """Add a person with a sign-in account (no password until they reset it)."""
     person = Person(
-        work_email=work_email.strip().lower(), first_name=first_name, last_name=last_name,
-        employee_id=employee_id or None, job_title=job_title, level=level,
-        department=department, location=location, start_date=start_date, manager=manager,
+        work_email=work_email.strip().lower(),
+        first_name=first_name,
+        last_name=last_name,
+        employee_id=employee_id or None,
+        job_title=job_title,
+        level=level,
+        department=department,
+        location=location,
+        start_date=start_date,
+        manager=manager,
         custom_attributes=custom_attributes or {},
     )
     person.search_text = person.build_search_text()
@@ -205,7 +224,9 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
     person.save()
     _sync_account(person)
     audit(
-        actor=actor, action="person.update", target=person,
+        actor=actor,
+        action="person.update",
+        target=person,
         summary=f"{person.full_name}: {', '.join(sorted(before))}",
         data={"before": before},
     )
@@ -222,9 +243,14 @@ def person_mark_left(*, actor: Any, person: Person, left_on: datetime.date | Non
         return
     left_on = left_on or timezone.localdate()
     if person.start_date and left_on < person.start_date:
-        raise ValidationError({"left_on": _(
-            "The last day (%(left)s) is before the start date of %(name)s (%(start)s)."
-        ) % {"left": left_on, "name": person.full_name, "start": person.start_date}})
+        raise ValidationError(
+            {
+                "left_on": _(
+                    "The last day (%(left)s) is before the start date of %(name)s (%(start)s)."
+                )
+                % {"left": left_on, "name": person.full_name, "start": person.start_date}
+            }
+        )
     person.status = Person.Status.LEFT
     person.left_on = left_on
     person.updated_at = timezone.now()
@@ -264,7 +290,9 @@ def user_set_roles(*, actor: Any, user: Any, hr_admin: bool, executive: bool) ->
     user.is_executive = executive
     user.save(update_fields=["is_hr_admin", "is_executive"])
     audit(
-        actor=actor, action="user.roles", target=user,
+        actor=actor,
+        action="user.roles",
+        target=user,
         summary=f"{user.email}: hr admin={hr_admin}, executive={executive}",
         data={"before": before},
     )
@@ -304,6 +332,7 @@ def reporting_paths_rebuild() -> int:
 
 # --- HRIS import -----------------------------------------------------------------------
 
+
 @transaction.atomic
 def people_import(
     *,
@@ -341,9 +370,13 @@ def people_import(
     _PeopleImportWriter(plan, progress).write()
     summary = plan.summary()
     audit(
-        actor=actor, action="people.import", summary=f"{plan.table.file_name}: {summary}",
+        actor=actor,
+        action="people.import",
+        summary=f"{plan.table.file_name}: {summary}",
         data={
-            "file": plan.table.file_name, "rows": len(plan.table), "full": plan.full,
+            "file": plan.table.file_name,
+            "rows": len(plan.table),
+            "full": plan.full,
             **summary.as_dict(),
         },
     )
@@ -427,7 +460,7 @@ class _PeopleImportWriter:
     def _executemany(self, sql: str, rows: list[tuple], *, counts: bool = False) -> None:
         with connection.cursor() as cursor:
             for start in range(0, len(rows), self.BATCH):
-                batch = rows[start:start + self.BATCH]
+                batch = rows[start : start + self.BATCH]
                 cursor.executemany(sql, batch)
                 if counts:
                     self._advance(len(batch))
@@ -454,10 +487,20 @@ class _PeopleImportWriter:
     def _person_values(self, rec: Any) -> tuple:
         date = self.ops.adapt_datefield_value
         return (
-            rec.first_name, rec.last_name, rec.work_email, rec.employee_id or None,
-            rec.job_title, rec.level, self.departments.get(rec.department), rec.location,
-            date(rec.start_date), rec.status, date(rec.left_on), self._pk(rec.manager_key),
-            rec.build_search_text(), self._json(rec.custom_attributes),
+            rec.first_name,
+            rec.last_name,
+            rec.work_email,
+            rec.employee_id or None,
+            rec.job_title,
+            rec.level,
+            self.departments.get(rec.department),
+            rec.location,
+            date(rec.start_date),
+            rec.status,
+            date(rec.left_on),
+            self._pk(rec.manager_key),
+            rec.build_search_text(),
+            self._json(rec.custom_attributes),
         )
 
     def _json(self, value: dict) -> Any:
@@ -472,9 +515,20 @@ class _PeopleImportWriter:
         return self.encoded[key]
 
     PERSON_COLUMNS = [
-        "first_name", "last_name", "work_email", "employee_id", "job_title", "level",
-        "department", "location", "start_date", "status", "left_on", "manager",
-        "search_text", "custom_attributes",
+        "first_name",
+        "last_name",
+        "work_email",
+        "employee_id",
+        "job_title",
+        "level",
+        "department",
+        "location",
+        "start_date",
+        "status",
+        "left_on",
+        "manager",
+        "search_text",
+        "custom_attributes",
     ]
 
     # -- steps
@@ -509,8 +563,12 @@ class _PeopleImportWriter:
         self._executemany(
             self._update_sql(Person, ["status", "left_on", "updated_at"]),
             [
-                (Person.Status.LEFT, self.ops.adapt_datefield_value(self.today),
-                 self.ops.adapt_datetimefield_value(self.now), pk)
+                (
+                    Person.Status.LEFT,
+                    self.ops.adapt_datefield_value(self.today),
+                    self.ops.adapt_datetimefield_value(self.now),
+                    pk,
+                )
                 for pk in self.plan.missing_ids
             ],
             counts=True,
@@ -532,8 +590,9 @@ class _PeopleImportWriter:
         if wanted:
             current = {
                 pk: (email, is_active)
-                for pk, email, is_active in User.objects.filter(person__isnull=False)
-                .values_list("id", "email", "is_active")
+                for pk, email, is_active in User.objects.filter(person__isnull=False).values_list(
+                    "id", "email", "is_active"
+                )
                 if pk in wanted
             }
             stale = [(pk, w) for pk, w in wanted.items() if current.get(pk) != w]
@@ -576,7 +635,7 @@ class _PeopleImportWriter:
         rows = []
         for n, (rec, pk) in enumerate(zip(create, user_ids, strict=True)):
             accounts[rec.key] = pk
-            password = f"{UNUSABLE_PASSWORD_PREFIX}{noise[40 * n:40 * n + 40]}"
+            password = f"{UNUSABLE_PASSWORD_PREFIX}{noise[40 * n : 40 * n + 40]}"
             rows.append((pk, rec.work_email, rec.status == active, password, now))
         self._insert(User, ["id", "email", "is_active", "password", "date_joined"], rows)
         existing = [(accounts[r.key], r.person_id) for r in needing if r.person_id]
@@ -594,8 +653,14 @@ class _PeopleImportWriter:
             Person,
             ["id", *self.PERSON_COLUMNS, "user", "reporting_path", "created_at", "updated_at"],
             [
-                (self.id_of[r.key], *self._person_values(r), accounts[r.key], paths[r.key],
-                 now, now)
+                (
+                    self.id_of[r.key],
+                    *self._person_values(r),
+                    accounts[r.key],
+                    paths[r.key],
+                    now,
+                    now,
+                )
                 for r in self.new
             ],
         )
@@ -625,8 +690,11 @@ IMPORT_ERROR_LIMIT = 1000
 
 def _preview_change(change: Any) -> dict:
     return {
-        "line": change.line, "person_id": change.person_id, "name": change.name,
-        "email": change.email, "fields": [list(f) for f in change.field_list],
+        "line": change.line,
+        "person_id": change.person_id,
+        "name": change.name,
+        "email": change.email,
+        "fields": [list(f) for f in change.field_list],
     }
 
 
@@ -639,7 +707,9 @@ def people_import_upload(
     re-planned from the stored file against the organisation as it is then.
     """
     upload = PeopleImport(
-        uploaded_by=actor, file_name=file_name[:255], content=content,
+        uploaded_by=actor,
+        file_name=file_name[:255],
+        content=content,
         options={"full": full, "mapping": mapping},
     )
     try:
@@ -650,22 +720,26 @@ def people_import_upload(
         upload.save()
         return upload
     upload.errors = [str(e) for e in plan.errors[:IMPORT_ERROR_LIMIT]]
-    upload.summary = {"preview": {
-        "rows": len(plan.table), "description": plan.table.description,
-        "columns": [list(c) for c in plan.columns],
-        "error_count": len(plan.errors),
-        "counts": plan.summary().as_dict() if not plan.errors else {},
-        "active_before": plan.active_before,
-        "deactivation_share": plan.deactivation_share,
-        "needs_confirmation": plan.needs_confirmation,
-        **{
-            kind: [_preview_change(c) for c in changes[:IMPORT_PREVIEW_LIMIT]]
-            for kind, changes in (
-                ("created", plan.created), ("updated", plan.updated),
-                ("deactivated", plan.deactivated),
-            )
-        },
-    }}
+    upload.summary = {
+        "preview": {
+            "rows": len(plan.table),
+            "description": plan.table.description,
+            "columns": [list(c) for c in plan.columns],
+            "error_count": len(plan.errors),
+            "counts": plan.summary().as_dict() if not plan.errors else {},
+            "active_before": plan.active_before,
+            "deactivation_share": plan.deactivation_share,
+            "needs_confirmation": plan.needs_confirmation,
+            **{
+                kind: [_preview_change(c) for c in changes[:IMPORT_PREVIEW_LIMIT]]
+                for kind, changes in (
+                    ("created", plan.created),
+                    ("updated", plan.updated),
+                    ("deactivated", plan.deactivated),
+                )
+            },
+        }
+    }
     upload.save()
     return upload
 
@@ -690,10 +764,12 @@ def people_import_confirm(
             raise ValidationError(_("This file has errors: correct it and upload it again."))
         preview = upload.summary.get("preview", {})
         if preview.get("needs_confirmation") and not confirm_mass_deactivation:
-            raise ValidationError(_(
-                "This import deactivates a large share of the organisation: tick the box "
-                "to confirm that the file is complete."
-            ))
+            raise ValidationError(
+                _(
+                    "This import deactivates a large share of the organisation: tick the box "
+                    "to confirm that the file is complete."
+                )
+            )
         upload.state = PeopleImport.State.QUEUED
         upload.options = {**upload.options, "confirmed_by": actor.pk}
         upload.save(update_fields=["state", "options"])
@@ -708,7 +784,8 @@ def people_import_apply(
     try:
         table = read_table(bytes(upload.content), upload.file_name)
         plan = plan_import(
-            table, mapping=upload.options.get("mapping") or {},
+            table,
+            mapping=upload.options.get("mapping") or {},
             full=bool(upload.options.get("full")),
         )
         summary = people_import(
@@ -723,11 +800,16 @@ def people_import_apply(
     except Exception:
         PeopleImport.objects.filter(pk=upload.pk).update(
             state=PeopleImport.State.FAILED,
-            errors=[_("The import failed unexpectedly; nothing was changed. The server log "
-                      "has the details.")],
+            errors=[
+                _(
+                    "The import failed unexpectedly; nothing was changed. The server log "
+                    "has the details."
+                )
+            ],
         )
         raise
     PeopleImport.objects.filter(pk=upload.pk).update(
-        state=PeopleImport.State.APPLIED, applied_at=timezone.now(),
+        state=PeopleImport.State.APPLIED,
+        applied_at=timezone.now(),
         summary={**upload.summary, "result": summary.as_dict()},
     )

@@ -21,13 +21,15 @@ urlpatterns = [
     path("departments/", views.departments, name="departments"),
     path("people/attributes/", views.attributes, name="attributes"),
     path(
-        "people/attributes/<int:attribute_id>/sensitivity/", views.attribute_sensitivity,
+        "people/attributes/<int:attribute_id>/sensitivity/",
+        views.attribute_sensitivity,
         name="attribute_sensitivity",
     ),
     path("people/import/", views_import.import_start, name="import_start"),
     path("people/import/<int:import_id>/", views_import.import_preview, name="import_preview"),
     path(
-        "people/import/<int:import_id>/confirm/", views_import.import_confirm,
+        "people/import/<int:import_id>/confirm/",
+        views_import.import_confirm,
         name="import_confirm",
     ),
 ]

@@ -31,7 +31,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     people = queries.directory_search(request.user, **filters)
     page = queries.paginate(people, request.GET.get("page"), settings.CADENCE_DIRECTORY_PAGE_SIZE)
     context = {
-        "form": form, "page": page, "nav_active": "people",
+        "form": form,
+        "page": page,
+        "nav_active": "people",
         "can_manage": access.can_manage_people(request.user),
     }
     template = "people/directory.html"
@@ -54,8 +56,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "attributes": access.visible_attributes(request.user, person),
         "can_manage": access.can_manage_people(request.user),
         "can_view_audit_log": access.can_view_audit_log(request.user),
-        "roles_form": RolesForm(user=person.user) if access.can_manage_people(request.user)
-        and person.user else None,
+        "roles_form": RolesForm(user=person.user)
+        if access.can_manage_people(request.user) and person.user
+        else None,
         "nav_active": "people",
     }
     return render(request, "people/person_detail.html", context)
@@ -78,11 +81,14 @@ def team(request: HttpRequest, person_id: int) -> HttpResponse:
     line_page = None
     if request.GET.get("show") == "line":
         line_page = queries.paginate(
-            queries.whole_line(manager), request.GET.get("page"),
+            queries.whole_line(manager),
+            request.GET.get("page"),
             settings.CADENCE_DIRECTORY_PAGE_SIZE,
         )
     context = {
-        "team": view, "line_page": line_page, "manager": manager,
+        "team": view,
+        "line_page": line_page,
+        "manager": manager,
         "nav_active": "team" if manager == access.acting_person(request.user) else "people",
     }
     return render(request, "people/team.html", context)
@@ -115,7 +121,8 @@ def org_chart_top(request: HttpRequest) -> HttpResponse:
     if not access.can_view_directory(request.user):
         raise Http404
     return render(
-        request, "people/org_chart.html",
+        request,
+        "people/org_chart.html",
         {"roots": queries.top_of_organisation(), "nav_active": "org"},
     )
 
@@ -126,7 +133,8 @@ def org_chart_reports(request: HttpRequest, person_id: int) -> HttpResponse:
     """The direct reports of one node, rendered alone for htmx's expand."""
     person = access.person_for_read(request.user, person_id)
     return render(
-        request, "people/org_chart.html#node-children",
+        request,
+        "people/org_chart.html#node-children",
         {"node": person, "children": queries.direct_reports(person)},
     )
 
@@ -142,8 +150,10 @@ def person_roles(request: HttpRequest, person_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.user_set_roles(
-                actor=request.user, user=person.user,
-                hr_admin=form.cleaned_data["hr_admin"], executive=form.cleaned_data["executive"],
+                actor=request.user,
+                user=person.user,
+                hr_admin=form.cleaned_data["hr_admin"],
+                executive=form.cleaned_data["executive"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -171,10 +181,14 @@ def person_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _(
-                "%(name)s added. They can sign in after setting a password with "
-                "“Forgot password?”."
-            ) % {"name": person.full_name})
+            messages.success(
+                request,
+                _(
+                    "%(name)s added. They can sign in after setting a password with "
+                    "“Forgot password?”."
+                )
+                % {"name": person.full_name},
+            )
             return redirect("people:person", person_id=person.pk)
     return render(request, "people/person_form.html", {"form": form, "nav_active": "people"})
 
@@ -193,7 +207,9 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, _("%(name)s saved.") % {"name": person.full_name})
             return redirect("people:person", person_id=person.pk)
     context = {
-        "form": form, "person": person, "nav_active": "people",
+        "form": form,
+        "person": person,
+        "nav_active": "people",
         "leave_form": LeaveForm(initial={"left_on": timezone.localdate()}),
         "reports_count": queries.direct_reports_query(person).count(),
     }
@@ -215,9 +231,10 @@ def person_leave(request: HttpRequest, person_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("people:person_edit", person_id=person.pk)
-    messages.success(request, _(
-        "%(name)s is marked as left and can no longer sign in."
-    ) % {"name": person.full_name})
+    messages.success(
+        request,
+        _("%(name)s is marked as left and can no longer sign in.") % {"name": person.full_name},
+    )
     return redirect("people:person", person_id=person.pk)
 
 
@@ -235,7 +252,8 @@ def person_reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
 def attributes(request: HttpRequest) -> HttpResponse:
     access.require_people_manager(request.user)
     return render(
-        request, "people/attributes.html",
+        request,
+        "people/attributes.html",
         {"attributes": CustomAttribute.objects.all(), "nav_active": "import"},
     )
 
@@ -260,6 +278,7 @@ def departments(request: HttpRequest) -> HttpResponse:
     if not access.can_view_directory(request.user):
         raise Http404
     return render(
-        request, "people/departments.html",
+        request,
+        "people/departments.html",
         {"departments": queries.department_tree(), "nav_active": "people"},
     )

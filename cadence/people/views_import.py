@@ -29,11 +29,13 @@ class ImportUploadForm(forms.Form):
         help_text=gettext_lazy("CSV (any encoding; comma, semicolon or tab) or XLSX."),
     )
     full = forms.BooleanField(
-        label=gettext_lazy("This file is the whole roster"), required=False,
+        label=gettext_lazy("This file is the whole roster"),
+        required=False,
         help_text=gettext_lazy("Active people missing from the file will be deactivated."),
     )
     mapping = forms.CharField(
-        label=gettext_lazy("Column mapping (optional)"), required=False,
+        label=gettext_lazy("Column mapping (optional)"),
+        required=False,
         widget=forms.Textarea(
             attrs={"rows": 3, "placeholder": "Correo=work_email\nTeam=custom:Squad"}
         ),
@@ -73,16 +75,19 @@ def import_start(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = services.people_import_upload(
-            actor=request.user, file_name=form.file_name, content=form.cleaned_data["file"],
-            full=form.cleaned_data["full"], mapping=form.cleaned_data["mapping"],
+            actor=request.user,
+            file_name=form.file_name,
+            content=form.cleaned_data["file"],
+            full=form.cleaned_data["full"],
+            mapping=form.cleaned_data["mapping"],
         )
         return redirect("people:import_preview", import_id=upload.pk)
-    recent = (
-        PeopleImport.objects.select_related("uploaded_by")
-        .defer("content", "summary", "errors")[:10]
-    )
+    recent = PeopleImport.objects.select_related("uploaded_by").defer(
+        "content", "summary", "errors"
+    )[:10]
     return render(
-        request, "people/import_start.html",
+        request,
+        "people/import_start.html",
         {"form": form, "recent": recent, "nav_active": "import"},
     )
 
@@ -112,7 +117,8 @@ def import_confirm(request: HttpRequest, import_id: int) -> HttpResponse:
     upload = _import_for_manager(request.user, import_id)
     try:
         services.people_import_confirm(
-            actor=request.user, upload=upload,
+            actor=request.user,
+            upload=upload,
             confirm_mass_deactivation=request.POST.get("confirm_deactivation") == "on",
         )
     except ValidationError as exc:

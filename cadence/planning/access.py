@@ -53,6 +53,7 @@ def _closed_refusal(period: PerformancePeriod) -> Refused:
 
 # --- can_* ---------------------------------------------------------------------------
 
+
 def can_view_periods(user: Any) -> bool:
     return is_member(user)
 
@@ -118,6 +119,7 @@ def plans_filter(user: Any) -> Q | None:
 
 # --- *_for_* ---------------------------------------------------------------------------
 
+
 def require_member(user: Any) -> None:
     if not is_member(user):
         raise Http404
@@ -153,9 +155,7 @@ def period_for_manage(user: Any, period_id: int) -> PerformancePeriod:
 
 def framework_for_read(user: Any, framework_id: int) -> CompetencyFramework:
     require_member(user)
-    framework = (
-        CompetencyFramework.objects.select_related("period").filter(pk=framework_id).first()
-    )
+    framework = CompetencyFramework.objects.select_related("period").filter(pk=framework_id).first()
     if framework is None:
         raise Http404
     return framework
@@ -242,8 +242,7 @@ def development_item_for_edit(user: Any, item_id: int) -> DevelopmentItem:
 
 def group_for_edit(user: Any, group_id: int) -> CompetencyGroup:
     require_framework_editor(user)
-    group = CompetencyGroup.objects.select_related("framework__period").filter(
-        pk=group_id).first()
+    group = CompetencyGroup.objects.select_related("framework__period").filter(pk=group_id).first()
     if group is None:
         raise Http404
     return group
@@ -251,8 +250,11 @@ def group_for_edit(user: Any, group_id: int) -> CompetencyGroup:
 
 def competency_for_edit(user: Any, competency_id: int) -> Competency:
     require_framework_editor(user)
-    competency = Competency.objects.select_related("group__framework__period").filter(
-        pk=competency_id).first()
+    competency = (
+        Competency.objects.select_related("group__framework__period")
+        .filter(pk=competency_id)
+        .first()
+    )
     if competency is None:
         raise Http404
     return competency

@@ -31,6 +31,7 @@ router = Router(tags=["planning"])
 
 # --- schemas -------------------------------------------------------------------------
 
+
 class PeriodOut(Schema):
     id: int
     name: str
@@ -170,8 +171,8 @@ class PlanOpenIn(Schema):
     period_id: int
     person_id: int | None = Field(None, description="Defaults to the caller.")
     from_previous: bool = Field(
-        False, description="Copy expectations and open development items from the "
-        "person's previous plan."
+        False,
+        description="Copy expectations and open development items from the person's previous plan.",
     )
 
 
@@ -227,6 +228,7 @@ class FrameworkOut(Schema):
 
 # --- helpers ---------------------------------------------------------------------------
 
+
 def _invalid(error: ValidationError) -> HttpError:
     return HttpError(422, " ".join(error.messages))
 
@@ -247,28 +249,39 @@ def _person_ref(person: Person) -> dict[str, Any]:
 
 # --- periods and frameworks ----------------------------------------------------------
 
+
 @router.get("/periods", response=list[PeriodOut], summary="Performance periods, newest first")
 def list_periods(request: HttpRequest) -> list[PerformancePeriod]:
     access.require_member(request.user)
     return queries.periods()
 
 
-@router.get("/competency-frameworks/{framework_id}", response=FrameworkOut,
-            summary="A competency framework version with its groups, competencies and "
-                    "expected behaviour per level")
+@router.get(
+    "/competency-frameworks/{framework_id}",
+    response=FrameworkOut,
+    summary="A competency framework version with its groups, competencies and "
+    "expected behaviour per level",
+)
 def get_framework(request: HttpRequest, framework_id: int) -> dict[str, Any]:
     framework: CompetencyFramework = access.framework_for_read(request.user, framework_id)
     return {
-        "id": framework.pk, "name": framework.name, "version": framework.version,
-        "period": framework.period, "based_on_id": framework.based_on_id,
+        "id": framework.pk,
+        "name": framework.name,
+        "version": framework.version,
+        "period": framework.period,
+        "based_on_id": framework.based_on_id,
         "groups": queries.framework_tree(framework),
     }
 
 
 # --- plans -----------------------------------------------------------------------------
 
-@router.get("/plans/mine", response={200: PlanDetailOut, 404: dict},
-            summary="The caller's plan for a period (default: the active one)")
+
+@router.get(
+    "/plans/mine",
+    response={200: PlanDetailOut, 404: dict},
+    summary="The caller's plan for a period (default: the active one)",
+)
 def my_plan(request: HttpRequest, period: int | None = Query(None)) -> Any:
     access.require_member(request.user)
     me = acting_person(request.user)
@@ -279,9 +292,12 @@ def my_plan(request: HttpRequest, period: int | None = Query(None)) -> Any:
     return Status(200, _detail(request, plan))
 
 
-@router.get("/plans", response=list[PlanRow],
-            summary="Plans of a period: team=me lists each direct report, with or without "
-                    "a plan; otherwise the plans the caller may read")
+@router.get(
+    "/plans",
+    response=list[PlanRow],
+    summary="Plans of a period: team=me lists each direct report, with or without "
+    "a plan; otherwise the plans the caller may read",
+)
 def list_plans(
     request: HttpRequest,
     period: int | None = Query(None, description="Period id; default the active one."),
@@ -296,24 +312,38 @@ def list_plans(
         if me is None:
             return []
         rows = queries.team_plans(me, chosen).rows
-        return [{"person": _person_ref(r.person), "plan": r.plan,
-                 "agreed": r.agreed} for r in rows]
+        return [{"person": _person_ref(r.person), "plan": r.plan, "agreed": r.agreed} for r in rows]
     if team is not None:
         raise HttpError(422, "team accepts only 'me'.")
-    plans = queries.plans_visible_to(request.user).filter(period=chosen).order_by(
-        "person__last_name", "person__first_name", "id")
-    return [{"person": _person_ref(p.person), "plan": p,
-             "agreed": p.state == PerformancePlan.State.AGREED} for p in plans]
+    plans = (
+        queries.plans_visible_to(request.user)
+        .filter(period=chosen)
+        .order_by("person__last_name", "person__first_name", "id")
+    )
+    return [
+        {
+            "person": _person_ref(p.person),
+            "plan": p,
+            "agreed": p.state == PerformancePlan.State.AGREED,
+        }
+        for p in plans
+    ]
 
 
-@router.get("/plans/{plan_id}", response=PlanDetailOut, summary="One plan with its goals, "
-            "expected competencies, development items and history")
+@router.get(
+    "/plans/{plan_id}",
+    response=PlanDetailOut,
+    summary="One plan with its goals, expected competencies, development items and history",
+)
 def get_plan(request: HttpRequest, plan_id: int) -> PerformancePlan:
     return _detail(request, access.plan_for_read(request.user, plan_id))
 
 
-@router.post("/plans", response={200: PlanDetailOut, 201: PlanDetailOut},
-             summary="Open a plan (returns the existing one if there is one)")
+@router.post(
+    "/plans",
+    response={200: PlanDetailOut, 201: PlanDetailOut},
+    summary="Open a plan (returns the existing one if there is one)",
+)
 @transaction.atomic
 def open_plan(request: HttpRequest, payload: PlanOpenIn) -> Any:
     period = access.period_for_read(request.user, payload.period_id)
@@ -325,14 +355,18 @@ def open_plan(request: HttpRequest, payload: PlanOpenIn) -> Any:
         person_id = me.pk
     person = access.person_for_planning(request.user, person_id, period)
     existed = PerformancePlan.objects.filter(person=person, period=period).exists()
-    plan = services.plan_open(actor=request.user, person=person, period=period,
-                              from_previous=payload.from_previous)
+    plan = services.plan_open(
+        actor=request.user, person=person, period=period, from_previous=payload.from_previous
+    )
     plan = access.plan_for_read(request.user, plan.pk)
     return Status(200 if existed else 201, _detail(request, plan))
 
 
-@router.patch("/plans/{plan_id}", response=PlanDetailOut,
-              summary="Change the expectations (reopens an agreed plan)")
+@router.patch(
+    "/plans/{plan_id}",
+    response=PlanDetailOut,
+    summary="Change the expectations (reopens an agreed plan)",
+)
 @transaction.atomic
 def patch_plan(request: HttpRequest, plan_id: int, payload: PlanPatchIn) -> PerformancePlan:
     plan = access.plan_for_edit(request.user, plan_id)
@@ -348,8 +382,11 @@ def propose_plan(request: HttpRequest, plan_id: int) -> PerformancePlan:
     return _detail(request, access.plan_for_read(request.user, plan.pk))
 
 
-@router.post("/plans/{plan_id}/sign", response=PlanDetailOut,
-             summary="Sign as the employee or as the manager, whichever the caller is")
+@router.post(
+    "/plans/{plan_id}/sign",
+    response=PlanDetailOut,
+    summary="Sign as the employee or as the manager, whichever the caller is",
+)
 @transaction.atomic
 def sign_plan(request: HttpRequest, plan_id: int, payload: SignIn) -> PerformancePlan:
     plan = access.plan_for_sign(request.user, plan_id)
@@ -357,37 +394,55 @@ def sign_plan(request: HttpRequest, plan_id: int, payload: SignIn) -> Performanc
     return _detail(request, access.plan_for_read(request.user, plan.pk))
 
 
-@router.post("/plans/{plan_id}/development-items", response={201: DevelopmentItemOut},
-             summary="Add a development item (reopens an agreed plan)")
+@router.post(
+    "/plans/{plan_id}/development-items",
+    response={201: DevelopmentItemOut},
+    summary="Add a development item (reopens an agreed plan)",
+)
 @transaction.atomic
-def add_development_item(request: HttpRequest, plan_id: int,
-                         payload: DevelopmentItemIn) -> Any:
+def add_development_item(request: HttpRequest, plan_id: int, payload: DevelopmentItemIn) -> Any:
     plan = access.plan_for_edit(request.user, plan_id)
     try:
-        item = services.development_item_add(actor=request.user, plan=plan, need=payload.need,
-                                             action=payload.action, due_on=payload.due_on)
+        item = services.development_item_add(
+            actor=request.user,
+            plan=plan,
+            need=payload.need,
+            action=payload.action,
+            due_on=payload.due_on,
+        )
     except ValidationError as error:
         raise _invalid(error) from error
     return Status(201, item)
 
 
-@router.patch("/development-items/{item_id}", response=DevelopmentItemOut,
-              summary="Change a development item (reopens an agreed plan)")
+@router.patch(
+    "/development-items/{item_id}",
+    response=DevelopmentItemOut,
+    summary="Change a development item (reopens an agreed plan)",
+)
 @transaction.atomic
-def update_development_item(request: HttpRequest, item_id: int,
-                            payload: DevelopmentItemIn) -> DevelopmentItem:
+def update_development_item(
+    request: HttpRequest, item_id: int, payload: DevelopmentItemIn
+) -> DevelopmentItem:
     item = access.development_item_for_edit(request.user, item_id)
     try:
         return services.development_item_update(
-            actor=request.user, item=item, need=payload.need, action=payload.action,
-            due_on=payload.due_on, status=payload.status,
+            actor=request.user,
+            item=item,
+            need=payload.need,
+            action=payload.action,
+            due_on=payload.due_on,
+            status=payload.status,
         )
     except ValidationError as error:
         raise _invalid(error) from error
 
 
-@router.delete("/development-items/{item_id}", response={204: None},
-               summary="Remove a development item (reopens an agreed plan)")
+@router.delete(
+    "/development-items/{item_id}",
+    response={204: None},
+    summary="Remove a development item (reopens an agreed plan)",
+)
 @transaction.atomic
 def remove_development_item(request: HttpRequest, item_id: int) -> Any:
     item = access.development_item_for_edit(request.user, item_id)

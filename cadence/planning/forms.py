@@ -21,13 +21,16 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class PeriodForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100,
-                           help_text=_("e.g. FY2027, 2027-H1 or 2027-Q1"))
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("e.g. FY2027, 2027-H1 or 2027-Q1")
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=PerformancePeriod.Kind.choices)
     starts_on = forms.DateField(label=_("Start date"), widget=DATE)
     ends_on = forms.DateField(label=_("End date"), widget=DATE)
     parent = forms.ModelChoiceField(
-        label=_("Inside period"), required=False, empty_label=_("(none)"),
+        label=_("Inside period"),
+        required=False,
+        empty_label=_("(none)"),
         queryset=PerformancePeriod.objects.exclude(state=PerformancePeriod.State.CLOSED),
         help_text=_("A quarter or half year lies inside its year."),
     )
@@ -37,14 +40,16 @@ class PlanOpenForm(forms.Form):
     person = forms.IntegerField(widget=forms.HiddenInput)
     period = forms.IntegerField(widget=forms.HiddenInput)
     from_previous = forms.BooleanField(
-        label=_("Start from the previous period's plan"), required=False,
+        label=_("Start from the previous period's plan"),
+        required=False,
         help_text=_("Copies its expectations and open development items."),
     )
 
 
 class ExpectationsForm(forms.Form):
     expectations = forms.CharField(
-        label=_("Expectations of the role for the period"), required=False,
+        label=_("Expectations of the role for the period"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
@@ -53,29 +58,35 @@ class DevelopmentItemForm(forms.Form):
     need = forms.CharField(label=_("Development need"), max_length=300)
     action = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}))
     due_on = forms.DateField(label=_("Due date"), required=False, widget=DATE)
-    status = forms.ChoiceField(label=_("Status"), choices=DevelopmentItem.Status.choices,
-                               required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=DevelopmentItem.Status.choices, required=False
+    )
 
 
 class SignForm(forms.Form):
-    comment = forms.CharField(label=_("Comment (optional)"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class FrameworkForm(forms.Form):
     name = forms.CharField(label=_("Framework name"), max_length=200)
     period = forms.ModelChoiceField(
-        label=_("For period"), required=False, empty_label=_("(no period yet)"),
-        queryset=PerformancePeriod.objects.exclude(state=PerformancePeriod.State.CLOSED)
-        .filter(competency_framework__isnull=True),
+        label=_("For period"),
+        required=False,
+        empty_label=_("(no period yet)"),
+        queryset=PerformancePeriod.objects.exclude(state=PerformancePeriod.State.CLOSED).filter(
+            competency_framework__isnull=True
+        ),
     )
 
 
 class CopyFrameworkForm(forms.Form):
     period = forms.ModelChoiceField(
         label=_("Copy for period"),
-        queryset=PerformancePeriod.objects.exclude(state=PerformancePeriod.State.CLOSED)
-        .filter(competency_framework__isnull=True),
+        queryset=PerformancePeriod.objects.exclude(state=PerformancePeriod.State.CLOSED).filter(
+            competency_framework__isnull=True
+        ),
     )
 
 
@@ -85,14 +96,17 @@ class GroupForm(forms.Form):
 
 class CompetencyForm(forms.Form):
     name = forms.CharField(label=_("Competency"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ExpectationForm(forms.Form):
     level = forms.CharField(label=_("Job level"), max_length=50)
     behaviour = forms.CharField(
-        label=_("Expected behaviour"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Expected behaviour"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Leave empty to remove this level."),
     )
 

@@ -75,8 +75,9 @@ def framework_tree(framework: CompetencyFramework) -> list[CompetencyGroup]:
             Prefetch(
                 "competencies",
                 queryset=Competency.objects.prefetch_related(
-                    Prefetch("expectations",
-                             queryset=CompetencyExpectation.objects.order_by("level"))
+                    Prefetch(
+                        "expectations", queryset=CompetencyExpectation.objects.order_by("level")
+                    )
                 ),
             )
         )
@@ -85,8 +86,9 @@ def framework_tree(framework: CompetencyFramework) -> list[CompetencyGroup]:
 
 def framework_levels(groups: list[CompetencyGroup]) -> list[str]:
     """The job levels the framework describes, sorted, for the editor's columns."""
-    return sorted({e.level for g in groups for c in g.competencies.all()
-                   for e in c.expectations.all()})
+    return sorted(
+        {e.level for g in groups for c in g.competencies.all() for e in c.expectations.all()}
+    )
 
 
 @dataclass
@@ -106,12 +108,17 @@ def expected_competencies(person: Person, period: PerformancePeriod) -> list[Exp
             competency__group__framework__period=period, level=person.level
         )
         .select_related("competency__group")
-        .order_by("competency__group__order", "competency__group__name",
-                  "competency__order", "competency__name")
+        .order_by(
+            "competency__group__order",
+            "competency__group__name",
+            "competency__order",
+            "competency__name",
+        )
     )
     return [
-        ExpectedCompetency(e.competency.group.name, e.competency.name,
-                           e.competency.description, e.behaviour)
+        ExpectedCompetency(
+            e.competency.group.name, e.competency.name, e.competency.description, e.behaviour
+        )
         for e in expectations
     ]
 
@@ -166,9 +173,10 @@ def team_plans(manager: Person, period: PerformancePeriod | None) -> TeamPlans:
     )
     plans = {}
     if period is not None and reports:
-        plans = {p.person_id: p for p in PerformancePlan.objects.filter(
-            period=period, person__in=reports
-        )}
+        plans = {
+            p.person_id: p
+            for p in PerformancePlan.objects.filter(period=period, person__in=reports)
+        }
     return TeamPlans(period, [TeamRow(p, plans.get(p.pk)) for p in reports])
 
 
@@ -185,12 +193,16 @@ def plan_goals(user: Any, person: Person, period: PerformancePeriod) -> list[Goa
     """The person's goals of the period with their key results, as far as the user may
     read them (the goals area's rule: private goals are for the owner, their manager
     chain and HR)."""
-    goals = goals_visible_to(user).filter(owner_person=person, period=period).exclude(
-        state=Goal.State.CANCELLED
+    goals = (
+        goals_visible_to(user)
+        .filter(owner_person=person, period=period)
+        .exclude(state=Goal.State.CANCELLED)
     )
-    return list(goals.prefetch_related(
-        Prefetch("key_results", queryset=KeyResult.objects.order_by("order", "id"))
-    ).order_by("title", "id"))
+    return list(
+        goals.prefetch_related(
+            Prefetch("key_results", queryset=KeyResult.objects.order_by("order", "id"))
+        ).order_by("title", "id")
+    )
 
 
 def plan_detail(user: Any, plan: PerformancePlan) -> PlanDetail:

@@ -79,8 +79,12 @@ def period_create(
     period = PerformancePeriod.objects.create(
         name=name, kind=kind, starts_on=starts_on, ends_on=ends_on, parent=parent
     )
-    audit(actor=actor, action="period.create", target=period,
-          summary=f"{name}: {starts_on} – {ends_on}")
+    audit(
+        actor=actor,
+        action="period.create",
+        target=period,
+        summary=f"{name}: {starts_on} – {ends_on}",
+    )
     return period
 
 
@@ -118,9 +122,14 @@ def period_close(*, actor: Any, period: PerformancePeriod) -> PerformancePeriod:
     period.save(update_fields=["state", "closed_at"])
     plans = PerformancePlan.objects.filter(period=period)
     audit(
-        actor=actor, action="period.close", target=period, summary=period.name,
-        data={"plans": plans.count(),
-              "agreed": plans.filter(state=PerformancePlan.State.AGREED).count()},
+        actor=actor,
+        action="period.close",
+        target=period,
+        summary=period.name,
+        data={
+            "plans": plans.count(),
+            "agreed": plans.filter(state=PerformancePlan.State.AGREED).count(),
+        },
     )
     return period
 
@@ -144,7 +153,9 @@ def _copy_framework(
     framework: CompetencyFramework, period: PerformancePeriod | None
 ) -> FrameworkCopy:
     copy = CompetencyFramework.objects.create(
-        name=framework.name, version=_next_version(framework.name), period=period,
+        name=framework.name,
+        version=_next_version(framework.name),
+        period=period,
         based_on=framework,
     )
     groups: dict[int, CompetencyGroup] = {}
@@ -156,13 +167,16 @@ def _copy_framework(
         groups[group.pk] = new_group
         for competency in group.competencies.all():
             new_competency = Competency.objects.create(
-                group=new_group, name=competency.name, description=competency.description,
+                group=new_group,
+                name=competency.name,
+                description=competency.description,
                 order=competency.order,
             )
             competencies[competency.pk] = new_competency
             CompetencyExpectation.objects.bulk_create(
-                CompetencyExpectation(competency=new_competency, level=e.level,
-                                      behaviour=e.behaviour)
+                CompetencyExpectation(
+                    competency=new_competency, level=e.level, behaviour=e.behaviour
+                )
                 for e in competency.expectations.all()
             )
     return FrameworkCopy(copy, groups, competencies)
@@ -193,8 +207,10 @@ def framework_create(
 def _check_period_free(period: PerformancePeriod) -> None:
     if CompetencyFramework.objects.filter(period=period).exists():
         raise ValidationError(
-            {"period": _("%(period)s already has its competency framework.")
-             % {"period": period.name}}
+            {
+                "period": _("%(period)s already has its competency framework.")
+                % {"period": period.name}
+            }
         )
     access.require_open_period(period)
 
@@ -207,8 +223,13 @@ def framework_copy_for_period(
     leave the other as it is."""
     _check_period_free(period)
     copy = _copy_framework(framework, period).framework
-    audit(actor=actor, action="framework.copy", target=copy,
-          summary=f"{copy} for {period.name}", data={"based_on": framework.pk})
+    audit(
+        actor=actor,
+        action="framework.copy",
+        target=copy,
+        summary=f"{copy} for {period.name}",
+        data={"based_on": framework.pk},
+    )
     return copy
 
 
@@ -218,15 +239,21 @@ def _writable(actor: Any, framework: CompetencyFramework) -> FrameworkCopy | Non
     if not framework_is_frozen(framework):
         return None
     copy = _copy_framework(framework, None)
-    audit(actor=actor, action="framework.version", target=copy.framework,
-          summary=f"{copy.framework}: {framework} belongs to the closed period "
-                  f"{framework.period.name}", data={"based_on": framework.pk})
+    audit(
+        actor=actor,
+        action="framework.version",
+        target=copy.framework,
+        summary=f"{copy.framework}: {framework} belongs to the closed period "
+        f"{framework.period.name}",
+        data={"based_on": framework.pk},
+    )
     return copy
 
 
 def _changed(actor: Any, framework: CompetencyFramework, summary: str) -> None:
-    audit(actor=actor, action="framework.change", target=framework,
-          summary=f"{framework}: {summary}")
+    audit(
+        actor=actor, action="framework.change", target=framework, summary=f"{framework}: {summary}"
+    )
 
 
 @transaction.atomic
@@ -240,8 +267,9 @@ def group_create(
     if not name:
         raise ValidationError({"name": _("Give the group a name.")})
     if framework.groups.filter(name__iexact=name).exists():
-        raise ValidationError({"name": _("There is already a group named %(name)s.")
-                               % {"name": name}})
+        raise ValidationError(
+            {"name": _("There is already a group named %(name)s.") % {"name": name}}
+        )
     if order is None:
         order = (framework.groups.aggregate(o=Max("order"))["o"] or 0) + 1
     group = CompetencyGroup.objects.create(framework=framework, name=name, order=order)
@@ -258,8 +286,9 @@ def group_update(*, actor: Any, group: CompetencyGroup, name: str) -> Competency
     if not name:
         raise ValidationError({"name": _("Give the group a name.")})
     if group.framework.groups.filter(name__iexact=name).exclude(pk=group.pk).exists():
-        raise ValidationError({"name": _("There is already a group named %(name)s.")
-                               % {"name": name}})
+        raise ValidationError(
+            {"name": _("There is already a group named %(name)s.") % {"name": name}}
+        )
     old = group.name
     group.name = name
     group.save(update_fields=["name"])
@@ -290,8 +319,12 @@ def competency_create(
     if not name:
         raise ValidationError({"name": _("Give the competency a name.")})
     if group.competencies.filter(name__iexact=name).exists():
-        raise ValidationError({"name": _("%(group)s already has a competency named %(name)s.")
-                               % {"group": group.name, "name": name}})
+        raise ValidationError(
+            {
+                "name": _("%(group)s already has a competency named %(name)s.")
+                % {"group": group.name, "name": name}
+            }
+        )
     order = (group.competencies.aggregate(o=Max("order"))["o"] or 0) + 1
     competency = Competency.objects.create(
         group=group, name=name, description=description.strip(), order=order
@@ -310,11 +343,13 @@ def competency_update(
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the competency a name.")})
-    if competency.group.competencies.filter(name__iexact=name).exclude(
-        pk=competency.pk
-    ).exists():
-        raise ValidationError({"name": _("%(group)s already has a competency named %(name)s.")
-                               % {"group": competency.group.name, "name": name}})
+    if competency.group.competencies.filter(name__iexact=name).exclude(pk=competency.pk).exists():
+        raise ValidationError(
+            {
+                "name": _("%(group)s already has a competency named %(name)s.")
+                % {"group": competency.group.name, "name": name}
+            }
+        )
     competency.name, competency.description = name, description.strip()
     competency.save(update_fields=["name", "description"])
     _changed(actor, competency.group.framework, f"competency {name} changed")
@@ -385,15 +420,23 @@ def competencies_check(*, data: bytes, file_name: str) -> list[dict[str, str]]:
     except TableError as exc:
         raise CompetencyImportErrors([str(exc)]) from exc
     wanted = {c.lower(): c for c in IMPORT_COLUMNS}
-    index = {wanted[h.strip().lower()]: i for i, h in enumerate(table.headers)
-             if h.strip().lower() in wanted}
+    index = {
+        wanted[h.strip().lower()]: i
+        for i, h in enumerate(table.headers)
+        if h.strip().lower() in wanted
+    }
     missing = [c for c in IMPORT_COLUMNS if c not in index and c != "Description"]
     if missing:
-        raise CompetencyImportErrors([RowError(
-            table.header_line, "header",
-            _("missing column(s) %(cols)s; expected %(all)s")
-            % {"cols": ", ".join(missing), "all": ", ".join(IMPORT_COLUMNS)},
-        )])
+        raise CompetencyImportErrors(
+            [
+                RowError(
+                    table.header_line,
+                    "header",
+                    _("missing column(s) %(cols)s; expected %(all)s")
+                    % {"cols": ", ".join(missing), "all": ", ".join(IMPORT_COLUMNS)},
+                )
+            ]
+        )
     errors: list[RowError] = list(table.problems)
     rows: list[dict[str, str]] = []
     seen: dict[tuple[str, str, str], int] = {}
@@ -401,18 +444,26 @@ def competencies_check(*, data: bytes, file_name: str) -> list[dict[str, str]]:
     for cells, line in zip(table.rows, table.lines, strict=True):
         row = {c: cells[i].strip() if i < len(cells) else "" for c, i in index.items()}
         row.setdefault("Description", "")
-        errors.extend(RowError(line, column, _("is empty"))
-                      for column in ("Group", "Competency", "Level", "Expected behaviour")
-                      if not row[column])
+        errors.extend(
+            RowError(line, column, _("is empty"))
+            for column in ("Group", "Competency", "Level", "Expected behaviour")
+            if not row[column]
+        )
         for column, limit in limits.items():
             if len(row[column]) > limit:
-                errors.append(RowError(line, column, _("is longer than %(n)d characters")
-                                       % {"n": limit}))
+                errors.append(
+                    RowError(line, column, _("is longer than %(n)d characters") % {"n": limit})
+                )
         key = (row["Group"].lower(), row["Competency"].lower(), row["Level"].lower())
         if all(key) and key in seen:
-            errors.append(RowError(line, "Level", _(
-                "%(level)s of %(competency)s is already on line %(other)d"
-            ) % {"level": row["Level"], "competency": row["Competency"], "other": seen[key]}))
+            errors.append(
+                RowError(
+                    line,
+                    "Level",
+                    _("%(level)s of %(competency)s is already on line %(other)d")
+                    % {"level": row["Level"], "competency": row["Competency"], "other": seen[key]},
+                )
+            )
         elif all(key):
             seen[key] = line
         rows.append(row)
@@ -436,8 +487,10 @@ def competencies_import(
     if copy is not None:
         framework = copy.framework
     groups = {g.name.lower(): g for g in framework.groups.all()}
-    competencies = {(c.group_id, c.name.lower()): c
-                    for c in Competency.objects.filter(group__framework=framework)}
+    competencies = {
+        (c.group_id, c.name.lower()): c
+        for c in Competency.objects.filter(group__framework=framework)
+    }
     counts = {"groups": 0, "competencies": 0, "expectations": 0}
     order = max((g.order for g in groups.values()), default=0)
     for row in rows:
@@ -452,7 +505,9 @@ def competencies_import(
         competency = competencies.get((group.pk, row["Competency"].lower()))
         if competency is None:
             competency = Competency.objects.create(
-                group=group, name=row["Competency"], description=row["Description"],
+                group=group,
+                name=row["Competency"],
+                description=row["Description"],
                 order=len(competencies) + 1,
             )
             competencies[(group.pk, competency.name.lower())] = competency
@@ -461,35 +516,47 @@ def competencies_import(
             competency.description = row["Description"]
             competency.save(update_fields=["description"])
         CompetencyExpectation.objects.update_or_create(
-            competency=competency, level=row["Level"],
+            competency=competency,
+            level=row["Level"],
             defaults={"behaviour": row["Expected behaviour"]},
         )
         counts["expectations"] += 1
-    audit(actor=actor, action="framework.import", target=framework,
-          summary=f"{framework}: {file_name}, {len(rows)} rows", data=counts)
+    audit(
+        actor=actor,
+        action="framework.import",
+        target=framework,
+        summary=f"{framework}: {file_name}, {len(rows)} rows",
+        data=counts,
+    )
     return CompetencyImportSummary(framework=framework, **counts)
 
 
 # --- plans ---------------------------------------------------------------------------
 
 
-def _event(plan: PerformancePlan, actor: Any, kind: str, comment: str = "",
-           **data: Any) -> PlanEvent:
+def _event(
+    plan: PerformancePlan, actor: Any, kind: str, comment: str = "", **data: Any
+) -> PlanEvent:
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return PlanEvent.objects.create(plan=plan, actor=user, kind=kind, comment=comment,
-                                    data=data)
+    return PlanEvent.objects.create(plan=plan, actor=user, kind=kind, comment=comment, data=data)
 
 
 def _audit_plan(actor: Any, plan: PerformancePlan, action: str, what: str = "") -> None:
     summary = f"{plan.person.full_name} · {plan.period.name}: {action}"
-    audit(actor=actor, action=f"plan.{action}", target=plan,
-          summary=f"{summary} ({what})" if what else summary)
+    audit(
+        actor=actor,
+        action=f"plan.{action}",
+        target=plan,
+        summary=f"{summary} ({what})" if what else summary,
+    )
 
 
 def _lock(plan: PerformancePlan) -> PerformancePlan:
-    plan = PerformancePlan.objects.select_for_update(of=("self",)).select_related(
-        "person", "period", "manager"
-    ).get(pk=plan.pk)
+    plan = (
+        PerformancePlan.objects.select_for_update(of=("self",))
+        .select_related("person", "period", "manager")
+        .get(pk=plan.pk)
+    )
     access.require_open_period(plan.period)
     return plan
 
@@ -502,10 +569,18 @@ def _reopen(plan: PerformancePlan, actor: Any, what: str) -> None:
     plan.employee_comment = plan.manager_comment = ""
     plan.revision += 1
     plan.updated_at = timezone.now()
-    plan.save(update_fields=[
-        "state", "employee_signed_at", "manager_signed_at", "agreed_at", "employee_comment",
-        "manager_comment", "revision", "updated_at",
-    ])
+    plan.save(
+        update_fields=[
+            "state",
+            "employee_signed_at",
+            "manager_signed_at",
+            "agreed_at",
+            "employee_comment",
+            "manager_comment",
+            "revision",
+            "updated_at",
+        ]
+    )
     _event(plan, actor, PlanEvent.Kind.REOPENED, what, revision=plan.revision)
     _audit_plan(actor, plan, "reopen", what)
 
@@ -546,36 +621,49 @@ def plan_open(
     access.require_open_period(period)
     source = previous_plan(person, period) if from_previous else None
     plan = PerformancePlan.objects.create(
-        person=person, period=period, manager_id=person.manager_id,
+        person=person,
+        period=period,
+        manager_id=person.manager_id,
         expectations=source.expectations if source else "",
-        started_from=source, created_by=actor if getattr(actor, "is_authenticated", False)
-        else None,
+        started_from=source,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     copied = 0
     if source is not None:
         items = [
-            DevelopmentItem(plan=plan, need=i.need, action=i.action, due_on=i.due_on,
-                            competency=_same_competency(i.competency, period))
-            for i in source.development_items.filter(status=DevelopmentItem.Status.OPEN)
-            .select_related("competency__group")
+            DevelopmentItem(
+                plan=plan,
+                need=i.need,
+                action=i.action,
+                due_on=i.due_on,
+                competency=_same_competency(i.competency, period),
+            )
+            for i in source.development_items.filter(
+                status=DevelopmentItem.Status.OPEN
+            ).select_related("competency__group")
         ]
         DevelopmentItem.objects.bulk_create(items)
         copied = len(items)
-    _event(plan, actor, PlanEvent.Kind.CREATED,
-           started_from=source.pk if source else None, development_items_copied=copied)
+    _event(
+        plan,
+        actor,
+        PlanEvent.Kind.CREATED,
+        started_from=source.pk if source else None,
+        development_items_copied=copied,
+    )
     _audit_plan(actor, plan, "open", f"from {source.period.name}" if source else "")
     return plan
 
 
-def _same_competency(competency: Competency | None,
-                     period: PerformancePeriod) -> Competency | None:
+def _same_competency(competency: Competency | None, period: PerformancePeriod) -> Competency | None:
     """The competency of the same group and name in the period's framework, if any:
     a development item should point at the version of the framework its plan uses."""
     if competency is None:
         return None
     return (
         Competency.objects.filter(
-            group__framework__period=period, group__name=competency.group.name,
+            group__framework__period=period,
+            group__name=competency.group.name,
             name=competency.name,
         ).first()
         or competency
@@ -642,8 +730,11 @@ def development_item_update(
     if status not in DevelopmentItem.Status.values:
         raise ValidationError({"status": _("Choose open, done or dropped.")})
     item = DevelopmentItem.objects.select_for_update().get(pk=item.pk)
-    changed = [f for f, v in (("need", need), ("action", action), ("due_on", due_on),
-                              ("status", status)) if getattr(item, f) != v]
+    changed = [
+        f
+        for f, v in (("need", need), ("action", action), ("due_on", due_on), ("status", status))
+        if getattr(item, f) != v
+    ]
     if not changed:
         return item
     item.need, item.action, item.due_on, item.status = need, action, due_on, status
@@ -685,8 +776,10 @@ def plan_sign(*, actor: Any, plan: PerformancePlan, comment: str = "") -> Perfor
     elif access.can_sign_as_manager(actor, plan):
         side = "manager"
     else:
-        raise access.Refused(_("Only %(person)s and their manager can sign this plan.")
-                             % {"person": plan.person.full_name})
+        raise access.Refused(
+            _("Only %(person)s and their manager can sign this plan.")
+            % {"person": plan.person.full_name}
+        )
     if getattr(plan, f"{side}_signed_at") is not None:
         return plan
     now = timezone.now()
@@ -703,8 +796,14 @@ def plan_sign(*, actor: Any, plan: PerformancePlan, comment: str = "") -> Perfor
         fields.append("agreed_at")
     plan.save(update_fields=fields)
     signer = acting_person(actor)
-    _event(plan, actor, PlanEvent.Kind.SIGNED, comment.strip(), side=side,
-           signer=signer.full_name if signer else "")
+    _event(
+        plan,
+        actor,
+        PlanEvent.Kind.SIGNED,
+        comment.strip(),
+        side=side,
+        signer=signer.full_name if signer else "",
+    )
     _audit_plan(actor, plan, "sign", side)
     if plan.state == PerformancePlan.State.AGREED:
         _event(plan, actor, PlanEvent.Kind.AGREED, revision=plan.revision)
@@ -713,8 +812,7 @@ def plan_sign(*, actor: Any, plan: PerformancePlan, comment: str = "") -> Perfor
 
 
 @transaction.atomic
-def plan_record_change(*, actor: Any, person: Person, period: PerformancePeriod,
-                       what: str) -> None:
+def plan_record_change(*, actor: Any, person: Person, period: PerformancePeriod, what: str) -> None:
     """The hook other areas call when something that is part of a person's plan
     changed outside it (e.g. a goal's title or key results). Refused (403) in a closed
     period; a no-op when the person has no agreed plan for the period; otherwise the

@@ -63,20 +63,27 @@ def _error(request: HttpRequest, error: ValidationError) -> None:
 
 # --- plans -----------------------------------------------------------------------------
 
+
 @require_GET
 @login_required
 def my_plan(request: HttpRequest) -> HttpResponse:
     access.require_member(request.user)
     me = acting_person(request.user)
-    context = {**_period_context(request), **_tabs(request.user), "tab": "mine", "me": me,
-               "nav_active": NAV}
+    context = {
+        **_period_context(request),
+        **_tabs(request.user),
+        "tab": "mine",
+        "me": me,
+        "nav_active": NAV,
+    }
     plan = queries.plan_of(me, context["period"]) if me is not None else None
     if plan is not None:
         return _render_plan(request, plan, context)
     period = context["period"]
     context["open_form"] = (
         PlanOpenForm(initial={"person": me.pk, "period": period.pk})
-        if me is not None and period is not None and not period.is_closed else None
+        if me is not None and period is not None and not period.is_closed
+        else None
     )
     return render(request, "planning/my_plan.html", context)
 
@@ -91,23 +98,30 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     return _render_plan(request, plan, context)
 
 
-def _render_plan(request: HttpRequest, plan: PerformancePlan, context: dict[str, Any],
-                 *, item_form: DevelopmentItemForm | None = None,
-                 expectations_form: ExpectationsForm | None = None) -> HttpResponse:
+def _render_plan(
+    request: HttpRequest,
+    plan: PerformancePlan,
+    context: dict[str, Any],
+    *,
+    item_form: DevelopmentItemForm | None = None,
+    expectations_form: ExpectationsForm | None = None,
+) -> HttpResponse:
     user = request.user
     can_edit = access.can_edit_plan(user, plan)
     can_sign = access.can_sign(user, plan)
-    context.update({
-        "plan": plan,
-        "detail": queries.plan_detail(user, plan),
-        "can_edit": can_edit,
-        "can_sign_employee": can_sign and access.can_sign_as_employee(user, plan),
-        "can_sign_manager": can_sign and access.can_sign_as_manager(user, plan),
-        "expectations_form": expectations_form
-        or ExpectationsForm(initial={"expectations": plan.expectations}),
-        "item_form": item_form or DevelopmentItemForm(),
-        "sign_form": SignForm(),
-    })
+    context.update(
+        {
+            "plan": plan,
+            "detail": queries.plan_detail(user, plan),
+            "can_edit": can_edit,
+            "can_sign_employee": can_sign and access.can_sign_as_employee(user, plan),
+            "can_sign_manager": can_sign and access.can_sign_as_manager(user, plan),
+            "expectations_form": expectations_form
+            or ExpectationsForm(initial={"expectations": plan.expectations}),
+            "item_form": item_form or DevelopmentItemForm(),
+            "sign_form": SignForm(),
+        }
+    )
     return render(request, "planning/plan.html", context)
 
 
@@ -118,8 +132,7 @@ def team_plans(request: HttpRequest) -> HttpResponse:
     me = acting_person(request.user)
     if me is None or not has_reports(me):
         raise Http404
-    context = {**_period_context(request), **_tabs(request.user), "tab": "team",
-               "nav_active": NAV}
+    context = {**_period_context(request), **_tabs(request.user), "tab": "team", "nav_active": NAV}
     context["team"] = queries.team_plans(me, context["period"])
     return render(request, "planning/team_plans.html", context)
 
@@ -133,8 +146,12 @@ def plan_open(request: HttpRequest) -> HttpResponse:
         raise Http404
     period = access.period_for_read(request.user, form.cleaned_data["period"])
     person = access.person_for_planning(request.user, form.cleaned_data["person"], period)
-    plan = services.plan_open(actor=request.user, person=person, period=period,
-                              from_previous=form.cleaned_data["from_previous"])
+    plan = services.plan_open(
+        actor=request.user,
+        person=person,
+        period=period,
+        from_previous=form.cleaned_data["from_previous"],
+    )
     return redirect("planning:plan", plan_id=plan.pk)
 
 
@@ -145,8 +162,9 @@ def plan_expectations(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.plan_for_edit(request.user, plan_id)
     form = ExpectationsForm(request.POST)
     if form.is_valid():
-        services.plan_update(actor=request.user, plan=plan,
-                             expectations=form.cleaned_data["expectations"])
+        services.plan_update(
+            actor=request.user, plan=plan, expectations=form.cleaned_data["expectations"]
+        )
         messages.success(request, _("Expectations saved."))
     return redirect("planning:plan", plan_id=plan.pk)
 
@@ -160,8 +178,11 @@ def development_item_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.development_item_add(
-                actor=request.user, plan=plan, need=form.cleaned_data["need"],
-                action=form.cleaned_data["action"], due_on=form.cleaned_data["due_on"],
+                actor=request.user,
+                plan=plan,
+                need=form.cleaned_data["need"],
+                action=form.cleaned_data["action"],
+                due_on=form.cleaned_data["due_on"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -181,15 +202,19 @@ def development_item_update(request: HttpRequest, item_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.development_item_update(
-                actor=request.user, item=item, need=form.cleaned_data["need"],
-                action=form.cleaned_data["action"], due_on=form.cleaned_data["due_on"],
+                actor=request.user,
+                item=item,
+                need=form.cleaned_data["need"],
+                action=form.cleaned_data["action"],
+                due_on=form.cleaned_data["due_on"],
                 status=form.cleaned_data["status"] or item.status,
             )
         except ValidationError as error:
             _error(request, error)
     else:
-        messages.error(request, _("The development item was not saved: fill in the need and "
-                                  "the action."))
+        messages.error(
+            request, _("The development item was not saved: fill in the need and the action.")
+        )
     return redirect(reverse("planning:plan", args=[item.plan_id]) + "#development")
 
 
@@ -229,6 +254,7 @@ def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 # --- periods ---------------------------------------------------------------------------
 
+
 @require_http_methods(["GET", "POST"])
 @login_required
 @transaction.atomic
@@ -243,8 +269,13 @@ def periods(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s created.") % {"name": period.name})
             return redirect("planning:periods")
-    context = {"periods": queries.periods(), "form": form, "tab": "periods",
-               **_tabs(request.user), "nav_active": NAV}
+    context = {
+        "periods": queries.periods(),
+        "form": form,
+        "tab": "periods",
+        **_tabs(request.user),
+        "nav_active": NAV,
+    }
     return render(request, "planning/periods.html", context, status=400 if form.errors else 200)
 
 
@@ -270,12 +301,14 @@ def period_close(request: HttpRequest, period_id: int) -> HttpResponse:
     except ValidationError as error:
         _error(request, error)
     else:
-        messages.success(request, _("%(name)s is closed: its plans are now read-only.")
-                         % {"name": period.name})
+        messages.success(
+            request, _("%(name)s is closed: its plans are now read-only.") % {"name": period.name}
+        )
     return redirect("planning:periods")
 
 
 # --- competency framework ------------------------------------------------------------
+
 
 def _framework_url(framework: CompetencyFramework) -> str:
     return reverse("planning:competencies") + f"?framework={framework.pk}"
@@ -290,17 +323,25 @@ def competencies(request: HttpRequest) -> HttpResponse:
         wanted = int(request.GET.get("framework", ""))
     except ValueError:
         wanted = None
-    framework = next((f for f in all_frameworks if f.pk == wanted),
-                     all_frameworks[0] if all_frameworks else None)
+    framework = next(
+        (f for f in all_frameworks if f.pk == wanted), all_frameworks[0] if all_frameworks else None
+    )
     groups = queries.framework_tree(framework) if framework else []
     context = {
-        "frameworks": all_frameworks, "framework": framework, "groups": groups,
+        "frameworks": all_frameworks,
+        "framework": framework,
+        "groups": groups,
         "levels": queries.framework_levels(groups),
         "frozen": framework is not None and services.framework_is_frozen(framework),
-        "framework_form": FrameworkForm(), "copy_form": CopyFrameworkForm(),
-        "group_form": GroupForm(), "competency_form": CompetencyForm(),
-        "expectation_form": ExpectationForm(), "upload_form": CompetencyUploadForm(),
-        "tab": "competencies", **_tabs(request.user), "nav_active": NAV,
+        "framework_form": FrameworkForm(),
+        "copy_form": CopyFrameworkForm(),
+        "group_form": GroupForm(),
+        "competency_form": CompetencyForm(),
+        "expectation_form": ExpectationForm(),
+        "upload_form": CompetencyUploadForm(),
+        "tab": "competencies",
+        **_tabs(request.user),
+        "nav_active": NAV,
     }
     return render(request, "planning/competencies.html", context)
 
@@ -341,13 +382,18 @@ def framework_copy(request: HttpRequest, framework_id: int) -> HttpResponse:
     return redirect(_framework_url(copy))
 
 
-def _new_version_note(request: HttpRequest, before: CompetencyFramework,
-                      after: CompetencyFramework) -> None:
+def _new_version_note(
+    request: HttpRequest, before: CompetencyFramework, after: CompetencyFramework
+) -> None:
     if before.pk != after.pk:
-        messages.warning(request, _(
-            "%(old)s belongs to a closed period and stays as it was: your change is in the "
-            "new version %(new)s."
-        ) % {"old": before, "new": after})
+        messages.warning(
+            request,
+            _(
+                "%(old)s belongs to a closed period and stays as it was: your change is in the "
+                "new version %(new)s."
+            )
+            % {"old": before, "new": after},
+        )
 
 
 def _framework_change(
@@ -379,11 +425,15 @@ def _framework_change(
 def group_add(request: HttpRequest, framework_id: int) -> HttpResponse:
     framework = access.framework_for_edit(request.user, framework_id)
     return _framework_change(
-        request, framework,
-        lambda data: services.group_create(
-            actor=request.user, framework=framework, name=data["name"]
-        ).framework,
-        form=GroupForm(request.POST), invalid=_("Give the group a name."),
+        request,
+        framework,
+        lambda data: (
+            services.group_create(
+                actor=request.user, framework=framework, name=data["name"]
+            ).framework
+        ),
+        form=GroupForm(request.POST),
+        invalid=_("Give the group a name."),
     )
 
 
@@ -394,15 +444,18 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     group = access.group_for_edit(request.user, group_id)
     if request.POST.get("delete"):
         return _framework_change(
-            request, group.framework,
+            request,
+            group.framework,
             lambda _data: services.group_delete(actor=request.user, group=group),
         )
     return _framework_change(
-        request, group.framework,
-        lambda data: services.group_update(
-            actor=request.user, group=group, name=data["name"]
-        ).framework,
-        form=GroupForm(request.POST), invalid=_("Give the group a name."),
+        request,
+        group.framework,
+        lambda data: (
+            services.group_update(actor=request.user, group=group, name=data["name"]).framework
+        ),
+        form=GroupForm(request.POST),
+        invalid=_("Give the group a name."),
     )
 
 
@@ -412,11 +465,13 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
 def competency_add(request: HttpRequest, group_id: int) -> HttpResponse:
     group = access.group_for_edit(request.user, group_id)
     return _framework_change(
-        request, group.framework,
-        lambda data: services.competency_create(
-            actor=request.user, group=group, **data
-        ).group.framework,
-        form=CompetencyForm(request.POST), invalid=_("Give the competency a name."),
+        request,
+        group.framework,
+        lambda data: (
+            services.competency_create(actor=request.user, group=group, **data).group.framework
+        ),
+        form=CompetencyForm(request.POST),
+        invalid=_("Give the competency a name."),
     )
 
 
@@ -428,15 +483,20 @@ def competency_edit(request: HttpRequest, competency_id: int) -> HttpResponse:
     framework = competency.group.framework
     if request.POST.get("delete"):
         return _framework_change(
-            request, framework,
+            request,
+            framework,
             lambda _data: services.competency_delete(actor=request.user, competency=competency),
         )
     return _framework_change(
-        request, framework,
-        lambda data: services.competency_update(
-            actor=request.user, competency=competency, **data
-        ).group.framework,
-        form=CompetencyForm(request.POST), invalid=_("Give the competency a name."),
+        request,
+        framework,
+        lambda data: (
+            services.competency_update(
+                actor=request.user, competency=competency, **data
+            ).group.framework
+        ),
+        form=CompetencyForm(request.POST),
+        invalid=_("Give the competency a name."),
     )
 
 
@@ -446,11 +506,15 @@ def competency_edit(request: HttpRequest, competency_id: int) -> HttpResponse:
 def expectation_set(request: HttpRequest, competency_id: int) -> HttpResponse:
     competency = access.competency_for_edit(request.user, competency_id)
     return _framework_change(
-        request, competency.group.framework,
-        lambda data: services.expectation_set(
-            actor=request.user, competency=competency, **data
-        ).group.framework,
-        form=ExpectationForm(request.POST), invalid=_("Give the job level, e.g. L3."),
+        request,
+        competency.group.framework,
+        lambda data: (
+            services.expectation_set(
+                actor=request.user, competency=competency, **data
+            ).group.framework
+        ),
+        form=ExpectationForm(request.POST),
+        invalid=_("Give the job level, e.g. L3."),
     )
 
 
@@ -461,8 +525,13 @@ def competencies_upload(request: HttpRequest, framework_id: int) -> HttpResponse
     until the HR admin confirms (the file waits in their session)."""
     framework = access.framework_for_edit(request.user, framework_id)
     form = CompetencyUploadForm(request.POST, request.FILES)
-    context = {"framework": framework, "form": form, "tab": "competencies",
-               **_tabs(request.user), "nav_active": NAV}
+    context = {
+        "framework": framework,
+        "form": form,
+        "tab": "competencies",
+        **_tabs(request.user),
+        "nav_active": NAV,
+    }
     if not form.is_valid():
         return render(request, "planning/competencies_upload.html", context, status=400)
     upload = form.cleaned_data["file"]
@@ -476,12 +545,18 @@ def competencies_upload(request: HttpRequest, framework_id: int) -> HttpResponse
         context.update({"errors": errors.errors, "summary": str(errors)})
         return render(request, "planning/competencies_upload.html", context, status=400)
     request.session[UPLOAD_SESSION_KEY] = {
-        "framework": framework.pk, "file_name": upload.name,
+        "framework": framework.pk,
+        "file_name": upload.name,
         "data": base64.b64encode(data).decode("ascii"),
     }
-    context.update({"file_name": upload.name, "rows": [
-        (r["Group"], r["Competency"], r["Level"], r["Expected behaviour"]) for r in rows
-    ]})
+    context.update(
+        {
+            "file_name": upload.name,
+            "rows": [
+                (r["Group"], r["Competency"], r["Level"], r["Expected behaviour"]) for r in rows
+            ],
+        }
+    )
     return render(request, "planning/competencies_upload.html", context)
 
 
@@ -496,15 +571,19 @@ def competencies_confirm(request: HttpRequest, framework_id: int) -> HttpRespons
         return redirect(_framework_url(framework))
     try:
         summary = services.competencies_import(
-            actor=request.user, framework=framework,
-            data=base64.b64decode(pending["data"]), file_name=pending["file_name"],
+            actor=request.user,
+            framework=framework,
+            data=base64.b64decode(pending["data"]),
+            file_name=pending["file_name"],
         )
     except services.CompetencyImportErrors as errors:
         messages.error(request, f"{errors} " + "; ".join(errors.errors))
         return redirect(_framework_url(framework))
     del request.session[UPLOAD_SESSION_KEY]
-    messages.success(request, _(
-        "Imported: %(g)d new group(s), %(c)d new competency(ies), %(e)d expected behaviour(s)."
-    ) % {"g": summary.groups, "c": summary.competencies, "e": summary.expectations})
+    messages.success(
+        request,
+        _("Imported: %(g)d new group(s), %(c)d new competency(ies), %(e)d expected behaviour(s).")
+        % {"g": summary.groups, "c": summary.competencies, "e": summary.expectations},
+    )
     _new_version_note(request, framework, summary.framework)
     return redirect(_framework_url(summary.framework))

@@ -71,8 +71,11 @@ def test_sign_up_is_closed(db) -> None:
     assert "closed" in page.text.lower()
     client.post(
         reverse("account_signup"),
-        {"email": "stranger@example.com", "password1": "pw-Stranger-123",
-         "password2": "pw-Stranger-123"},
+        {
+            "email": "stranger@example.com",
+            "password1": "pw-Stranger-123",
+            "password2": "pw-Stranger-123",
+        },
     )
     assert not User.objects.filter(email="stranger@example.com").exists()
     assert signed_in_user_id(client) is None
@@ -107,9 +110,7 @@ def test_sign_out(org: Org) -> None:
 
 def test_password_reset_by_email(org: Org) -> None:
     client = Client()
-    response = client.post(
-        reverse("account_reset_password"), {"email": "ann.engineer@example.com"}
-    )
+    response = client.post(reverse("account_reset_password"), {"email": "ann.engineer@example.com"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -154,6 +155,7 @@ def test_failed_sign_ins_are_rate_limited(org: Org) -> None:
 
 # --- two-factor authentication (TOTP) ---------------------------------------------------
 
+
 def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
@@ -174,8 +176,9 @@ def test_totp_can_be_activated_and_then_sign_in_asks_for_a_code(org: Org, settin
     secret = client.session["mfa.totp.secret"]
     assert secret in page.text  # shown for apps that cannot scan the QR code
 
-    response = client.post(activate, {"code": "000000" if totp_code(secret) != "000000"
-                                      else "111111"})
+    response = client.post(
+        activate, {"code": "000000" if totp_code(secret) != "000000" else "111111"}
+    )
     assert response.status_code == 200  # a wrong code is refused
     assert not Authenticator.objects.filter(user_id=org.engineer.user_id).exists()
 

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.browser
 def _period(org) -> PerformancePeriod:
     today = timezone.localdate()
     period = planning.period_create(
-        actor=org.hr.user, name="Browser year", kind="year",
+        actor=org.hr.user,
+        name="Browser year",
+        kind="year",
         starts_on=today - datetime.timedelta(days=30),
         ends_on=today + datetime.timedelta(days=335),
     )
@@ -34,17 +36,28 @@ def _goals(org) -> tuple[Goal, Goal, Goal]:
         actor=org.hr.user, period=period, title="Grow revenue", owner_type=Goal.Owner.COMPANY
     )
     team = services.goal_create(
-        actor=org.hr.user, period=period, title="Ship platform v2",
-        owner_type=Goal.Owner.TEAM, owner_department=org.engineer.department, parent=company,
+        actor=org.hr.user,
+        period=period,
+        title="Ship platform v2",
+        owner_type=Goal.Owner.TEAM,
+        owner_department=org.engineer.department,
+        parent=company,
     )
     # Set by her manager, so active at once (one she drafts waits for approval).
     mine = services.goal_create(
-        actor=org.eng_manager.user, period=period, title="Cut build time",
-        owner_type=Goal.Owner.PERSON, owner_person=org.engineer, parent=team,
+        actor=org.eng_manager.user,
+        period=period,
+        title="Cut build time",
+        owner_type=Goal.Owner.PERSON,
+        owner_person=org.engineer,
+        parent=team,
     )
     services.key_result_create(
-        actor=org.engineer.user, goal=mine, title="Green builds per day",
-        start_value=Decimal(0), target_value=Decimal(10),
+        actor=org.engineer.user,
+        goal=mine,
+        title="Green builds per day",
+        start_value=Decimal(0),
+        target_value=Decimal(10),
     )
     return company, team, mine
 

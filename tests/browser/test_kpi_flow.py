@@ -17,8 +17,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def team_kpi(org):
     return services.kpi_define(
-        actor=org.eng_manager.user, name="Deploys", code="deploys", unit="deploys",
-        target=10, frequency="monthly", scope="team",
+        actor=org.eng_manager.user,
+        name="Deploys",
+        code="deploys",
+        unit="deploys",
+        target=10,
+        frequency="monthly",
+        scope="team",
         department=Department.objects.get(full_name="Engineering/Platform"),
     )
 

@@ -23,13 +23,17 @@ COMPETENCIES = (
 @pytest.fixture
 def period(org):
     period = services.period_create(
-        actor=org.hr.user, name="FY2027", kind="year",
-        starts_on=datetime.date(2027, 1, 1), ends_on=datetime.date(2027, 12, 31),
+        actor=org.hr.user,
+        name="FY2027",
+        kind="year",
+        starts_on=datetime.date(2027, 1, 1),
+        ends_on=datetime.date(2027, 12, 31),
     )
     period = services.period_activate(actor=org.hr.user, period=period)
     framework = services.framework_create(actor=org.hr.user, name="Engineering", period=period)
-    services.competencies_import(actor=org.hr.user, framework=framework, data=COMPETENCIES,
-                                 file_name="c.csv")
+    services.competencies_import(
+        actor=org.hr.user, framework=framework, data=COMPETENCIES, file_name="c.csv"
+    )
     return period
 
 
@@ -45,7 +49,8 @@ def test_two_way_sign_off(page: Page, console: Console, org, period) -> None:
     expect(page.get_by_text("Delivers own work end to end")).to_be_visible()
 
     page.get_by_label("Expectations of the role for the period").fill(
-        "Own the billing service and its on-call.")
+        "Own the billing service and its on-call."
+    )
     page.get_by_role("button", name="Save expectations").click()
     expect(page.locator(".messages")).to_contain_text("Expectations saved.")
 
@@ -71,7 +76,8 @@ def test_two_way_sign_off(page: Page, console: Console, org, period) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Plan of Ann Engineer · FY2027")
     expect(page.get_by_label("Expectations of the role for the period")).to_have_value(
-        "Own the billing service and its on-call.")
+        "Own the billing service and its on-call."
+    )
     expect(page.locator(".dev-item")).to_contain_text("System design")
     page.get_by_label("Comment (optional)").fill("Agreed, thanks.")
     page.get_by_role("button", name="Sign as employee").click()
@@ -87,14 +93,16 @@ def test_two_way_sign_off(page: Page, console: Console, org, period) -> None:
     plan = PerformancePlan.objects.get(person=org.engineer, period=period)
     assert plan.state == PerformancePlan.State.AGREED
     assert plan.employee_comment == "Agreed, thanks." and plan.manager_comment == (
-        "Ambitious but fair.")
+        "Ambitious but fair."
+    )
     assert not console.errors()
 
 
 def test_plan_pages_fit_a_phone(mobile_page: Page, org, period) -> None:
     plan = services.plan_open(actor=org.eng_manager.user, person=org.engineer, period=period)
-    services.development_item_add(actor=None, plan=plan, need="Public speaking",
-                                  action="Talk at the internal meetup")
+    services.development_item_add(
+        actor=None, plan=plan, need="Public speaking", action="Talk at the internal meetup"
+    )
     sign_in(mobile_page, org.eng_manager.work_email)
     mobile_page.goto("/plan/team/")
     expect(mobile_page.get_by_role("heading", level=1)).to_have_text("Team plans")

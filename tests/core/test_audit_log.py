@@ -31,7 +31,7 @@ def test_only_hr_admins_read_the_audit_log(cast: Cast) -> None:
 
 
 def test_navigation_and_profile_link_to_it_for_hr_only(cast: Cast) -> None:
-    history = f'{reverse("audit_log")}?person={cast.target.pk}'
+    history = f"{reverse('audit_log')}?person={cast.target.pk}"
     for role in MEMBERS:
         html = cast.client(role).get(reverse("people:person", args=[cast.target.pk])).text
         assert (f'href="{reverse("audit_log")}"' in html) is (role == "hr_admin"), role

@@ -27,14 +27,20 @@ def test_demo_loads_a_living_organisation_once(client):
     assert Goal.objects.filter(period=current, owner_type="company").count() == 3
     assert Goal.objects.filter(period=current, owner_type="person", parent__isnull=False).exists()
     assert CheckIn.objects.filter(key_result__goal__period=current).count() > 50
-    states = set(
-        PerformancePlan.objects.filter(period=current).values_list("state", flat=True)
-    )
+    states = set(PerformancePlan.objects.filter(period=current).values_list("state", flat=True))
     assert states == {"draft", "proposed", "agreed"}
     assert KpiMeasurement.objects.filter(kpi__scope="team").count() >= 12
 
-    counts = (Person.objects.count(), Goal.objects.count(), CheckIn.objects.count(),
-              PerformancePlan.objects.count())
+    counts = (
+        Person.objects.count(),
+        Goal.objects.count(),
+        CheckIn.objects.count(),
+        PerformancePlan.objects.count(),
+    )
     call_command("demo", people=60, stdout=io.StringIO())
-    assert (Person.objects.count(), Goal.objects.count(), CheckIn.objects.count(),
-            PerformancePlan.objects.count()) == counts
+    assert (
+        Person.objects.count(),
+        Goal.objects.count(),
+        CheckIn.objects.count(),
+        PerformancePlan.objects.count(),
+    ) == counts

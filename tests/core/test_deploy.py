@@ -7,7 +7,8 @@ import sys
 
 def run_cadence(args: list[str], tmp_path, **env_overrides) -> subprocess.CompletedProcess:
     env = {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if not k.startswith(("CADENCE_", "DJANGO_", "DATABASE_URL"))
     }
     env.update(
@@ -19,8 +20,12 @@ def run_cadence(args: list[str], tmp_path, **env_overrides) -> subprocess.Comple
     )
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "-m", "cadence", *args], env=env, capture_output=True, text=True,
-        timeout=120, check=False,
+        [sys.executable, "-m", "cadence", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

@@ -93,9 +93,10 @@ def test_seed_loads_the_generated_organisation_through_the_import():
         assert (person.department.full_name if person.department else "") == row["Department"]
         assert person.user is not None
     left = {row["Employee ID"] for row in rows if row["Employment Status"] != "Active"}
-    assert set(
-        Person.objects.filter(status=Person.Status.LEFT).values_list("employee_id", flat=True)
-    ) == left
+    assert (
+        set(Person.objects.filter(status=Person.Status.LEFT).values_list("employee_id", flat=True))
+        == left
+    )
     # The reporting paths were built: the CEO's line is everyone else.
     ceo = Person.objects.get(manager__isnull=True)
     assert Person.objects.filter(reporting_path__startswith=ceo.reporting_path).count() == 150

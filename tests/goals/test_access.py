@@ -21,16 +21,16 @@ from tests.conftest import Org
 
 ROLES = (
     "anonymous",
-    "employee",        # an unrelated employee in another branch (Sales)
-    "colleague",       # Ann's teammate (same manager, same department)
-    "self",            # Ann, the engineer
+    "employee",  # an unrelated employee in another branch (Sales)
+    "colleague",  # Ann's teammate (same manager, same department)
+    "self",  # Ann, the engineer
     "direct_manager",  # Ann's manager, a manager in Engineering/Platform
-    "skip_manager",    # head of Engineering
+    "skip_manager",  # head of Engineering
     "ceo",
-    "other_manager",   # a manager in Sales
+    "other_manager",  # a manager in Sales
     "hr_admin",
     "executive",
-    "no_person",       # an account with no person and no role
+    "no_person",  # an account with no person and no role
 )
 MEMBERS = frozenset(ROLES) - {"anonymous", "no_person"}
 LINE = frozenset({"self", "direct_manager", "skip_manager", "ceo"})
@@ -49,10 +49,14 @@ class Cast:
         if role == "no_person":
             return User.objects.get(pk=self.no_person.pk)
         person = {
-            "employee": self.org.seller, "colleague": self.org.engineer2,
-            "self": self.org.engineer, "direct_manager": self.org.eng_manager,
-            "skip_manager": self.org.eng_head, "ceo": self.org.ceo,
-            "other_manager": self.org.sales_manager, "hr_admin": self.org.hr,
+            "employee": self.org.seller,
+            "colleague": self.org.engineer2,
+            "self": self.org.engineer,
+            "direct_manager": self.org.eng_manager,
+            "skip_manager": self.org.eng_head,
+            "ceo": self.org.ceo,
+            "other_manager": self.org.sales_manager,
+            "hr_admin": self.org.hr,
             "executive": self.org.exec_viewer,
         }[role]
         return User.objects.get(pk=person.user_id)
@@ -73,24 +77,30 @@ def cast(org: Org, period: PerformancePeriod, closed_period: PerformancePeriod) 
 
     goals = {
         "ann_public": make("Ann public", owner_type="person", owner_person=org.engineer),
-        "ann_private": make("Ann private", owner_type="person", owner_person=org.engineer,
-                            visibility="private"),
-        "ann_proposed": make("Ann proposed", owner_type="person", owner_person=org.engineer,
-                             actor=org.engineer.user),
+        "ann_private": make(
+            "Ann private", owner_type="person", owner_person=org.engineer, visibility="private"
+        ),
+        "ann_proposed": make(
+            "Ann proposed", owner_type="person", owner_person=org.engineer, actor=org.engineer.user
+        ),
         "platform_public": make("Platform", owner_type="team", owner_department=platform),
-        "platform_private": make("Platform private", owner_type="team",
-                                 owner_department=platform, visibility="private"),
+        "platform_private": make(
+            "Platform private", owner_type="team", owner_department=platform, visibility="private"
+        ),
         "engineering": make("Engineering", owner_type="team", owner_department=engineering),
         "company_public": make("Company", owner_type="company"),
-        "company_private": make("Company private", owner_type="company",
-                                visibility="private"),
+        "company_private": make("Company private", owner_type="company", visibility="private"),
         "closed": Goal.objects.get(period=closed_period),
     }
     services.goal_submit(actor=org.engineer.user, goal=goals["ann_proposed"])
     for goal in goals.values():
         if not goal.period.is_closed:
             services.key_result_create(
-                actor=hr, goal=goal, title=f"{goal.title} KR", start_value=0, target_value=10,
+                actor=hr,
+                goal=goal,
+                title=f"{goal.title} KR",
+                start_value=0,
+                target_value=10,
             )
     no_person = User.objects.create_user("nobody@example.com")
     return Cast(org, goals, no_person)
@@ -134,9 +144,7 @@ def test_visible_list_matches_read_for_every_goal(cast):
     for role in ROLES:
         user = cast.user(role)
         listed = set(access.goals_visible_to(user).values_list("pk", flat=True))
-        readable = {
-            g.pk for g in cast.goals.values() if access.can_read_goal(user, g)
-        }
+        readable = {g.pk for g in cast.goals.values() if access.can_read_goal(user, g)}
         assert listed & {g.pk for g in cast.goals.values()} == readable, role
 
 
@@ -169,9 +177,11 @@ def test_edit(cast, name):
 
 @pytest.mark.parametrize("name", sorted(EDIT))
 def test_check_in(cast, name):
-    kr = KeyResult.objects.select_related("goal__period", "goal__owner_person").filter(
-        goal=cast.goals[name]
-    ).first()
+    kr = (
+        KeyResult.objects.select_related("goal__period", "goal__owner_person")
+        .filter(goal=cast.goals[name])
+        .first()
+    )
     assert cast.allowed(lambda user: access.can_check_in(user, kr)) == EDIT[name]
 
 
@@ -225,5 +235,4 @@ def test_create(cast, period):
     assert cast.allowed(may("team", owner_department=platform)) == EDIT["platform_public"]
     assert cast.allowed(may("company")) == {"hr_admin"}
     closed = PerformancePeriod.objects.get(name="FY2025")
-    assert not access.can_create_goal(cast.user("hr_admin"), period=closed,
-                                      owner_type="company")
+    assert not access.can_create_goal(cast.user("hr_admin"), period=closed, owner_type="company")

@@ -19,8 +19,12 @@ def person_goal_of(person, period, title, **fields) -> Goal:
     """An active goal, as set by the person's manager (one the person drafts waits for
     approval)."""
     return services.goal_create(
-        actor=person.manager.user, period=period, title=title, owner_type=Goal.Owner.PERSON,
-        owner_person=person, **fields,
+        actor=person.manager.user,
+        period=period,
+        title=title,
+        owner_type=Goal.Owner.PERSON,
+        owner_person=person,
+        **fields,
     )
 
 
@@ -49,15 +53,23 @@ def titles(body) -> list[str]:
 
 # --- refusals --------------------------------------------------------------------------------
 
+
 def test_anonymous_gets_401_everywhere(person_goal, kr) -> None:
     client = Client()
-    for url in (f"{API}/goals", f"{API}/goals/{person_goal.pk}",
-                f"{API}/goals/{person_goal.pk}/children", f"{API}/goals/alignment",
-                f"{API}/key-results/{kr.pk}/check-ins"):
+    for url in (
+        f"{API}/goals",
+        f"{API}/goals/{person_goal.pk}",
+        f"{API}/goals/{person_goal.pk}/children",
+        f"{API}/goals/alignment",
+        f"{API}/key-results/{kr.pk}/check-ins",
+    ):
         assert client.get(url).status_code == 401, url
-    assert client.post(
-        f"{API}/key-results/{kr.pk}/check-ins", {"value": 1}, content_type="application/json"
-    ).status_code == 401
+    assert (
+        client.post(
+            f"{API}/key-results/{kr.pk}/check-ins", {"value": 1}, content_type="application/json"
+        ).status_code
+        == 401
+    )
     assert client.post(f"{API}/goals", {}, content_type="application/json").status_code == 401
 
 
@@ -69,7 +81,8 @@ def test_private_goal_endpoints_refused_to_outsiders(org: Org, private_goal) -> 
         assert client.get(f"{API}/goals/{private_goal.pk}/children").status_code == 404
         assert client.get(f"{API}/key-results/{secret_kr.pk}/check-ins").status_code == 404
         response = client.post(
-            f"{API}/key-results/{secret_kr.pk}/check-ins", {"value": 3},
+            f"{API}/key-results/{secret_kr.pk}/check-ins",
+            {"value": 3},
             content_type="application/json",
         )
         assert response.status_code == 404
@@ -81,7 +94,8 @@ def test_private_goal_endpoints_refused_to_outsiders(org: Org, private_goal) -> 
 def test_check_in_refused_to_colleague_and_other_branch(org: Org, kr) -> None:
     for person in (org.engineer2, org.sales_manager):
         response = org.client_for(person).post(
-            f"{API}/key-results/{kr.pk}/check-ins", {"value": 3},
+            f"{API}/key-results/{kr.pk}/check-ins",
+            {"value": 3},
             content_type="application/json",
         )
         assert response.status_code == 403
@@ -92,7 +106,8 @@ def test_check_in_refused_to_colleague_and_other_branch(org: Org, kr) -> None:
 def test_patch_refused_to_colleague_and_other_branch(org: Org, person_goal) -> None:
     for person in (org.engineer2, org.sales_manager, org.seller):
         response = org.client_for(person).patch(
-            f"{API}/goals/{person_goal.pk}", {"title": "Hijacked"},
+            f"{API}/goals/{person_goal.pk}",
+            {"title": "Hijacked"},
             content_type="application/json",
         )
         assert response.status_code == 403, person
@@ -101,6 +116,7 @@ def test_patch_refused_to_colleague_and_other_branch(org: Org, person_goal) -> N
 
 
 # --- private goals never leak ---------------------------------------------------------------------
+
 
 def test_lists_search_and_counts_hide_private_goals(org: Org, person_goal, private_goal) -> None:
     for outsider in (org.engineer2, org.seller, org.sales_manager):
@@ -120,13 +136,15 @@ def test_lists_search_and_counts_hide_private_goals(org: Org, person_goal, priva
     assert titles(manager) == [SECRET]
 
 
-def test_alignment_tree_has_no_private_goal_even_for_its_owner(org, company_goal, team_goal,
-                                                              private_goal) -> None:
+def test_alignment_tree_has_no_private_goal_even_for_its_owner(
+    org, company_goal, team_goal, private_goal
+) -> None:
     body = org.client_for(org.engineer).get(f"{API}/goals/alignment").json()
     assert SECRET not in str(body)
 
 
 # --- reads --------------------------------------------------------------------------------------
+
 
 def test_goal_with_key_results(org: Org, person_goal, kr) -> None:
     body = org.client_for(org.seller).get(f"{API}/goals/{person_goal.pk}").json()
@@ -139,8 +157,9 @@ def test_goal_with_key_results(org: Org, person_goal, kr) -> None:
     assert set(body) >= {"progress", "at_risk", "state", "visibility", "period", "parent_id"}
 
 
-def test_alignment_first_two_levels_and_children(org: Org, company_goal, team_goal,
-                                                 person_goal) -> None:
+def test_alignment_first_two_levels_and_children(
+    org: Org, company_goal, team_goal, person_goal
+) -> None:
     client = org.client_for(org.seller)
     body = client.get(f"{API}/goals/alignment").json()
     assert [r["title"] for r in body] == [company_goal.title]
@@ -163,6 +182,7 @@ def test_list_filters(org: Org, period, person_goal) -> None:
 
 # --- writes -------------------------------------------------------------------------------------
 
+
 def test_check_in_and_history(org: Org, kr) -> None:
     client = org.client_for(org.engineer)
     response = client.post(
@@ -182,7 +202,8 @@ def test_check_in_and_history(org: Org, kr) -> None:
 def test_create_and_patch_a_goal(org: Org, period, team_goal) -> None:
     client = org.client_for(org.engineer2)
     response = client.post(
-        f"{API}/goals", {"title": "Learn Rust", "period_id": period.pk, "parent_id": team_goal.pk},
+        f"{API}/goals",
+        {"title": "Learn Rust", "period_id": period.pk, "parent_id": team_goal.pk},
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
@@ -190,7 +211,8 @@ def test_create_and_patch_a_goal(org: Org, period, team_goal) -> None:
     assert body["owner"]["person_id"] == org.engineer2.pk
     assert body["parent_id"] == team_goal.pk
     patched = client.patch(
-        f"{API}/goals/{body['id']}", {"title": "Learn Rust well", "parent_id": 0},
+        f"{API}/goals/{body['id']}",
+        {"title": "Learn Rust well", "parent_id": 0},
         content_type="application/json",
     )
     assert patched.status_code == 200, patched.content
@@ -205,8 +227,11 @@ def test_create_goals_for_a_report_a_team_and_the_company(org: Org, period) -> N
     manager = org.client_for(org.eng_manager)
 
     def post(client, **body):
-        return client.post(f"{API}/goals", {"title": "T", "period_id": period.pk, **body},
-                           content_type="application/json")
+        return client.post(
+            f"{API}/goals",
+            {"title": "T", "period_id": period.pk, **body},
+            content_type="application/json",
+        )
 
     made = post(manager, owner_person_id=org.engineer.pk)
     assert made.status_code == 201, made.content
@@ -239,6 +264,7 @@ def test_session_writes_need_csrf(org: Org, kr) -> None:
 
 # --- query counts ---------------------------------------------------------------------------------
 
+
 def _count(client, url) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -249,16 +275,19 @@ def _count(client, url) -> int:
     return len(captured.captured_queries)
 
 
-def test_list_and_alignment_queries_do_not_grow(org: Org, period, company_goal, team_goal,
-                                                django_assert_max_num_queries) -> None:
+def test_list_and_alignment_queries_do_not_grow(
+    org: Org, period, company_goal, team_goal, django_assert_max_num_queries
+) -> None:
     client = org.client_for(org.seller)
     urls = [f"{API}/goals", f"{API}/goals/alignment", f"{API}/goals/{team_goal.pk}/children"]
     small = {url: _count(client, url) for url in urls}
     for i in range(4):
-        person = make_person(f"extra.person{i}@example.com", manager=org.sales_manager,
-                             department="Sales/Enterprise")
-        root = services.goal_create(actor=None, period=period, title=f"Company {i}",
-                                    owner_type=Goal.Owner.COMPANY)
+        person = make_person(
+            f"extra.person{i}@example.com", manager=org.sales_manager, department="Sales/Enterprise"
+        )
+        root = services.goal_create(
+            actor=None, period=period, title=f"Company {i}", owner_type=Goal.Owner.COMPANY
+        )
         for j in range(3):
             person_goal_of(person, period, f"Aligned {i}.{j}", parent=root)
             person_goal_of(person, period, f"Team {i}.{j}", parent=team_goal)
@@ -267,8 +296,9 @@ def test_list_and_alignment_queries_do_not_grow(org: Org, period, company_goal, 
             assert client.get(url).status_code == 200
 
 
-def test_goal_detail_queries_do_not_grow(org: Org, person_goal,
-                                         django_assert_max_num_queries) -> None:
+def test_goal_detail_queries_do_not_grow(
+    org: Org, person_goal, django_assert_max_num_queries
+) -> None:
     client = org.client_for(org.seller)
     url = f"{API}/goals/{person_goal.pk}"
     key_result(person_goal)

@@ -12,8 +12,13 @@ pytestmark = pytest.mark.django_db
 def create(client, period, owner, title="A goal"):
     return client.post(
         reverse("goals:goal_create") + f"?period={period.pk}",
-        {"owner": owner, "title": title, "kind": "objective", "visibility": "public",
-         "weight": "1"},
+        {
+            "owner": owner,
+            "title": title,
+            "kind": "objective",
+            "visibility": "public",
+            "weight": "1",
+        },
     )
 
 
@@ -36,18 +41,19 @@ def test_hr_sets_company_goals(org, period):
     assert Goal.objects.get(title="A goal").owner_type == Goal.Owner.COMPANY
 
 
-@pytest.mark.parametrize("who,owner", [
-    ("engineer", "company"),                 # an employee: only their own goals
-    ("engineer", "team:platform"),
-    ("sales_manager", "person:engineer"),    # another branch's report
-    ("sales_manager", "team:platform"),      # another branch's team
-    ("eng_manager", "company"),
-])
+@pytest.mark.parametrize(
+    "who,owner",
+    [
+        ("engineer", "company"),  # an employee: only their own goals
+        ("engineer", "team:platform"),
+        ("sales_manager", "person:engineer"),  # another branch's report
+        ("sales_manager", "team:platform"),  # another branch's team
+        ("eng_manager", "company"),
+    ],
+)
 def test_nobody_creates_goals_for_owners_outside_their_reach(org, period, who, owner):
     platform = Department.objects.get(full_name="Engineering/Platform")
-    owner = owner.replace("platform", str(platform.pk)).replace(
-        "engineer", str(org.engineer.pk)
-    )
+    owner = owner.replace("platform", str(platform.pk)).replace("engineer", str(org.engineer.pk))
     response = create(org.client_for(getattr(org, who)), period, owner)
     assert response.status_code == 200  # the form again, with the choice refused
     assert "Select a valid choice" in response.content.decode()

@@ -87,9 +87,7 @@ def test_weighted_progress():
     assert weighted_progress([(1, 0.5)]) == 0.5
     assert weighted_progress([(1, 1.0), (1, 0.0)]) == 0.5
     assert weighted_progress([(3, 1.0), (1, 0.0)]) == 0.75
-    assert weighted_progress([(Decimal("0.5"), 1.0), (Decimal("1.5"), 0.2)]) == pytest.approx(
-        0.4
-    )
+    assert weighted_progress([(Decimal("0.5"), 1.0), (Decimal("1.5"), 0.2)]) == pytest.approx(0.4)
     assert weighted_progress(iter([(2, 0.25)])) == 0.25
 
 
@@ -108,7 +106,10 @@ def test_worked_example_from_the_docs():
     uptime = kr("percentage", "stay_above", 0, Decimal("99.9"), Decimal("99.95"))  # met
     launch = kr("milestone", "increase", 0, 1, 0)  # not done
     assert (revenue, churn, uptime, launch) == (
-        pytest.approx(0.4), pytest.approx(0.25), 1.0, 0.0,
+        pytest.approx(0.4),
+        pytest.approx(0.25),
+        1.0,
+        0.0,
     )
     # Team goal: revenue weighted 2, churn 1, one aligned person goal (weight 1) at 60 %.
     team = weighted_progress([(2, revenue), (1, churn), (1, 0.6)])
@@ -121,7 +122,8 @@ def test_worked_example_from_the_docs():
 
 def test_at_risk_compares_progress_with_the_elapsed_share():
     period = PerformancePeriod(
-        starts_on=datetime.date(2027, 1, 1), ends_on=datetime.date(2027, 12, 31),
+        starts_on=datetime.date(2027, 1, 1),
+        ends_on=datetime.date(2027, 12, 31),
     )
     mid_year = datetime.date(2027, 7, 2)  # half of the period gone
     assert period.elapsed_share(mid_year) == pytest.approx(0.5)
@@ -140,21 +142,34 @@ def test_at_risk_compares_progress_with_the_elapsed_share():
 def test_hover_explanations_use_the_numbers():
     from cadence.goals.progress import explain_goal, explain_key_result
 
-    assert explain_key_result(kind="number", direction="increase", start=20, target=60,
-                              current=30) == "(30 − 20) / (60 − 20) = 25 %, clipped to 0–100 %."
-    assert explain_key_result(
-        kind="percentage", direction="decrease", start=Decimal("8.0000"),
-        target=Decimal("4.0000"), current=Decimal("7.0000"),
-    ) == "(8 − 7) / (8 − 4) = 25 %, clipped to 0–100 %."
-    assert explain_key_result(kind="number", direction="increase", start=0, target=10,
-                              current=15).startswith("(15 − 0) / (10 − 0) = 100 %")
-    assert explain_key_result(kind="percentage", direction="stay_above", start=0,
-                              target=Decimal("99.9"), current=Decimal("99.95")) == (
-        "Stays above 99.9: 99.95 is met → 100 %."
+    assert (
+        explain_key_result(kind="number", direction="increase", start=20, target=60, current=30)
+        == "(30 − 20) / (60 − 20) = 25 %, clipped to 0–100 %."
     )
+    assert (
+        explain_key_result(
+            kind="percentage",
+            direction="decrease",
+            start=Decimal("8.0000"),
+            target=Decimal("4.0000"),
+            current=Decimal("7.0000"),
+        )
+        == "(8 − 7) / (8 − 4) = 25 %, clipped to 0–100 %."
+    )
+    assert explain_key_result(
+        kind="number", direction="increase", start=0, target=10, current=15
+    ).startswith("(15 − 0) / (10 − 0) = 100 %")
+    assert explain_key_result(
+        kind="percentage",
+        direction="stay_above",
+        start=0,
+        target=Decimal("99.9"),
+        current=Decimal("99.95"),
+    ) == ("Stays above 99.9: 99.95 is met → 100 %.")
     assert "not met → 0 %" in explain_key_result(
         kind="number", direction="stay_below", start=0, target=200, current=201
     )
-    assert explain_key_result(kind="milestone", direction="increase", start=0, target=1,
-                              current=1).startswith("Milestone")
+    assert explain_key_result(
+        kind="milestone", direction="increase", start=0, target=1, current=1
+    ).startswith("Milestone")
     assert "Weighted mean" in explain_goal()

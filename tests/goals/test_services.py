@@ -31,11 +31,17 @@ def check_in(org, kr, value, confidence="on_track", actor=None):
 
 # --- bad input ------------------------------------------------------------------------
 
+
 def test_target_equal_to_start_is_refused(org, person_goal):
     with pytest.raises(ValidationError) as error:
         services.key_result_create(
-            actor=org.engineer.user, goal=person_goal, title="Flat", kind="number",
-            direction="increase", start_value=5, target_value=5,
+            actor=org.engineer.user,
+            goal=person_goal,
+            title="Flat",
+            kind="number",
+            direction="increase",
+            start_value=5,
+            target_value=5,
         )
     assert "The target must differ from the start value" in message(error.value, "target_value")
     kr = person_goal.key_results.first()
@@ -44,22 +50,35 @@ def test_target_equal_to_start_is_refused(org, person_goal):
     assert "must differ from the start" in message(error.value, "target_value")
     # A threshold has no start to move from: equal values are fine there.
     services.key_result_create(
-        actor=org.engineer.user, goal=person_goal, title="Stay at 5", kind="number",
-        direction="stay_above", start_value=5, target_value=5,
+        actor=org.engineer.user,
+        goal=person_goal,
+        title="Stay at 5",
+        kind="number",
+        direction="stay_above",
+        start_value=5,
+        target_value=5,
     )
 
 
 def test_target_on_the_wrong_side_of_the_start_is_refused(org, person_goal):
     with pytest.raises(ValidationError) as error:
         services.key_result_create(
-            actor=org.engineer.user, goal=person_goal, title="Up", direction="increase",
-            start_value=10, target_value=5,
+            actor=org.engineer.user,
+            goal=person_goal,
+            title="Up",
+            direction="increase",
+            start_value=10,
+            target_value=5,
         )
     assert "To increase, the target must be above" in message(error.value, "target_value")
     with pytest.raises(ValidationError) as error:
         services.key_result_create(
-            actor=org.engineer.user, goal=person_goal, title="Down", direction="decrease",
-            start_value=5, target_value=10,
+            actor=org.engineer.user,
+            goal=person_goal,
+            title="Down",
+            direction="decrease",
+            start_value=5,
+            target_value=10,
         )
     assert "To decrease, the target must be below" in message(error.value, "target_value")
 
@@ -71,16 +90,25 @@ def test_negative_currency_is_refused(org, person_goal, field):
         values["target_value"] = 100
     with pytest.raises(ValidationError) as error:
         services.key_result_create(
-            actor=org.engineer.user, goal=person_goal, title="Revenue", kind="currency",
-            unit="EUR", **values,
+            actor=org.engineer.user,
+            goal=person_goal,
+            title="Revenue",
+            kind="currency",
+            unit="EUR",
+            **values,
         )
     assert message(error.value, field) == "A currency amount cannot be negative."
 
 
 def test_negative_currency_check_in_is_refused(org, person_goal):
     kr = services.key_result_create(
-        actor=org.engineer.user, goal=person_goal, title="Revenue", kind="currency",
-        start_value=0, target_value=100, unit="EUR",
+        actor=org.engineer.user,
+        goal=person_goal,
+        title="Revenue",
+        kind="currency",
+        start_value=0,
+        target_value=100,
+        unit="EUR",
     )
     with pytest.raises(ValidationError) as error:
         check_in(org, kr, -5)
@@ -94,23 +122,36 @@ def test_other_bad_key_result_input(org, person_goal, person_goal_set: PersonGoa
     assert message(error.value, "title") == "Give it a title."
     with pytest.raises(ValidationError) as error:
         services.key_result_create(
-            actor=org.engineer.user, goal=person_goal, title="x", weight=0,
+            actor=org.engineer.user,
+            goal=person_goal,
+            title="x",
+            weight=0,
         )
     assert message(error.value, "weight") == "The weight must be greater than zero."
     with pytest.raises(ValidationError) as error:
         services.key_result_create(
-            actor=org.engineer.user, goal=person_goal, title="x", weight="0.001",
+            actor=org.engineer.user,
+            goal=person_goal,
+            title="x",
+            weight="0.001",
         )
     assert message(error.value, "weight") == "The weight must be greater than zero."
     with pytest.raises(ValidationError) as error:
         services.key_result_create(
-            actor=org.engineer.user, goal=person_goal, title="x", target_value="1e15",
+            actor=org.engineer.user,
+            goal=person_goal,
+            title="x",
+            target_value="1e15",
         )
     assert message(error.value, "target_value") == "This number is too large."
     with pytest.raises(ValidationError) as error:
         services.key_result_create(
-            actor=org.engineer.user, goal=person_goal, title="x", kind="percentage",
-            start_value=0, target_value=120,
+            actor=org.engineer.user,
+            goal=person_goal,
+            title="x",
+            kind="percentage",
+            start_value=0,
+            target_value=120,
         )
     assert message(error.value, "target_value") == "A percentage is between 0 and 100."
     with pytest.raises(ValidationError) as error:
@@ -130,8 +171,7 @@ def test_goal_aligned_to_itself_is_refused(org, team_goal):
     assert message(error.value, "parent") == "A goal cannot be aligned to itself."
 
 
-def test_goal_aligned_to_its_own_descendant_is_refused(org, company_goal, team_goal,
-                                                       person_goal):
+def test_goal_aligned_to_its_own_descendant_is_refused(org, company_goal, team_goal, person_goal):
     with pytest.raises(ValidationError) as error:
         services.goal_align(actor=org.hr.user, goal=company_goal, parent=person_goal)
     assert "aligned below this goal: aligning to it would make a cycle" in message(
@@ -155,19 +195,30 @@ def test_alignment_across_a_closed_period_is_refused(org, period, closed_period,
     )
     with pytest.raises(ValidationError) as error:
         services.goal_create(
-            actor=org.hr.user, period=period, title="New", owner_type="company", parent=old,
+            actor=org.hr.user,
+            period=period,
+            title="New",
+            owner_type="company",
+            parent=old,
         )
     assert "closed period FY2025" in message(error.value, "parent")
 
 
 def test_alignment_only_to_the_same_or_a_containing_period(org, period, company_goal):
     quarter = planning.period_create(
-        actor=org.hr.user, name="FY2027 Q1", kind="quarter", parent=period,
-        starts_on=period.starts_on, ends_on=period.starts_on + datetime.timedelta(days=90),
+        actor=org.hr.user,
+        name="FY2027 Q1",
+        kind="quarter",
+        parent=period,
+        starts_on=period.starts_on,
+        ends_on=period.starts_on + datetime.timedelta(days=90),
     )
     planning.period_activate(actor=org.hr.user, period=quarter)
     q_goal = services.goal_create(
-        actor=org.hr.user, period=quarter, title="Q1 push", owner_type="company",
+        actor=org.hr.user,
+        period=quarter,
+        title="Q1 push",
+        owner_type="company",
         parent=company_goal,
     )
     assert q_goal.alignment_path == f"/{company_goal.pk}/{q_goal.pk}/"
@@ -203,8 +254,9 @@ def test_check_in_on_a_closed_period_is_refused(org, closed_period):
 
 
 def test_check_in_on_a_goal_that_is_not_active_is_refused(org, person_goal_set):
-    services.goal_set_state(actor=org.eng_manager.user, goal=person_goal_set.goal,
-                            state="cancelled")
+    services.goal_set_state(
+        actor=org.eng_manager.user, goal=person_goal_set.goal, state="cancelled"
+    )
     with pytest.raises(ValidationError) as error:
         check_in(org, person_goal_set.kr_tickets, 3)
     assert message(error.value, "key_result") == "Check-ins are possible on active goals only."
@@ -212,20 +264,32 @@ def test_check_in_on_a_goal_that_is_not_active_is_refused(org, person_goal_set):
 
 def test_private_goals_stay_out_of_the_tree(org, period, team_goal):
     private = services.goal_create(
-        actor=org.engineer.user, period=period, title="Personal growth",
-        owner_type="person", owner_person=org.engineer, visibility="private",
+        actor=org.engineer.user,
+        period=period,
+        title="Personal growth",
+        owner_type="person",
+        owner_person=org.engineer,
+        visibility="private",
     )
     with pytest.raises(ValidationError) as error:
         services.goal_align(actor=org.engineer.user, goal=private, parent=team_goal)
     assert "A private goal stays out of the alignment tree" in message(error.value, "parent")
     with pytest.raises(ValidationError) as error:
         services.goal_create(
-            actor=org.engineer.user, period=period, title="Secret", owner_type="person",
-            owner_person=org.engineer, visibility="private", parent=team_goal,
+            actor=org.engineer.user,
+            period=period,
+            title="Secret",
+            owner_type="person",
+            owner_person=org.engineer,
+            visibility="private",
+            parent=team_goal,
         )
     assert "private goal stays out" in message(error.value, "parent")
     public = services.goal_create(
-        actor=org.engineer.user, period=period, title="Open", owner_type="person",
+        actor=org.engineer.user,
+        period=period,
+        title="Open",
+        owner_type="person",
         owner_person=org.engineer,
     )
     with pytest.raises(ValidationError) as error:
@@ -233,9 +297,7 @@ def test_private_goals_stay_out_of_the_tree(org, period, team_goal):
     assert message(error.value, "parent") == "Goals cannot be aligned to a private goal."
     with pytest.raises(ValidationError) as error:
         services.goal_update(actor=org.eng_manager.user, goal=team_goal, visibility="private")
-    assert "remove its alignment before making it private" in message(
-        error.value, "visibility"
-    )
+    assert "remove its alignment before making it private" in message(error.value, "visibility")
     company = team_goal.parent
     services.goal_align(actor=org.hr.user, goal=team_goal, parent=None)
     services.goal_update(actor=org.hr.user, goal=company, visibility="private")
@@ -265,6 +327,7 @@ def test_owner_must_match_owner_type(org, period):
 
 # --- concurrency ----------------------------------------------------------------------
 
+
 def test_interleaved_check_ins_are_both_kept(org, person_goal_set):
     """Two people load the same key result, then both post: the second post must not
     overwrite the first as if it had never happened."""
@@ -275,7 +338,8 @@ def test_interleaved_check_ins_are_both_kept(org, person_goal_set):
     check_in(org, seen_by_manager, 6, actor=org.eng_manager)
     history = list(CheckIn.objects.filter(key_result=kr).order_by("at", "pk"))
     assert [(c.previous_value, c.value) for c in history] == [
-        (Decimal(0), Decimal(4)), (Decimal(4), Decimal(6)),
+        (Decimal(0), Decimal(4)),
+        (Decimal(4), Decimal(6)),
     ]
     kr.refresh_from_db()
     assert kr.current_value == 6
@@ -313,7 +377,10 @@ def test_check_in_and_edit_above_it_neither_deadlock_nor_lose_a_figure(
     from cadence.goals import access
 
     sibling = services.goal_create(
-        actor=org.hr.user, period=company_goal.period, title="Sibling", owner_type="company",
+        actor=org.hr.user,
+        period=company_goal.period,
+        title="Sibling",
+        owner_type="company",
         parent=company_goal,
     )
     services.goal_set_state(actor=org.hr.user, goal=sibling, state="completed")
@@ -351,9 +418,13 @@ def test_goals_created_under_a_goal_while_checking_in_below_it_do_not_deadlock(
     def create():
         for n in range(10):
             services.goal_create(
-                actor=org.hr.user, period=team_goal.period, title=f"Child {n}",
-                owner_type="team", owner_department=team_goal.owner_department,
-                parent=Goal.objects.get(pk=team_goal.pk), state="active",
+                actor=org.hr.user,
+                period=team_goal.period,
+                title=f"Child {n}",
+                owner_type="team",
+                owner_department=team_goal.owner_department,
+                parent=Goal.objects.get(pk=team_goal.pk),
+                state="active",
             )
 
     assert run_at_once(post, create) == []
@@ -373,8 +444,12 @@ def test_opposite_re_alignments_at_the_same_moment_both_succeed(org, period):
     def move(goals, parent):
         def run():
             for goal in goals:
-                services.goal_align(actor=org.hr.user, goal=Goal.objects.get(pk=goal.pk),
-                                    parent=Goal.objects.get(pk=parent.pk))
+                services.goal_align(
+                    actor=org.hr.user,
+                    goal=Goal.objects.get(pk=goal.pk),
+                    parent=Goal.objects.get(pk=parent.pk),
+                )
+
         return run
 
     assert run_at_once(move(children_a, root_b), move(children_b, root_a)) == []
@@ -384,6 +459,7 @@ def test_opposite_re_alignments_at_the_same_moment_both_succeed(org, period):
 
 
 # --- the roll-up ----------------------------------------------------------------------
+
 
 def test_check_in_rolls_up_to_the_root(org, company_goal, team_goal, person_goal_set):
     goal = person_goal_set.goal
@@ -400,8 +476,9 @@ def test_check_in_rolls_up_to_the_root(org, company_goal, team_goal, person_goal
     assert goal.last_check_in_at is not None
 
 
-def test_check_in_queries_do_not_grow_with_the_tree(org, period, company_goal, team_goal,
-                                                    person_goal_set):
+def test_check_in_queries_do_not_grow_with_the_tree(
+    org, period, company_goal, team_goal, person_goal_set
+):
     def queries_for_a_check_in(value):
         with CaptureQueriesContext(connection) as context:
             check_in(org, person_goal_set.kr_tickets, value)
@@ -409,10 +486,20 @@ def test_check_in_queries_do_not_grow_with_the_tree(org, period, company_goal, t
 
     before = queries_for_a_check_in(1)
     for i in range(30):  # siblings at every level
-        services.goal_create(actor=org.hr.user, period=period, title=f"Sibling {i}",
-                             owner_type="company", parent=company_goal)
-        services.goal_create(actor=org.hr.user, period=period, title=f"Team sibling {i}",
-                             owner_type="company", parent=team_goal)
+        services.goal_create(
+            actor=org.hr.user,
+            period=period,
+            title=f"Sibling {i}",
+            owner_type="company",
+            parent=company_goal,
+        )
+        services.goal_create(
+            actor=org.hr.user,
+            period=period,
+            title=f"Team sibling {i}",
+            owner_type="company",
+            parent=team_goal,
+        )
     assert queries_for_a_check_in(2) == before
     # A fixed handful plus one update per goal whose progress changed (3 levels here).
     assert before <= 10 + 3
@@ -420,7 +507,10 @@ def test_check_in_queries_do_not_grow_with_the_tree(org, period, company_goal, t
 
 def test_weights_and_siblings(org, period, company_goal, team_goal, person_goal_set):
     sibling = services.goal_create(
-        actor=org.hr.user, period=period, title="Sibling", owner_type="company",
+        actor=org.hr.user,
+        period=period,
+        title="Sibling",
+        owner_type="company",
         parent=company_goal,
     )
     services.goal_set_state(actor=org.hr.user, goal=sibling, state="completed")  # 100 %
@@ -434,8 +524,7 @@ def test_weights_and_siblings(org, period, company_goal, team_goal, person_goal_
     assert progress_of(company_goal) == pytest.approx((3 * 0.75 + 1) / 4)
 
 
-def test_realignment_recomputes_both_chains(org, period, company_goal, team_goal,
-                                            person_goal_set):
+def test_realignment_recomputes_both_chains(org, period, company_goal, team_goal, person_goal_set):
     other = services.goal_create(
         actor=org.hr.user, period=period, title="Other company goal", owner_type="company"
     )
@@ -455,12 +544,12 @@ def test_realignment_recomputes_both_chains(org, period, company_goal, team_goal
 def test_cancelled_goals_leave_the_roll_up(org, company_goal, team_goal, person_goal_set):
     check_in(org, person_goal_set.kr_launch, 1)
     assert progress_of(team_goal) == pytest.approx(0.5)
-    services.goal_set_state(actor=org.eng_manager.user, goal=person_goal_set.goal,
-                            state="cancelled")
+    services.goal_set_state(
+        actor=org.eng_manager.user, goal=person_goal_set.goal, state="cancelled"
+    )
     assert progress_of(team_goal) == 0.0
     assert progress_of(company_goal) == 0.0
-    services.goal_set_state(actor=org.eng_manager.user, goal=person_goal_set.goal,
-                            state="active")
+    services.goal_set_state(actor=org.eng_manager.user, goal=person_goal_set.goal, state="active")
     assert progress_of(company_goal) == pytest.approx(0.5)
 
 
@@ -474,12 +563,19 @@ def test_deleting_a_key_result_rolls_up(org, company_goal, person_goal_set):
 
 def test_drafts_count_only_once_approved(org, period, team_goal):
     draft = services.goal_create(
-        actor=org.engineer2.user, period=period, title="Bob's own goal", owner_type="person",
-        owner_person=org.engineer2, parent=team_goal,
+        actor=org.engineer2.user,
+        period=period,
+        title="Bob's own goal",
+        owner_type="person",
+        owner_person=org.engineer2,
+        parent=team_goal,
     )
     assert draft.state == "draft"
     kr = services.key_result_create(
-        actor=org.engineer2.user, goal=draft, title="Done", kind="milestone",
+        actor=org.engineer2.user,
+        goal=draft,
+        title="Done",
+        kind="milestone",
         current_value=1,
     )
     assert kr.progress == 1.0
@@ -493,9 +589,13 @@ def test_drafts_count_only_once_approved(org, period, team_goal):
 
 # --- approval -------------------------------------------------------------------------
 
+
 def test_approval_flow(org, period):
     goal = services.goal_create(
-        actor=org.engineer.user, period=period, title="Learn Rust", owner_type="person",
+        actor=org.engineer.user,
+        period=period,
+        title="Learn Rust",
+        owner_type="person",
         owner_person=org.engineer,
     )
     assert goal.state == "draft"
@@ -507,8 +607,9 @@ def test_approval_flow(org, period):
     with pytest.raises(ValidationError) as error:
         services.goal_approve(actor=org.engineer.user, goal=goal)
     assert message(error.value, "state") == "Someone else must approve your own goal."
-    services.goal_return_to_draft(actor=org.eng_manager.user, goal=goal,
-                                  comment="Make it measurable")
+    services.goal_return_to_draft(
+        actor=org.eng_manager.user, goal=goal, comment="Make it measurable"
+    )
     assert Goal.objects.get(pk=goal.pk).state == "draft"
     event = AuditEvent.objects.filter(action="goal.return").get()
     assert event.data["comment"] == "Make it measurable"
@@ -523,7 +624,10 @@ def test_approval_flow(org, period):
 
 def test_goals_set_by_a_manager_are_active(org, period):
     goal = services.goal_create(
-        actor=org.eng_manager.user, period=period, title="Mentor Bob", owner_type="person",
+        actor=org.eng_manager.user,
+        period=period,
+        title="Mentor Bob",
+        owner_type="person",
         owner_person=org.engineer,
     )
     assert goal.state == "active"
@@ -531,8 +635,12 @@ def test_goals_set_by_a_manager_are_active(org, period):
 
 def test_completed_goal_without_measures_is_done(org, period, company_goal):
     single = services.goal_create(
-        actor=org.hr.user, period=period, title="Move office", owner_type="company",
-        kind="single", parent=company_goal,
+        actor=org.hr.user,
+        period=period,
+        title="Move office",
+        owner_type="company",
+        kind="single",
+        parent=company_goal,
     )
     services.goal_set_state(actor=org.hr.user, goal=single, state="completed")
     assert single.progress == 1.0
@@ -544,6 +652,7 @@ def test_completed_goal_without_measures_is_done(org, period, company_goal):
 
 # --- the plan hook --------------------------------------------------------------------
 
+
 def test_changing_a_person_goal_reopens_an_agreed_plan(org, period, person_goal_set):
     plan = planning.plan_open(actor=org.eng_manager.user, person=org.engineer, period=period)
     planning.plan_propose(actor=org.eng_manager.user, plan=plan)
@@ -553,12 +662,14 @@ def test_changing_a_person_goal_reopens_an_agreed_plan(org, period, person_goal_
     # A check-in is progress, not a change of what was agreed.
     check_in(org, person_goal_set.kr_tickets, 3)
     assert PerformancePlan.objects.get(pk=plan.pk).state == "agreed"
-    services.goal_update(actor=org.eng_manager.user, goal=person_goal_set.goal,
-                         title="Ship the importer v2")
+    services.goal_update(
+        actor=org.eng_manager.user, goal=person_goal_set.goal, title="Ship the importer v2"
+    )
     assert PerformancePlan.objects.get(pk=plan.pk).state == "proposed"
 
 
 # --- full recomputation ---------------------------------------------------------------
+
 
 def test_recompute_all_matches_the_incremental_roll_up(org, period):
     rng = random.Random(7)
@@ -568,28 +679,49 @@ def test_recompute_all_matches_the_incremental_roll_up(org, period):
     for i in range(40):
         parent = rng.choice(goals) if goals and rng.random() < 0.85 else None
         goal = services.goal_create(
-            actor=org.hr.user, period=period, title=f"Goal {i}", owner_type="person",
-            owner_person=rng.choice(people), parent=parent, weight=rng.choice([1, 2, 3]),
+            actor=org.hr.user,
+            period=period,
+            title=f"Goal {i}",
+            owner_type="person",
+            owner_person=rng.choice(people),
+            parent=parent,
+            weight=rng.choice([1, 2, 3]),
         )
         goals.append(goal)
         for j in range(rng.randint(0, 3)):
-            kind, direction = rng.choice([
-                ("number", "increase"), ("currency", "increase"), ("number", "decrease"),
-                ("percentage", "stay_above"), ("milestone", "increase"),
-            ])
+            kind, direction = rng.choice(
+                [
+                    ("number", "increase"),
+                    ("currency", "increase"),
+                    ("number", "decrease"),
+                    ("percentage", "stay_above"),
+                    ("milestone", "increase"),
+                ]
+            )
             start, target = (100, 20) if direction == "decrease" else (0, 50)
-            krs.append(services.key_result_create(
-                actor=org.hr.user, goal=goal, title=f"KR {i}.{j}", kind=kind,
-                direction=direction, start_value=start, target_value=target,
-                weight=rng.choice([1, 2]),
-            ))
+            krs.append(
+                services.key_result_create(
+                    actor=org.hr.user,
+                    goal=goal,
+                    title=f"KR {i}.{j}",
+                    kind=kind,
+                    direction=direction,
+                    start_value=start,
+                    target_value=target,
+                    weight=rng.choice([1, 2]),
+                )
+            )
     for kr in rng.sample(krs, min(25, len(krs))):
         value = 1 if kr.kind == "milestone" else rng.randint(0, 120)
-        services.check_in_create(actor=org.hr.user, key_result=kr, value=value,
-                                 confidence="on_track")
+        services.check_in_create(
+            actor=org.hr.user, key_result=kr, value=value, confidence="on_track"
+        )
     for goal in rng.sample(goals, 4):
-        services.goal_set_state(actor=org.hr.user, goal=Goal.objects.get(pk=goal.pk),
-                                state=rng.choice(["completed", "cancelled"]))
+        services.goal_set_state(
+            actor=org.hr.user,
+            goal=Goal.objects.get(pk=goal.pk),
+            state=rng.choice(["completed", "cancelled"]),
+        )
     incremental = dict(Goal.objects.values_list("pk", "progress"))
     assert any(0 < p < 1 for p in incremental.values())
     assert services.goals_recompute_all() == 0  # nothing was out of date

@@ -26,8 +26,12 @@ def person_goal_of(person, period, title, **fields) -> Goal:
     """An active goal, as set by the person's manager (one the person drafts waits for
     approval)."""
     return services.goal_create(
-        actor=person.manager.user, period=period, title=title, owner_type=Goal.Owner.PERSON,
-        owner_person=person, **fields,
+        actor=person.manager.user,
+        period=period,
+        title=title,
+        owner_type=Goal.Owner.PERSON,
+        owner_person=person,
+        **fields,
     )
 
 
@@ -39,9 +43,7 @@ def key_result(goal: Goal, title: str = "Builds per day", **fields) -> KeyResult
 
 @pytest.fixture
 def private_goal(org: Org, period: PerformancePeriod) -> Goal:
-    goal = person_goal_of(
-        org.engineer, period, SECRET, visibility=Goal.Visibility.PRIVATE
-    )
+    goal = person_goal_of(org.engineer, period, SECRET, visibility=Goal.Visibility.PRIVATE)
     key_result(goal, "Secret key result")
     return goal
 
@@ -57,8 +59,13 @@ def html(response) -> str:
 
 # --- refusals --------------------------------------------------------------------------------
 
-PAGES = ["goals:my_goals", "goals:team_goals", "goals:alignment", "goals:progress_rule",
-         "goals:goal_create"]
+PAGES = [
+    "goals:my_goals",
+    "goals:team_goals",
+    "goals:alignment",
+    "goals:progress_rule",
+    "goals:goal_create",
+]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -122,8 +129,10 @@ def test_editing_is_refused_to_colleagues_and_other_branches(org: Org, person_go
 
 # --- My goals --------------------------------------------------------------------------------
 
-def test_my_goals_lists_mine_with_key_results(org: Org, person_goal: Goal, kr: KeyResult,
-                                              private_goal: Goal) -> None:
+
+def test_my_goals_lists_mine_with_key_results(
+    org: Org, person_goal: Goal, kr: KeyResult, private_goal: Goal
+) -> None:
     person_goal_of(org.engineer2, person_goal.period, "Bob's own goal")
     response = org.client_for(org.engineer).get(reverse("goals:my_goals"))
     assert response.status_code == 200
@@ -142,8 +151,9 @@ def test_my_goals_lists_mine_with_key_results(org: Org, person_goal: Goal, kr: K
     assert 'style="' not in page
 
 
-def test_my_goals_period_selector(org: Org, period: PerformancePeriod, person_goal: Goal,
-                                  closed_period: PerformancePeriod) -> None:
+def test_my_goals_period_selector(
+    org: Org, period: PerformancePeriod, person_goal: Goal, closed_period: PerformancePeriod
+) -> None:
     client = org.client_for(org.engineer)
     default = html(client.get(reverse("goals:my_goals")))
     assert person_goal.title in default
@@ -182,6 +192,7 @@ def test_goals_in_the_main_navigation(org: Org, period) -> None:
 
 # --- check-in ---------------------------------------------------------------------------------
 
+
 def test_htmx_check_in_returns_the_row_and_the_goal_progress(org: Org, kr: KeyResult) -> None:
     client = org.client_for(org.engineer)
     response = client.post(
@@ -216,7 +227,8 @@ def test_check_in_without_htmx_redirects(org: Org, kr: KeyResult) -> None:
 
 def test_invalid_check_in_shows_the_error_in_the_row(org: Org, kr: KeyResult) -> None:
     response = org.client_for(org.engineer).post(
-        reverse("goals:check_in", args=[kr.pk]), {"value": "", "confidence": "on_track"},
+        reverse("goals:check_in", args=[kr.pk]),
+        {"value": "", "confidence": "on_track"},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
@@ -226,8 +238,10 @@ def test_invalid_check_in_shows_the_error_in_the_row(org: Org, kr: KeyResult) ->
 
 # --- Team goals -------------------------------------------------------------------------------
 
-def test_team_goals_show_reports_goals_with_flags(org: Org, period, person_goal: Goal,
-                                                   private_goal: Goal) -> None:
+
+def test_team_goals_show_reports_goals_with_flags(
+    org: Org, period, person_goal: Goal, private_goal: Goal
+) -> None:
     stale = person_goal_of(org.engineer2, period, "Forgotten goal")
     Goal.objects.filter(pk=stale.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=60), progress=0.0
@@ -254,8 +268,10 @@ def test_team_goals_for_the_manager_above(org: Org, person_goal: Goal) -> None:
 
 # --- alignment tree -----------------------------------------------------------------------------
 
-def test_alignment_tree_first_two_levels(org: Org, company_goal, team_goal, person_goal,
-                                         private_goal) -> None:
+
+def test_alignment_tree_first_two_levels(
+    org: Org, company_goal, team_goal, person_goal, private_goal
+) -> None:
     response = org.client_for(org.seller).get(reverse("goals:alignment"))
     assert response.status_code == 200
     page = html(response)
@@ -275,8 +291,9 @@ def test_alignment_children_on_expand(org: Org, team_goal, person_goal) -> None:
     assert "<html" not in html(response)
 
 
-def test_private_goals_never_in_the_tree_even_for_their_owner(org: Org, company_goal, team_goal,
-                                                              private_goal) -> None:
+def test_private_goals_never_in_the_tree_even_for_their_owner(
+    org: Org, company_goal, team_goal, private_goal
+) -> None:
     for viewer in (org.engineer, org.eng_manager, org.hr, org.seller):
         client = org.client_for(viewer)
         tree = html(client.get(reverse("goals:alignment")))
@@ -286,8 +303,9 @@ def test_private_goals_never_in_the_tree_even_for_their_owner(org: Org, company_
         assert search.context["match_count"] == 0
 
 
-def test_child_counts_leave_out_what_the_viewer_may_not_see(org: Org, period, company_goal,
-                                                             team_goal) -> None:
+def test_child_counts_leave_out_what_the_viewer_may_not_see(
+    org: Org, period, company_goal, team_goal
+) -> None:
     draft = person_goal_of(org.engineer, period, "Draft aligned goal", parent=team_goal)
     response = org.client_for(org.seller).get(reverse("goals:alignment"))
     roots = response.context["roots"]
@@ -302,41 +320,53 @@ def test_child_counts_leave_out_what_the_viewer_may_not_see(org: Org, period, co
         )
 
 
-def test_alignment_search_shows_matches_with_their_ancestors(org: Org, company_goal, team_goal,
-                                                             person_goal) -> None:
+def test_alignment_search_shows_matches_with_their_ancestors(
+    org: Org, company_goal, team_goal, person_goal
+) -> None:
     response = org.client_for(org.seller).get(
-        reverse("goals:alignment"), {"q": person_goal.title.split()[-1]},
+        reverse("goals:alignment"),
+        {"q": person_goal.title.split()[-1]},
         headers={"HX-Request": "true", "HX-Target": "alignment-tree"},
     )
     page = html(response)
     assert "<html" not in page
     assert response.context["match_count"] == 1
-    assert page.index(company_goal.title) < page.index(team_goal.title) < page.index(
-        person_goal.title
+    assert (
+        page.index(company_goal.title) < page.index(team_goal.title) < page.index(person_goal.title)
     )
     assert 'class="goal-node matched"' in page
 
 
-def test_alignment_filter_by_department(org: Org, period, company_goal, team_goal,
-                                        person_goal) -> None:
+def test_alignment_filter_by_department(
+    org: Org, period, company_goal, team_goal, person_goal
+) -> None:
     sales_goal = person_goal_of(org.seller, period, "Close ten deals", parent=company_goal)
     sales = org.seller.department
-    page = html(org.client_for(org.engineer).get(
-        reverse("goals:alignment"), {"department": sales.pk, "period": period.pk}
-    ))
+    page = html(
+        org.client_for(org.engineer).get(
+            reverse("goals:alignment"), {"department": sales.pk, "period": period.pk}
+        )
+    )
     assert sales_goal.title in page and company_goal.title in page
     assert person_goal.title not in page
 
 
 # --- one goal ----------------------------------------------------------------------------------
 
+
 def test_goal_page_with_history_and_chart(org: Org, team_goal, person_goal, kr) -> None:
     services.check_in_create(
-        actor=org.engineer.user, key_result=kr, value=Decimal(3), confidence="on_track",
+        actor=org.engineer.user,
+        key_result=kr,
+        value=Decimal(3),
+        confidence="on_track",
         comment="First week",
     )
     services.check_in_create(
-        actor=org.engineer.user, key_result=kr, value=Decimal(6), confidence="at_risk",
+        actor=org.engineer.user,
+        key_result=kr,
+        value=Decimal(6),
+        confidence="at_risk",
         comment="Flaky runners",
     )
     response = org.client_for(org.engineer2).get(reverse("goals:goal", args=[person_goal.pk]))
@@ -357,12 +387,20 @@ def test_owner_sees_the_check_in_form_on_the_goal_page(org: Org, person_goal, kr
 
 # --- forms -------------------------------------------------------------------------------------
 
+
 def test_create_submit_and_approve_a_goal(org: Org, period, team_goal) -> None:
     client = org.client_for(org.engineer2)
     response = client.post(
         f"{reverse('goals:goal_create')}?period={period.pk}",
-        {"title": "Learn Rust", "description": "", "kind": "objective",
-         "visibility": "public", "parent": team_goal.pk, "weight": "1", "due_on": ""},
+        {
+            "title": "Learn Rust",
+            "description": "",
+            "kind": "objective",
+            "visibility": "public",
+            "parent": team_goal.pk,
+            "weight": "1",
+            "due_on": "",
+        },
     )
     goal = Goal.objects.get(title="Learn Rust")
     assert response.status_code == 302
@@ -370,8 +408,16 @@ def test_create_submit_and_approve_a_goal(org: Org, period, team_goal) -> None:
     assert goal.parent == team_goal
     response = client.post(
         reverse("goals:key_result_add", args=[goal.pk]),
-        {"title": "Chapters read", "kind": "number", "direction": "increase", "unit": "",
-         "start_value": "0", "target_value": "12", "weight": "1", "due_on": ""},
+        {
+            "title": "Chapters read",
+            "kind": "number",
+            "direction": "increase",
+            "unit": "",
+            "start_value": "0",
+            "target_value": "12",
+            "weight": "1",
+            "due_on": "",
+        },
     )
     assert response.status_code == 302
     assert goal.key_results.get().target_value == 12
@@ -391,9 +437,15 @@ def test_edit_a_goal(org: Org, person_goal: Goal) -> None:
     client = org.client_for(org.engineer)
     response = client.post(
         reverse("goals:goal_edit", args=[person_goal.pk]),
-        {"title": "Cut build time in half", "description": "Faster CI", "kind": "objective",
-         "visibility": "public", "parent": person_goal.parent_id or "", "weight": "2",
-         "due_on": ""},
+        {
+            "title": "Cut build time in half",
+            "description": "Faster CI",
+            "kind": "objective",
+            "visibility": "public",
+            "parent": person_goal.parent_id or "",
+            "weight": "2",
+            "due_on": "",
+        },
     )
     assert response.status_code == 302
     person_goal.refresh_from_db()
@@ -407,6 +459,7 @@ def test_progress_rule_page(org: Org) -> None:
 
 
 # --- query counts --------------------------------------------------------------------------------
+
 
 def _queries_for(client, url, django_assert_max_num_queries, limit):
     with django_assert_max_num_queries(limit):
@@ -435,8 +488,9 @@ def test_my_goals_queries_do_not_grow(org: Org, period, django_assert_max_num_qu
         goal = person_goal_of(org.engineer, period, f"Goal {i}")
         for j in range(3):
             k = key_result(goal, f"KR {j}")
-            services.check_in_create(actor=org.engineer.user, key_result=k,
-                                     value=Decimal(j + 1), confidence="on_track")
+            services.check_in_create(
+                actor=org.engineer.user, key_result=k, value=Decimal(j + 1), confidence="on_track"
+            )
     _queries_for(client, url, django_assert_max_num_queries, small)
 
 
@@ -447,30 +501,34 @@ def test_team_goals_queries_do_not_grow(org: Org, period, django_assert_max_num_
         key_result(person_goal_of(p, period, f"Goal of {p.first_name}"))
     small = _count(client, url)
     for i in range(10):
-        person = make_person(f"new.person{i}@example.com", manager=org.eng_manager,
-                             department="Engineering/Platform")
+        person = make_person(
+            f"new.person{i}@example.com", manager=org.eng_manager, department="Engineering/Platform"
+        )
         for j in range(2):
             key_result(person_goal_of(person, period, f"Goal {i}.{j}"))
     response = _queries_for(client, url, django_assert_max_num_queries, small)
     assert len(response.context["team"].members) == 12
 
 
-def test_alignment_queries_do_not_grow(org: Org, period, company_goal, team_goal,
-                                       django_assert_max_num_queries) -> None:
+def test_alignment_queries_do_not_grow(
+    org: Org, period, company_goal, team_goal, django_assert_max_num_queries
+) -> None:
     client = org.client_for(org.seller)
     url = reverse("goals:alignment")
     small = _count(client, url)
     for i in range(5):
-        root = services.goal_create(actor=None, period=period, title=f"Company {i}",
-                                    owner_type=Goal.Owner.COMPANY)
+        root = services.goal_create(
+            actor=None, period=period, title=f"Company {i}", owner_type=Goal.Owner.COMPANY
+        )
         for j in range(4):
             person_goal_of(org.seller, period, f"Aligned {i}.{j}", parent=root)
     response = _queries_for(client, url, django_assert_max_num_queries, small)
     assert len(response.context["roots"]) == 6
 
 
-def test_goal_page_queries_do_not_grow(org: Org, team_goal: Goal, person_goal: Goal,
-                                       django_assert_max_num_queries) -> None:
+def test_goal_page_queries_do_not_grow(
+    org: Org, team_goal: Goal, person_goal: Goal, django_assert_max_num_queries
+) -> None:
     client = org.client_for(org.engineer)
     url = reverse("goals:goal", args=[team_goal.pk])
     k = key_result(team_goal)
@@ -479,8 +537,12 @@ def test_goal_page_queries_do_not_grow(org: Org, team_goal: Goal, person_goal: G
     for i in range(5):
         k = key_result(team_goal, f"KR {i}")
         for v in range(3):
-            services.check_in_create(actor=org.eng_manager.user, key_result=k,
-                                     value=Decimal(v + 2), confidence="on_track")
+            services.check_in_create(
+                actor=org.eng_manager.user,
+                key_result=k,
+                value=Decimal(v + 2),
+                confidence="on_track",
+            )
         person_goal_of(org.engineer2, team_goal.period, f"Child {i}", parent=team_goal)
     _queries_for(client, url, django_assert_max_num_queries, small)
 
@@ -501,11 +563,20 @@ def test_opposite_re_alignments_on_the_edit_page_are_all_saved(org: Org, period)
 
         def run() -> None:
             for goal in goals:
-                response = client.post(reverse("goals:goal_edit", args=[goal.pk]), {
-                    "title": goal.title, "description": "", "kind": "objective",
-                    "visibility": "public", "parent": parent.pk, "weight": "1", "due_on": "",
-                })
+                response = client.post(
+                    reverse("goals:goal_edit", args=[goal.pk]),
+                    {
+                        "title": goal.title,
+                        "description": "",
+                        "kind": "objective",
+                        "visibility": "public",
+                        "parent": parent.pk,
+                        "weight": "1",
+                        "due_on": "",
+                    },
+                )
                 statuses.append(response.status_code)
+
         return run
 
     assert run_at_once(move(children_a, root_b), move(children_b, root_a)) == []

@@ -1,9 +1,9 @@
 """KPI fixtures, built through the real services on top of the ``org`` fixture.
 
-    team_kpi    "Deploys"        team Engineering/Platform, monthly, higher is better, target 10
-    person_kpi  "Tickets closed" Ann the engineer, weekly, higher is better, target 5
-    role_kpi    "Calls made"     job title Account executive (Sam the seller), monthly, target 40
-    sales_kpi   "Pipeline"       team Sales/Enterprise, quarterly, target 100000
+team_kpi    "Deploys"        team Engineering/Platform, monthly, higher is better, target 10
+person_kpi  "Tickets closed" Ann the engineer, weekly, higher is better, target 5
+role_kpi    "Calls made"     job title Account executive (Sam the seller), monthly, target 40
+sales_kpi   "Pipeline"       team Sales/Enterprise, quarterly, target 100000
 """
 
 import pytest
@@ -23,16 +23,27 @@ def platform(org: Org) -> Department:
 @pytest.fixture
 def team_kpi(org: Org, platform: Department) -> Kpi:
     return services.kpi_define(
-        actor=org.eng_manager.user, name="Deploys", code="deploys", unit="deploys",
-        target=10, frequency="monthly", scope="team", department=platform,
+        actor=org.eng_manager.user,
+        name="Deploys",
+        code="deploys",
+        unit="deploys",
+        target=10,
+        frequency="monthly",
+        scope="team",
+        department=platform,
     )
 
 
 @pytest.fixture
 def person_kpi(org: Org) -> Kpi:
     return services.kpi_define(
-        actor=org.eng_manager.user, name="Tickets closed", code="tickets", target=5,
-        frequency="weekly", scope="person", person=org.engineer,
+        actor=org.eng_manager.user,
+        name="Tickets closed",
+        code="tickets",
+        target=5,
+        frequency="weekly",
+        scope="person",
+        person=org.engineer,
     )
 
 
@@ -41,15 +52,26 @@ def role_kpi(org: Org) -> Kpi:
     people.person_update(actor=None, person=org.seller, job_title="Account executive")
     org.seller.refresh_from_db()
     return services.kpi_define(
-        actor=org.hr.user, name="Calls made", code="calls", unit="calls", target=40,
-        frequency="monthly", scope="role", job_title="Account executive",
+        actor=org.hr.user,
+        name="Calls made",
+        code="calls",
+        unit="calls",
+        target=40,
+        frequency="monthly",
+        scope="role",
+        job_title="Account executive",
     )
 
 
 @pytest.fixture
 def sales_kpi(org: Org) -> Kpi:
     return services.kpi_define(
-        actor=org.hr.user, name="Pipeline", code="pipeline", unit="EUR", target=100000,
-        frequency="quarterly", scope="team",
+        actor=org.hr.user,
+        name="Pipeline",
+        code="pipeline",
+        unit="EUR",
+        target=100000,
+        frequency="quarterly",
+        scope="team",
         department=Department.objects.get(full_name="Sales/Enterprise"),
     )

@@ -17,13 +17,15 @@ def dept(name: str) -> Department:
 
 # --- defining ---------------------------------------------------------------------------------
 
+
 def test_team_kpis_are_defined_by_managers_of_the_whole_department(org):
     platform = dept("Engineering/Platform")
     for name in ("eng_manager", "eng_head", "ceo", "hr"):
         assert access.can_define(getattr(org, name).user, scope="team", department=platform), name
     for name in ("engineer", "sales_manager", "exec_viewer"):
-        assert not access.can_define(getattr(org, name).user, scope="team",
-                                     department=platform), name
+        assert not access.can_define(getattr(org, name).user, scope="team", department=platform), (
+            name
+        )
     # Engineering holds its head: the Platform manager does not manage all of it.
     engineering = dept("Engineering")
     assert access.can_define(org.eng_head.user, scope="team", department=engineering)
@@ -31,10 +33,12 @@ def test_team_kpis_are_defined_by_managers_of_the_whole_department(org):
 
 
 def test_a_department_with_someone_outside_the_line_is_not_managed(org):
-    make_person("outsider.dev@example.com", manager=org.sales_manager,
-                department="Engineering/Platform")
-    assert not access.can_define(org.eng_manager.user, scope="team",
-                                 department=dept("Engineering/Platform"))
+    make_person(
+        "outsider.dev@example.com", manager=org.sales_manager, department="Engineering/Platform"
+    )
+    assert not access.can_define(
+        org.eng_manager.user, scope="team", department=dept("Engineering/Platform")
+    )
     assert access.can_define(org.ceo.user, scope="team", department=dept("Engineering/Platform"))
 
 
@@ -42,8 +46,9 @@ def test_person_kpis_are_defined_by_the_manager_chain(org):
     for name in ("eng_manager", "eng_head", "ceo", "hr"):
         assert access.can_define(getattr(org, name).user, scope="person", person=org.engineer)
     for name in ("engineer", "engineer2", "sales_manager", "exec_viewer"):
-        assert not access.can_define(getattr(org, name).user, scope="person",
-                                     person=org.engineer), name
+        assert not access.can_define(
+            getattr(org, name).user, scope="person", person=org.engineer
+        ), name
     # Not for oneself, even as a manager.
     assert not access.can_define(org.eng_manager.user, scope="person", person=org.eng_manager)
 
@@ -65,17 +70,39 @@ def test_kpi_for_edit_refuses_readers_with_403_and_outsiders_with_404(org, team_
 
 # --- reading -----------------------------------------------------------------------------------
 
+
 def readers(org, kpi) -> set[str]:
-    names = ("ceo", "eng_head", "eng_manager", "engineer", "engineer2", "sales_head",
-             "sales_manager", "seller", "hr", "exec_viewer")
+    names = (
+        "ceo",
+        "eng_head",
+        "eng_manager",
+        "engineer",
+        "engineer2",
+        "sales_head",
+        "sales_manager",
+        "seller",
+        "hr",
+        "exec_viewer",
+    )
     return {n for n in names if access.can_read_kpi(getattr(org, n).user, kpi)}
 
 
 def visible(org, kpi) -> set[str]:
-    names = ("ceo", "eng_head", "eng_manager", "engineer", "engineer2", "sales_head",
-             "sales_manager", "seller", "hr", "exec_viewer")
-    return {n for n in names if access.kpis_visible_to(getattr(org, n).user).filter(
-        pk=kpi.pk).exists()}
+    names = (
+        "ceo",
+        "eng_head",
+        "eng_manager",
+        "engineer",
+        "engineer2",
+        "sales_head",
+        "sales_manager",
+        "seller",
+        "hr",
+        "exec_viewer",
+    )
+    return {
+        n for n in names if access.kpis_visible_to(getattr(org, n).user).filter(pk=kpi.pk).exists()
+    }
 
 
 def test_person_kpi_readers(org, person_kpi):
@@ -89,8 +116,9 @@ def test_team_kpi_readers(org, team_kpi):
 
 
 def test_team_kpi_of_a_parent_department_is_read_by_sub_department_members(org):
-    kpi = Kpi.objects.create(name="Eng NPS", code="eng-nps", target=50, scope="team",
-                             department=dept("Engineering"))
+    kpi = Kpi.objects.create(
+        name="Eng NPS", code="eng-nps", target=50, scope="team", department=dept("Engineering")
+    )
     assert {"engineer", "eng_manager", "eng_head"} <= readers(org, kpi)
     assert "seller" not in readers(org, kpi)
     assert readers(org, kpi) == visible(org, kpi)
@@ -116,6 +144,7 @@ def test_anonymous_and_inactive_users_see_nothing(org, team_kpi):
 
 
 # --- recording ---------------------------------------------------------------------------------
+
 
 def test_recording(org, team_kpi, person_kpi, role_kpi):
     assert access.can_record(org.eng_manager.user, team_kpi)

@@ -22,14 +22,24 @@ def codes(body) -> set[str]:
 
 # --- refusals --------------------------------------------------------------------------------
 
+
 def test_anonymous_gets_401_everywhere(team_kpi):
     client = Client()
-    for url in (f"{API}/kpis", f"{API}/kpis/{team_kpi.pk}",
-                f"{API}/kpis/{team_kpi.pk}/measurements"):
+    for url in (
+        f"{API}/kpis",
+        f"{API}/kpis/{team_kpi.pk}",
+        f"{API}/kpis/{team_kpi.pk}/measurements",
+    ):
         assert client.get(url).status_code == 401, url
     assert post(client, f"{API}/kpis", {}).status_code == 401
-    assert post(client, f"{API}/kpis/{team_kpi.pk}/measurements",
-                {"period_start": "2026-01-01", "value": 1}).status_code == 401
+    assert (
+        post(
+            client,
+            f"{API}/kpis/{team_kpi.pk}/measurements",
+            {"period_start": "2026-01-01", "value": 1},
+        ).status_code
+        == 401
+    )
 
 
 @pytest.mark.parametrize("who", ["seller", "sales_manager"])
@@ -38,8 +48,9 @@ def test_team_kpi_hidden_from_other_branch(org, team_kpi, who):
     assert "deploys" not in codes(client.get(f"{API}/kpis").json())
     assert client.get(f"{API}/kpis/{team_kpi.pk}").status_code == 404
     assert client.get(f"{API}/kpis/{team_kpi.pk}/measurements").status_code == 404
-    response = post(client, f"{API}/kpis/{team_kpi.pk}/measurements",
-                    {"period_start": "2026-01-01", "value": 1})
+    response = post(
+        client, f"{API}/kpis/{team_kpi.pk}/measurements", {"period_start": "2026-01-01", "value": 1}
+    )
     assert response.status_code == 404
     assert not KpiMeasurement.objects.exists()
 
@@ -47,13 +58,22 @@ def test_team_kpi_hidden_from_other_branch(org, team_kpi, who):
 def test_unrelated_colleague_cannot_see_a_person_kpi(org, person_kpi):
     client = org.client_for(org.engineer2)
     assert client.get(f"{API}/kpis/{person_kpi.pk}").status_code == 404
-    assert post(client, f"{API}/kpis/{person_kpi.pk}/measurements",
-                {"period_start": "2026-01-01", "value": 1}).status_code == 404
+    assert (
+        post(
+            client,
+            f"{API}/kpis/{person_kpi.pk}/measurements",
+            {"period_start": "2026-01-01", "value": 1},
+        ).status_code
+        == 404
+    )
 
 
 def test_reader_may_not_record_team_values(org, team_kpi):
-    response = post(org.client_for(org.engineer), f"{API}/kpis/{team_kpi.pk}/measurements",
-                    {"period_start": "2026-01-01", "value": 1})
+    response = post(
+        org.client_for(org.engineer),
+        f"{API}/kpis/{team_kpi.pk}/measurements",
+        {"period_start": "2026-01-01", "value": 1},
+    )
     assert response.status_code == 403 and response.json()["detail"]
 
 
@@ -72,24 +92,36 @@ def test_define_refused_outside_the_line(org, platform):
 
 
 def test_role_series_of_other_branch_hidden(org, role_kpi):
-    services.measurement_record(actor=org.hr.user, kpi=role_kpi, value=30,
-                                period_start=datetime.date(2026, 1, 1), person=org.seller)
+    services.measurement_record(
+        actor=org.hr.user,
+        kpi=role_kpi,
+        value=30,
+        period_start=datetime.date(2026, 1, 1),
+        person=org.seller,
+    )
     client = org.client_for(org.eng_manager)
     assert client.get(f"{API}/kpis/{role_kpi.pk}").status_code == 404
-    assert client.get(
-        f"{API}/kpis/{role_kpi.pk}/measurements?person={org.seller.pk}"
-    ).status_code == 404
+    assert (
+        client.get(f"{API}/kpis/{role_kpi.pk}/measurements?person={org.seller.pk}").status_code
+        == 404
+    )
 
 
 # --- reading and writing ------------------------------------------------------------------------
 
+
 def test_list_and_detail(org, team_kpi, person_kpi, role_kpi, sales_kpi):
-    services.measurement_record(actor=org.hr.user, kpi=team_kpi, value=12,
-                                period_start=datetime.date(2026, 1, 1))
+    services.measurement_record(
+        actor=org.hr.user, kpi=team_kpi, value=12, period_start=datetime.date(2026, 1, 1)
+    )
     client = org.client_for(org.engineer)
     assert codes(client.get(f"{API}/kpis").json()) == {"deploys", "tickets"}
     assert codes(org.client_for(org.exec_viewer).get(f"{API}/kpis").json()) == {
-        "deploys", "tickets", "calls", "pipeline"}
+        "deploys",
+        "tickets",
+        "calls",
+        "pipeline",
+    }
     body = client.get(f"{API}/kpis/{team_kpi.pk}").json()
     assert body["department_name"] == "Engineering/Platform"
     (series,) = body["series"]
@@ -100,10 +132,18 @@ def test_list_and_detail(org, team_kpi, person_kpi, role_kpi, sales_kpi):
 
 def test_define_and_record_idempotently(org, platform):
     client = org.client_for(org.eng_manager)
-    response = post(client, f"{API}/kpis", {
-        "name": "Incidents", "target": 2, "direction": "decrease", "frequency": "quarterly",
-        "scope": "team", "department_id": platform.pk,
-    })
+    response = post(
+        client,
+        f"{API}/kpis",
+        {
+            "name": "Incidents",
+            "target": 2,
+            "direction": "decrease",
+            "frequency": "quarterly",
+            "scope": "team",
+            "department_id": platform.pk,
+        },
+    )
     assert response.status_code == 201, response.content
     kpi_id = response.json()["id"]
     assert response.json()["code"] == "incidents"
@@ -124,16 +164,21 @@ def test_define_and_record_idempotently(org, platform):
 def test_record_validation_answers_422(org, team_kpi, role_kpi):
     client = org.client_for(org.eng_manager)
     future = (datetime.date.today() + datetime.timedelta(days=100)).isoformat()
-    response = post(client, f"{API}/kpis/{team_kpi.pk}/measurements",
-                    {"period_start": future, "value": 1})
+    response = post(
+        client, f"{API}/kpis/{team_kpi.pk}/measurements", {"period_start": future, "value": 1}
+    )
     assert response.status_code == 422
     assert "Period:" in response.json()["detail"]
     hr = org.client_for(org.hr)
-    response = post(hr, f"{API}/kpis/{role_kpi.pk}/measurements",
-                    {"period_start": "2026-01-01", "value": 1})
+    response = post(
+        hr, f"{API}/kpis/{role_kpi.pk}/measurements", {"period_start": "2026-01-01", "value": 1}
+    )
     assert response.status_code == 422 and "Person:" in response.json()["detail"]
-    response = post(hr, f"{API}/kpis/{role_kpi.pk}/measurements",
-                    {"period_start": "2026-01-01", "value": 1, "person_id": org.engineer.pk})
+    response = post(
+        hr,
+        f"{API}/kpis/{role_kpi.pk}/measurements",
+        {"period_start": "2026-01-01", "value": 1, "person_id": org.engineer.pk},
+    )
     assert response.status_code == 422 and "does not hold" in response.json()["detail"]
 
 
@@ -141,20 +186,28 @@ def test_role_kpi_with_token_and_person_filter(org, role_kpi):
     _token, secret = account_services.api_token_create(actor=org.sales_manager.user, name="ci")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     url = f"{API}/kpis/{role_kpi.pk}/measurements"
-    response = client.post(url, {"period_start": "2026-01-09", "value": 42,
-                                 "person_id": org.seller.pk}, content_type="application/json")
+    response = client.post(
+        url,
+        {"period_start": "2026-01-09", "value": 42, "person_id": org.seller.pk},
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     body = client.get(f"{url}?person={org.seller.pk}").json()
     assert [m["person_name"] for m in body["items"]] == ["Sam Seller"]
     # The seller reads their own series but may not record it.
     seller = org.client_for(org.seller)
     assert seller.get(f"{url}?person={org.seller.pk}").json()["count"] == 1
-    assert post(seller, url, {"period_start": "2026-02-01", "value": 1,
-                              "person_id": org.seller.pk}).status_code == 403
+    assert (
+        post(
+            seller, url, {"period_start": "2026-02-01", "value": 1, "person_id": org.seller.pk}
+        ).status_code
+        == 403
+    )
 
 
-def test_list_query_count_is_fixed(org, team_kpi, person_kpi, role_kpi, sales_kpi,
-                                   django_assert_max_num_queries):
+def test_list_query_count_is_fixed(
+    org, team_kpi, person_kpi, role_kpi, sales_kpi, django_assert_max_num_queries
+):
     client = org.client_for(org.eng_manager)
     with django_assert_max_num_queries(12):
         assert client.get(f"{API}/kpis").status_code == 200

@@ -60,9 +60,9 @@ def test_rerun_replaces_and_never_duplicates(tmp_path, org, kpis):
     out, _err = run(tmp_path, changed)
     assert out.strip() == "created 0, replaced 1, unchanged 3"
     assert KpiMeasurement.objects.count() == 4
-    assert KpiMeasurement.objects.get(
-        kpi=kpis[0], period_start=datetime.date(2026, 1, 1)
-    ).value == 8
+    assert (
+        KpiMeasurement.objects.get(kpi=kpis[0], period_start=datetime.date(2026, 1, 1)).value == 8
+    )
 
 
 def test_dry_run_writes_nothing(tmp_path, org, kpis):
@@ -75,28 +75,32 @@ def test_dry_run_writes_nothing(tmp_path, org, kpis):
 
 
 def test_every_row_error_is_reported_at_once_and_nothing_is_written(tmp_path, org, kpis):
-    services.kpi_deactivate(actor=None, kpi=services.kpi_define(
-        actor=None, name="Old", code="old", target=1, scope="person", person=org.engineer))
+    services.kpi_deactivate(
+        actor=None,
+        kpi=services.kpi_define(
+            actor=None, name="Old", code="old", target=1, scope="person", person=org.engineer
+        ),
+    )
     future = (datetime.date.today() + datetime.timedelta(days=200)).isoformat()
     text = (
         "KPI,Period,Value,Person,Note\r\n"
-        "deploys,2026-01,7,,\r\n"                               # 2 fine
-        ",2026-01,1,,\r\n"                                      # 3 KPI missing
-        "nope,2026-01,1,,\r\n"                                  # 4 unknown KPI
-        "deploys,,1,,\r\n"                                      # 5 period missing
-        "deploys,someday,1,,\r\n"                               # 6 bad period
-        f"deploys,{future},1,,\r\n"                             # 7 future period
-        "deploys,2026-03,,,\r\n"                                # 8 value missing
-        "deploys,2026-04,abc,,\r\n"                             # 9 not a number
-        "deploys,2026-05,\"1,234\",,\r\n"                      # 10 ambiguous number
-        "deploys,2026-06,1,nobody@example.com,\r\n"             # 11 unknown person
-        "calls,2026-01,1,,\r\n"                                 # 12 role KPI needs person
-        "calls,2026-01,1,ann.engineer@example.com,\r\n"         # 13 not a holder
-        "deploys,2026-01-20,5,,\r\n"                            # 14 same period as line 2
-        "deploys,2025-01,5,E100,\r\n"                           # 15 person on a team KPI
-        f"deploys,2025-02,5,,{'x' * 501}\r\n"                   # 16 note too long
-        "old,2026-01,1,,\r\n"                                   # 17 inactive KPI
-        "deploys,2025-03,1,,,surplus\r\n"                       # 18 too many cells
+        "deploys,2026-01,7,,\r\n"  # 2 fine
+        ",2026-01,1,,\r\n"  # 3 KPI missing
+        "nope,2026-01,1,,\r\n"  # 4 unknown KPI
+        "deploys,,1,,\r\n"  # 5 period missing
+        "deploys,someday,1,,\r\n"  # 6 bad period
+        f"deploys,{future},1,,\r\n"  # 7 future period
+        "deploys,2026-03,,,\r\n"  # 8 value missing
+        "deploys,2026-04,abc,,\r\n"  # 9 not a number
+        'deploys,2026-05,"1,234",,\r\n'  # 10 ambiguous number
+        "deploys,2026-06,1,nobody@example.com,\r\n"  # 11 unknown person
+        "calls,2026-01,1,,\r\n"  # 12 role KPI needs person
+        "calls,2026-01,1,ann.engineer@example.com,\r\n"  # 13 not a holder
+        "deploys,2026-01-20,5,,\r\n"  # 14 same period as line 2
+        "deploys,2025-01,5,E100,\r\n"  # 15 person on a team KPI
+        f"deploys,2025-02,5,,{'x' * 501}\r\n"  # 16 note too long
+        "old,2026-01,1,,\r\n"  # 17 inactive KPI
+        "deploys,2025-03,1,,,surplus\r\n"  # 18 too many cells
     )
     with pytest.raises(CommandError, match="16 error") as raised:
         run(tmp_path, text)
@@ -129,10 +133,14 @@ def test_every_row_error_is_reported_at_once_and_nothing_is_written(tmp_path, or
     ("text", "expected"),
     [
         ("KPI,Value\r\ndeploys,1\r\n", ["line 1: Period: the column is missing"]),
-        ("KPI,Period,Value,Colour\r\ndeploys,2026-01,1,red\r\n",
-         ["line 1: Colour: unknown column (expected KPI, Period, Value, Person, Note)"]),
-        ("KPI,Code,Period,Value\r\ndeploys,deploys,2026-01,1\r\n",
-         ["line 1: Code: the column appears twice"]),
+        (
+            "KPI,Period,Value,Colour\r\ndeploys,2026-01,1,red\r\n",
+            ["line 1: Colour: unknown column (expected KPI, Period, Value, Person, Note)"],
+        ),
+        (
+            "KPI,Code,Period,Value\r\ndeploys,deploys,2026-01,1\r\n",
+            ["line 1: Code: the column appears twice"],
+        ),
         ("KPI,Period,Value\r\n", ["line 2: file: there are no rows"]),
         ("", ["line 1: file: The file is empty."]),
     ],
@@ -172,8 +180,8 @@ def test_command_cannot_read_file(tmp_path):
 def test_an_actor_may_import_only_what_they_may_record(org, kpis, sales_kpi):
     text = (
         b"KPI,Period,Value,Person\r\n"
-        b"deploys,2026-01,7,\r\n"          # eng_manager's team: fine
-        b"pipeline,2026-Q1,5,\r\n"         # another branch's team: hidden
+        b"deploys,2026-01,7,\r\n"  # eng_manager's team: fine
+        b"pipeline,2026-Q1,5,\r\n"  # another branch's team: hidden
         b"calls,2026-01,1,sam.seller@example.com\r\n"  # role KPI, seller not in their line
     )
     with pytest.raises(MeasurementImportErrors) as raised:
@@ -185,14 +193,16 @@ def test_an_actor_may_import_only_what_they_may_record(org, kpis, sales_kpi):
     # The seller may record their own role values? No: only their manager chain and HR.
     with pytest.raises(MeasurementImportErrors) as raised:
         measurements_import(
-            actor=org.seller.user, file_name="k.csv",
+            actor=org.seller.user,
+            file_name="k.csv",
             data=b"KPI,Period,Value,Person\r\ncalls,2026-01,1,sam.seller@example.com\r\n",
         )
     assert [str(e) for e in raised.value.errors] == [
         "line 2: KPI: you may not record values of calls for Sam Seller"
     ]
     summary = measurements_import(
-        actor=org.sales_manager.user, file_name="k.csv",
+        actor=org.sales_manager.user,
+        file_name="k.csv",
         data=b"KPI,Period,Value,Person\r\ncalls,2026-01,1,sam.seller@example.com\r\n",
     )
     assert summary.created == 1

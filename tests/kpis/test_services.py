@@ -48,14 +48,21 @@ def test_parse_period(text, day):
 
 def test_define_writes_audit_and_generates_code(org, platform):
     kpi = services.kpi_define(
-        actor=org.hr.user, name="Uptime %", unit="%", target=99.9, direction="increase",
-        frequency="monthly", scope="team", department=platform,
+        actor=org.hr.user,
+        name="Uptime %",
+        unit="%",
+        target=99.9,
+        direction="increase",
+        frequency="monthly",
+        scope="team",
+        department=platform,
     )
     assert kpi.code == "uptime"
     assert kpi.target == Decimal("99.9")
     assert AuditEvent.objects.filter(action="kpi.define", target_id=str(kpi.pk)).exists()
-    second = services.kpi_define(actor=org.hr.user, name="Uptime", target=1, scope="team",
-                                 department=platform)
+    second = services.kpi_define(
+        actor=org.hr.user, name="Uptime", target=1, scope="team", department=platform
+    )
     assert second.code == "uptime-2"
 
 
@@ -70,14 +77,22 @@ def test_define_names_the_field_in_errors(org):
 
 def test_define_refuses_a_taken_code(org, team_kpi, platform):
     with pytest.raises(ValidationError) as error:
-        services.kpi_define(actor=org.hr.user, name="x", code="deploys", target=1,
-                            scope="team", department=platform)
+        services.kpi_define(
+            actor=org.hr.user, name="x", code="deploys", target=1, scope="team", department=platform
+        )
     assert "code" in error.value.message_dict
 
 
 def test_define_keeps_only_the_scope_field(org, platform):
-    kpi = services.kpi_define(actor=org.hr.user, name="x", target=1, scope="team",
-                              department=platform, person=org.engineer, job_title="Dev")
+    kpi = services.kpi_define(
+        actor=org.hr.user,
+        name="x",
+        target=1,
+        scope="team",
+        department=platform,
+        person=org.engineer,
+        job_title="Dev",
+    )
     assert kpi.person is None and kpi.job_title == "" and kpi.department == platform
 
 
@@ -90,17 +105,18 @@ def test_update_and_deactivate(org, team_kpi):
     team_kpi.refresh_from_db()
     assert not team_kpi.is_active
     with pytest.raises(ValidationError) as error:
-        services.measurement_record(actor=org.hr.user, kpi=team_kpi, value=1,
-                                    period_start=D(2026, 1, 1))
+        services.measurement_record(
+            actor=org.hr.user, kpi=team_kpi, value=1, period_start=D(2026, 1, 1)
+        )
     assert "kpi" in error.value.message_dict
 
 
 def test_scope_cannot_change_once_there_are_values(org, team_kpi):
-    services.measurement_record(actor=org.hr.user, kpi=team_kpi, value=3,
-                                period_start=D(2026, 1, 1))
+    services.measurement_record(
+        actor=org.hr.user, kpi=team_kpi, value=3, period_start=D(2026, 1, 1)
+    )
     with pytest.raises(ValidationError) as error:
-        services.kpi_update(actor=org.hr.user, kpi=team_kpi, scope="person",
-                            person=org.engineer)
+        services.kpi_update(actor=org.hr.user, kpi=team_kpi, scope="person", person=org.engineer)
     assert "scope" in error.value.message_dict
 
 
@@ -110,12 +126,18 @@ def test_record_normalises_the_period_and_replaces(org, team_kpi):
     )
     assert outcome == "created" and m.period_start == D(2026, 2, 1) and m.person is None
     m2, outcome = services.measurement_record(
-        actor=org.eng_manager.user, kpi=team_kpi, value=9, period_start=D(2026, 2, 3),
+        actor=org.eng_manager.user,
+        kpi=team_kpi,
+        value=9,
+        period_start=D(2026, 2, 3),
         note="recount",
     )
     assert outcome == "replaced" and m2.pk == m.pk
     _m3, outcome = services.measurement_record(
-        actor=org.eng_manager.user, kpi=team_kpi, value=9, period_start=D(2026, 2, 28),
+        actor=org.eng_manager.user,
+        kpi=team_kpi,
+        value=9,
+        period_start=D(2026, 2, 28),
         note="recount",
     )
     assert outcome == "unchanged"
@@ -127,37 +149,57 @@ def test_record_normalises_the_period_and_replaces(org, team_kpi):
 def test_record_validation_names_fields(org, team_kpi, person_kpi, role_kpi):
     future = datetime.date.today() + datetime.timedelta(days=120)
     with pytest.raises(ValidationError) as error:
-        services.measurement_record(actor=org.hr.user, kpi=team_kpi, value="abc",
-                                    period_start=future, person=org.engineer)
+        services.measurement_record(
+            actor=org.hr.user, kpi=team_kpi, value="abc", period_start=future, person=org.engineer
+        )
     fields = error.value.message_dict
     assert set(fields) == {"value", "period", "person"}
     assert fields["value"][0].startswith("Value:")
     # Role KPIs need a holder of the title.
     with pytest.raises(ValidationError) as error:
-        services.measurement_record(actor=org.hr.user, kpi=role_kpi, value=1,
-                                    period_start=D(2026, 1, 1))
+        services.measurement_record(
+            actor=org.hr.user, kpi=role_kpi, value=1, period_start=D(2026, 1, 1)
+        )
     assert "person" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.measurement_record(actor=org.hr.user, kpi=role_kpi, value=1,
-                                    period_start=D(2026, 1, 1), person=org.engineer)
+        services.measurement_record(
+            actor=org.hr.user,
+            kpi=role_kpi,
+            value=1,
+            period_start=D(2026, 1, 1),
+            person=org.engineer,
+        )
     assert "does not hold the job title" in error.value.message_dict["person"][0]
     # A person KPI takes its own person, stored as the single series.
-    m, _ = services.measurement_record(actor=org.engineer.user, kpi=person_kpi, value=4,
-                                       period_start=D(2026, 1, 7), person=org.engineer)
+    m, _ = services.measurement_record(
+        actor=org.engineer.user,
+        kpi=person_kpi,
+        value=4,
+        period_start=D(2026, 1, 7),
+        person=org.engineer,
+    )
     assert m.person is None and m.period_start == D(2026, 1, 5)
     with pytest.raises(ValidationError):
-        services.measurement_record(actor=org.hr.user, kpi=person_kpi, value=1,
-                                    period_start=D(2026, 1, 1), person=org.engineer2)
+        services.measurement_record(
+            actor=org.hr.user,
+            kpi=person_kpi,
+            value=1,
+            period_start=D(2026, 1, 1),
+            person=org.engineer2,
+        )
     with pytest.raises(ValidationError):
-        services.measurement_record(actor=org.hr.user, kpi=team_kpi, value=Decimal("1e15"),
-                                    period_start=D(2026, 1, 1))
+        services.measurement_record(
+            actor=org.hr.user, kpi=team_kpi, value=Decimal("1e15"), period_start=D(2026, 1, 1)
+        )
 
 
 def test_role_kpi_has_a_series_per_holder(org, role_kpi):
-    services.measurement_record(actor=org.hr.user, kpi=role_kpi, value=30,
-                                period_start=D(2026, 1, 1), person=org.seller)
-    services.measurement_record(actor=org.hr.user, kpi=role_kpi, value=45,
-                                period_start=D(2026, 2, 1), person=org.seller)
+    services.measurement_record(
+        actor=org.hr.user, kpi=role_kpi, value=30, period_start=D(2026, 1, 1), person=org.seller
+    )
+    services.measurement_record(
+        actor=org.hr.user, kpi=role_kpi, value=45, period_start=D(2026, 2, 1), person=org.seller
+    )
     (series,) = series_for(org.hr.user, role_kpi)
     assert series.person == org.seller
     assert [v for _d, v in series.points] == [30.0, 45.0]
@@ -199,7 +241,9 @@ def test_concurrent_values_for_one_period_leave_one_row_on_postgresql(org, team_
         try:
             barrier.wait()
             _m, outcome = services.measurement_record(
-                actor=org.hr.user, kpi=Kpi.objects.get(pk=team_kpi.pk), value=value,
+                actor=org.hr.user,
+                kpi=Kpi.objects.get(pk=team_kpi.pk),
+                value=value,
                 period_start=D(2026, 1, 15),
             )
             outcomes.append(outcome)

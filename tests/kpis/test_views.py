@@ -17,8 +17,9 @@ def url(name, *args):
 
 
 def test_index_groups_and_nav(org, team_kpi, person_kpi, role_kpi, sales_kpi):
-    services.measurement_record(actor=org.hr.user, kpi=team_kpi, value=12,
-                                period_start=datetime.date(2026, 1, 1))
+    services.measurement_record(
+        actor=org.hr.user, kpi=team_kpi, value=12, period_start=datetime.date(2026, 1, 1)
+    )
     page = org.client_for(org.engineer).get(url("index"))
     assert page.status_code == 200
     html = page.content.decode()
@@ -31,18 +32,25 @@ def test_index_groups_and_nav(org, team_kpi, person_kpi, role_kpi, sales_kpi):
     assert all(name in hr for name in ("Deploys", "Tickets closed", "Calls made", "Pipeline"))
 
 
-def test_index_query_count_is_fixed(org, team_kpi, person_kpi, role_kpi, sales_kpi,
-                                    django_assert_max_num_queries):
+def test_index_query_count_is_fixed(
+    org, team_kpi, person_kpi, role_kpi, sales_kpi, django_assert_max_num_queries
+):
     client = org.client_for(org.hr)
     with django_assert_max_num_queries(14):
         assert client.get(url("index")).status_code == 200
 
 
 def test_detail_shows_chart_and_values(org, team_kpi):
-    services.measurement_record(actor=org.hr.user, kpi=team_kpi, value=8,
-                                period_start=datetime.date(2026, 1, 1), note="slow <month>")
-    services.measurement_record(actor=org.hr.user, kpi=team_kpi, value=12,
-                                period_start=datetime.date(2026, 2, 1))
+    services.measurement_record(
+        actor=org.hr.user,
+        kpi=team_kpi,
+        value=8,
+        period_start=datetime.date(2026, 1, 1),
+        note="slow <month>",
+    )
+    services.measurement_record(
+        actor=org.hr.user, kpi=team_kpi, value=12, period_start=datetime.date(2026, 2, 1)
+    )
     page = org.client_for(org.engineer2).get(url("kpi", team_kpi.pk))
     assert page.status_code == 200
     html = page.content.decode()
@@ -57,7 +65,8 @@ def test_detail_shows_chart_and_values(org, team_kpi):
 def test_record_with_htmx_returns_the_series(org, team_kpi):
     client = org.client_for(org.eng_manager)
     response = client.post(
-        url("record", team_kpi.pk), {"period": "2026-03-15", "value": "9.5", "note": "ok"},
+        url("record", team_kpi.pk),
+        {"period": "2026-03-15", "value": "9.5", "note": "ok"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -66,16 +75,18 @@ def test_record_with_htmx_returns_the_series(org, team_kpi):
     assert "Value saved." in html and "2026-03" in html
     m = KpiMeasurement.objects.get()
     assert m.period_start == datetime.date(2026, 3, 1) and m.source == "form"
-    response = client.post(url("record", team_kpi.pk), {"period": "2026-03-02", "value": "11"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        url("record", team_kpi.pk), {"period": "2026-03-02", "value": "11"}, HTTP_HX_REQUEST="true"
+    )
     assert KpiMeasurement.objects.get().value == 11
 
 
 def test_record_errors_are_shown_in_the_form(org, team_kpi):
     client = org.client_for(org.eng_manager)
     future = (datetime.date.today() + datetime.timedelta(days=100)).isoformat()
-    response = client.post(url("record", team_kpi.pk), {"period": future, "value": "1"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        url("record", team_kpi.pk), {"period": future, "value": "1"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 422
     assert "has not started yet" in response.content.decode()
     response = client.post(url("record", team_kpi.pk), {"period": "2026-01-01", "value": "x"})
@@ -105,10 +116,16 @@ def test_role_kpi_series_per_person(org, role_kpi):
 
 
 def test_role_kpi_page_lists_holders_and_shows_one_series(org, role_kpi):
-    other = make_person("other.ae@example.com", manager=org.sales_manager,
-                        job_title="Account executive")
-    services.measurement_record(actor=org.hr.user, kpi=role_kpi, value=50,
-                                period_start=datetime.date(2026, 1, 1), person=other)
+    other = make_person(
+        "other.ae@example.com", manager=org.sales_manager, job_title="Account executive"
+    )
+    services.measurement_record(
+        actor=org.hr.user,
+        kpi=role_kpi,
+        value=50,
+        period_start=datetime.date(2026, 1, 1),
+        person=other,
+    )
     client = org.client_for(org.sales_manager)
     html = client.get(url("kpi", role_kpi.pk)).content.decode()
     assert "2 people" in html and "Other Ae" in html and "Sam Seller" in html
@@ -127,16 +144,33 @@ def test_role_kpi_page_lists_holders_and_shows_one_series(org, role_kpi):
 def test_define_and_edit(org, platform):
     client = org.client_for(org.eng_manager)
     assert client.get(url("kpi_create")).status_code == 200
-    response = client.post(url("kpi_create"), {
-        "name": "Review turnaround", "unit": "h", "target": "24", "direction": "decrease",
-        "frequency": "weekly", "scope": "person", "person": "E100",
-    })
+    response = client.post(
+        url("kpi_create"),
+        {
+            "name": "Review turnaround",
+            "unit": "h",
+            "target": "24",
+            "direction": "decrease",
+            "frequency": "weekly",
+            "scope": "person",
+            "person": "E100",
+        },
+    )
     kpi = Kpi.objects.get(name="Review turnaround")
     assert response.status_code == 302 and kpi.person == org.engineer
-    response = client.post(url("kpi_edit", kpi.pk), {
-        "name": "Review turnaround", "code": kpi.code, "unit": "h", "target": "12",
-        "direction": "decrease", "frequency": "weekly", "scope": "person", "person": "E100",
-    })
+    response = client.post(
+        url("kpi_edit", kpi.pk),
+        {
+            "name": "Review turnaround",
+            "code": kpi.code,
+            "unit": "h",
+            "target": "12",
+            "direction": "decrease",
+            "frequency": "weekly",
+            "scope": "person",
+            "person": "E100",
+        },
+    )
     assert response.status_code == 302
     kpi.refresh_from_db()
     assert kpi.target == 12
@@ -152,15 +186,29 @@ def test_define_refuses_scopes_outside_the_line(org, platform):
         {"scope": "role", "job_title": "Engineer"},
         {"scope": "team", "department": platform.parent_id},
     ):
-        response = client.post(url("kpi_create"), {
-            "name": "X", "target": "1", "direction": "increase", "frequency": "monthly", **data,
-        })
+        response = client.post(
+            url("kpi_create"),
+            {
+                "name": "X",
+                "target": "1",
+                "direction": "increase",
+                "frequency": "monthly",
+                **data,
+            },
+        )
         assert response.status_code == 422, data
     assert not Kpi.objects.exists()
-    response = client.post(url("kpi_create"), {
-        "name": "X", "target": "1", "direction": "increase", "frequency": "monthly",
-        "scope": "person", "person": "nobody@example.com",
-    })
+    response = client.post(
+        url("kpi_create"),
+        {
+            "name": "X",
+            "target": "1",
+            "direction": "increase",
+            "frequency": "monthly",
+            "scope": "person",
+            "person": "nobody@example.com",
+        },
+    )
     assert "No active person" in response.content.decode()
 
 
@@ -189,9 +237,14 @@ def test_import_check_then_confirm(org, team_kpi):
 # --- refusals -------------------------------------------------------------------------------
 
 PAGES = [
-    ("get", "index", False), ("get", "kpi_create", False), ("get", "import", False),
-    ("post", "import_confirm", False), ("get", "kpi", True), ("get", "kpi_edit", True),
-    ("post", "kpi_active", True), ("post", "record", True),
+    ("get", "index", False),
+    ("get", "kpi_create", False),
+    ("get", "import", False),
+    ("post", "import_confirm", False),
+    ("get", "kpi", True),
+    ("get", "kpi_edit", True),
+    ("post", "kpi_active", True),
+    ("post", "record", True),
 ]
 
 
@@ -201,9 +254,15 @@ def test_anonymous_is_sent_to_login(org, team_kpi, method, name, needs_kpi):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.parametrize(("method", "name"), [
-    ("get", "kpi"), ("get", "kpi_edit"), ("post", "kpi_active"), ("post", "record"),
-])
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [
+        ("get", "kpi"),
+        ("get", "kpi_edit"),
+        ("post", "kpi_active"),
+        ("post", "record"),
+    ],
+)
 def test_unrelated_employee_and_other_branch_manager_cannot_see_a_team_kpi(
     org, team_kpi, method, name
 ):
@@ -215,9 +274,15 @@ def test_unrelated_employee_and_other_branch_manager_cannot_see_a_team_kpi(
     assert not KpiMeasurement.objects.exists()
 
 
-@pytest.mark.parametrize(("method", "name"), [
-    ("get", "kpi"), ("get", "kpi_edit"), ("post", "kpi_active"), ("post", "record"),
-])
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [
+        ("get", "kpi"),
+        ("get", "kpi_edit"),
+        ("post", "kpi_active"),
+        ("post", "record"),
+    ],
+)
 def test_other_branch_cannot_see_a_person_kpi(org, person_kpi, method, name):
     for person in (org.engineer2, org.sales_manager):
         response = getattr(org.client_for(person), method)(
@@ -230,8 +295,10 @@ def test_reader_may_not_change(org, team_kpi, person_kpi):
     member = org.client_for(org.engineer)
     assert member.get(url("kpi_edit", team_kpi.pk)).status_code == 403
     assert member.post(url("kpi_active", team_kpi.pk)).status_code == 403
-    assert member.post(url("record", team_kpi.pk),
-                       {"period": "2026-01-01", "value": "1"}).status_code == 403
+    assert (
+        member.post(url("record", team_kpi.pk), {"period": "2026-01-01", "value": "1"}).status_code
+        == 403
+    )
     # The person themself records their own KPI but does not redefine it.
     assert member.get(url("kpi_edit", person_kpi.pk)).status_code == 403
     team_kpi.refresh_from_db()
@@ -248,7 +315,8 @@ def test_employees_without_reports_cannot_define_or_import(org):
 def test_other_branch_manager_cannot_record_for_a_role_holder_outside_their_line(org, role_kpi):
     # The engineering manager cannot even read the role KPI: nobody in their line holds it.
     client = org.client_for(org.eng_manager)
-    response = client.post(url("record", role_kpi.pk),
-                           {"period": "2026-01-01", "value": "1", "person": org.seller.pk})
+    response = client.post(
+        url("record", role_kpi.pk), {"period": "2026-01-01", "value": "1", "person": org.seller.pk}
+    )
     assert response.status_code == 404
     assert not KpiMeasurement.objects.exists()

@@ -20,16 +20,16 @@ from tests.conftest import Org, make_person
 
 ROLES = (
     "anonymous",
-    "employee",        # an unrelated employee in another branch (Sales)
-    "colleague",       # same team as the target, same manager
-    "self",            # the target
+    "employee",  # an unrelated employee in another branch (Sales)
+    "colleague",  # same team as the target, same manager
+    "self",  # the target
     "direct_manager",
-    "skip_manager",    # the target's manager's manager
-    "other_manager",   # a manager in another branch
+    "skip_manager",  # the target's manager's manager
+    "other_manager",  # a manager in another branch
     "hr_admin",
     "executive",
-    "no_person",       # an account with no person and no role
-    "deactivated",     # the account of a person who left
+    "no_person",  # an account with no person and no role
+    "deactivated",  # the account of a person who left
 )
 MEMBERS = frozenset(ROLES) - {"anonymous", "no_person", "deactivated"}
 LINE = frozenset({"self", "direct_manager", "skip_manager"})
@@ -39,8 +39,8 @@ ORG_WIDE = frozenset({"hr_admin", "executive"})
 @dataclass
 class Cast:
     org: Org
-    target: Person      # Ann, an engineer with an employee id and custom attributes
-    leaver: Person      # a report of the same manager who left
+    target: Person  # Ann, an engineer with an employee id and custom attributes
+    leaver: Person  # a report of the same manager who left
     persons: dict[str, Person]
     no_person: User
 
@@ -63,8 +63,11 @@ class Cast:
 
 def build_cast(org: Org) -> Cast:
     leaver = make_person(
-        "lee.leaver@example.com", manager=org.eng_manager, department="Engineering/Platform",
-        employee_id="E999", custom_attributes={"gender": "Male"},
+        "lee.leaver@example.com",
+        manager=org.eng_manager,
+        department="Engineering/Platform",
+        employee_id="E999",
+        custom_attributes={"gender": "Male"},
     )
     services.person_mark_left(actor=None, person=leaver)
     leaver.refresh_from_db()
@@ -116,12 +119,14 @@ BOOLEAN_RULES: dict[str, tuple[Callable[[Cast, Any], bool], frozenset[str]]] = {
         frozenset({"direct_manager", "skip_manager", "other_manager"}),
     ),
     "can_view_sensitive_attributes": (
-        lambda c, u: access.can_view_sensitive_attributes(u), frozenset({"hr_admin"}),
+        lambda c, u: access.can_view_sensitive_attributes(u),
+        frozenset({"hr_admin"}),
     ),
     "can_manage_people": (lambda c, u: access.can_manage_people(u), frozenset({"hr_admin"})),
     "can_include_left_people": (lambda c, u: access.can_include_left_people(u), ORG_WIDE),
     "can_view_person(active colleague)": (
-        lambda c, u: access.can_view_person(u, c.target), MEMBERS,
+        lambda c, u: access.can_view_person(u, c.target),
+        MEMBERS,
     ),
     "can_view_person(leaver)": (
         lambda c, u: access.can_view_person(u, c.leaver),
@@ -147,6 +152,7 @@ def test_boolean_rule(cast: Cast, name: str) -> None:
 
 
 # --- who the actor is -----------------------------------------------------------------
+
 
 def test_acting_person(cast: Cast) -> None:
     def expected(role: str) -> int | None:
@@ -186,6 +192,7 @@ def test_roles_of_an_inactive_account_count_for_nothing(cast: Cast) -> None:
 
 # --- the manager chain (no actor: pure structure) -------------------------------------
 
+
 def test_is_in_line_of(cast: Cast) -> None:
     o = cast.org
     assert access.is_in_line_of(o.eng_manager, o.engineer)
@@ -217,7 +224,10 @@ def test_has_reports_counts_active_direct_reports_only(cast: Cast) -> None:
 def test_reports_of_is_the_whole_line(cast: Cast) -> None:
     o = cast.org
     assert set(access.reports_of(o.eng_head)) == {
-        o.eng_manager, o.engineer, o.engineer2, cast.leaver,
+        o.eng_manager,
+        o.engineer,
+        o.engineer2,
+        cast.leaver,
     }
     assert set(access.reports_of(o.engineer)) == set()
     assert o.ceo not in set(access.reports_of(o.ceo))
@@ -225,6 +235,7 @@ def test_reports_of_is_the_whole_line(cast: Cast) -> None:
 
 
 # --- what the actor may read ----------------------------------------------------------
+
 
 def test_visible_attributes(cast: Cast) -> None:
     def expected(role: str) -> dict[str, str]:
@@ -243,7 +254,8 @@ def test_visible_attributes(cast: Cast) -> None:
 
 def test_attribute_without_definition_is_treated_as_sensitive(cast: Cast) -> None:
     services.person_update(
-        actor=None, person=cast.target,
+        actor=None,
+        person=cast.target,
         custom_attributes={"cost_center": "CC-1", "mystery": "x"},
     )
     target = Person.objects.get(pk=cast.target.pk)
@@ -259,8 +271,9 @@ def test_people_visible_to(cast: Cast) -> None:
     assert cast.leaver.pk in everyone - active
 
     def ids(user: Any, include_left: bool) -> set[int]:
-        return set(access.people_visible_to(user, include_left=include_left).values_list(
-            "pk", flat=True))
+        return set(
+            access.people_visible_to(user, include_left=include_left).values_list("pk", flat=True)
+        )
 
     check(cast, lambda u: ids(u, False), lambda role: active if role in MEMBERS else set())
     check(
@@ -298,7 +311,8 @@ def test_person_for_edit(cast: Cast) -> None:
     check(cast, lambda u: access.person_for_edit(u, cast.target.pk).pk, expected(cast.target.pk))
     check(cast, lambda u: access.person_for_edit(u, cast.leaver.pk).pk, expected(cast.leaver.pk))
     check(
-        cast, lambda u: access.person_for_edit(u, 999_999),
+        cast,
+        lambda u: access.person_for_edit(u, 999_999),
         lambda role: "404" if role in {"hr_admin"} | SIGNED_OUT_OR_NO_PERSON else "403",
     )
 
@@ -376,7 +390,8 @@ def test_attribute_for_edit(cast: Cast) -> None:
 
     check(cast, lambda u: access.attribute_for_edit(u, gender.pk).pk, expected)
     check(
-        cast, lambda u: access.attribute_for_edit(u, 999_999),
+        cast,
+        lambda u: access.attribute_for_edit(u, 999_999),
         lambda role: "404" if role == "hr_admin" or role not in MEMBERS else "403",
     )
 

@@ -49,15 +49,19 @@ ENDPOINTS: dict[str, tuple[Callable[[Cast], str], frozenset[str], int]] = {
     "nobody": (lambda c: f"{API}/people/999999", frozenset(), 404),
     "reports": (
         lambda c: f"{API}/people/{c.org.eng_manager.pk}/reports",
-        frozenset({"direct_manager", "skip_manager"}) | ORG_WIDE, 403,
+        frozenset({"direct_manager", "skip_manager"}) | ORG_WIDE,
+        403,
     ),
     "reports of a leaver": (
-        lambda c: f"{API}/people/{c.leaver.pk}/reports", ABOVE_LEAVER | ORG_WIDE, 404,
+        lambda c: f"{API}/people/{c.leaver.pk}/reports",
+        ABOVE_LEAVER | ORG_WIDE,
+        404,
     ),
     "departments": (lambda c: f"{API}/departments", MEMBERS, 404),
     "department": (
         lambda c: f"{API}/departments/{Department.objects.get(full_name='Sales').pk}",
-        MEMBERS, 404,
+        MEMBERS,
+        404,
     ),
 }
 
@@ -88,8 +92,13 @@ def test_openapi_schema_is_served(db) -> None:
     assert response.status_code == 200
     schema = response.json()
     assert schema["info"]["title"] == "Cadence API"
-    assert {f"{API}/people", f"{API}/people/{{person_id}}", f"{API}/people/{{person_id}}/reports",
-            f"{API}/departments", f"{API}/departments/{{department_id}}"} <= set(schema["paths"])
+    assert {
+        f"{API}/people",
+        f"{API}/people/{{person_id}}",
+        f"{API}/people/{{person_id}}/reports",
+        f"{API}/departments",
+        f"{API}/departments/{{department_id}}",
+    } <= set(schema["paths"])
     assert {"PersonalToken", "PersonalTokenHeader", "SessionAuth"} <= set(
         schema["components"]["securitySchemes"]
     )
@@ -97,15 +106,20 @@ def test_openapi_schema_is_served(db) -> None:
 
 # --- what a person looks like, to whom ------------------------------------------------------
 
+
 def test_person_card_shape(cast: Cast) -> None:
     body = cast.client("employee").get(f"{API}/people/{cast.target.pk}").json()
     platform = Department.objects.get(full_name="Engineering/Platform")
     assert body == {
-        "id": cast.target.pk, "first_name": "Ann", "last_name": "Engineer",
-        "full_name": "Ann Engineer", "work_email": "ann.engineer@example.com",
-        "job_title": "", "location": "", "status": "active",
-        "department": {"id": platform.pk, "name": "Platform",
-                       "full_name": "Engineering/Platform"},
+        "id": cast.target.pk,
+        "first_name": "Ann",
+        "last_name": "Engineer",
+        "full_name": "Ann Engineer",
+        "work_email": "ann.engineer@example.com",
+        "job_title": "",
+        "location": "",
+        "status": "active",
+        "department": {"id": platform.pk, "name": "Platform", "full_name": "Engineering/Platform"},
         "manager": {"id": cast.org.eng_manager.pk, "full_name": "Eng Manager"},
         "url": f"/people/{cast.target.pk}/",
         "employment": None,
@@ -130,8 +144,9 @@ def test_employment_block_and_sensitive_attributes(cast: Cast) -> None:
 
 def test_direct_report_ids_are_active_reports(cast: Cast) -> None:
     body = cast.client("employee").get(f"{API}/people/{cast.org.eng_manager.pk}").json()
-    assert sorted(body["direct_report_ids"]) == sorted([cast.org.engineer.pk,
-                                                        cast.org.engineer2.pk])
+    assert sorted(body["direct_report_ids"]) == sorted(
+        [cast.org.engineer.pk, cast.org.engineer2.pk]
+    )
 
 
 def test_a_leaver_to_their_former_manager(cast: Cast) -> None:
@@ -142,6 +157,7 @@ def test_a_leaver_to_their_former_manager(cast: Cast) -> None:
 
 
 # --- lists ------------------------------------------------------------------------------------
+
 
 def test_people_list_is_paginated(cast: Cast) -> None:
     client = cast.client("employee")
@@ -163,8 +179,9 @@ def test_people_list_is_paginated(cast: Cast) -> None:
 
 def test_page_size_is_capped(cast: Cast) -> None:
     for i in range(205):
-        services.person_create(actor=None, work_email=f"bulk{i}@example.com",
-                               manager=cast.org.eng_manager)
+        services.person_create(
+            actor=None, work_email=f"bulk{i}@example.com", manager=cast.org.eng_manager
+        )
     body = cast.client("employee").get(f"{API}/people", {"page_size": 1000}).json()
     assert len(body["items"]) == 200
 
@@ -178,7 +195,10 @@ def test_people_list_search_and_department(cast: Cast) -> None:
 
     assert names(q="ann") == {"Ann Engineer"}
     assert names(department_id=engineering.pk) == {
-        "Eng Head", "Eng Manager", "Ann Engineer", "Bob Engineer",
+        "Eng Head",
+        "Eng Manager",
+        "Ann Engineer",
+        "Bob Engineer",
     }
     assert names(department_id=engineering.pk, q="bob") == {"Bob Engineer"}
     assert names(q="e100") == set()  # not this employee's business
@@ -218,6 +238,7 @@ def test_departments(cast: Cast) -> None:
 
 # --- authentication ----------------------------------------------------------------------------
 
+
 def token_for(person: Person, **kwargs: Any) -> tuple[ApiToken, str]:
     user = User.objects.get(pk=person.user_id)
     return account_services.api_token_create(actor=user, name="script", **kwargs)
@@ -237,11 +258,14 @@ def test_personal_token_in_authorization_or_x_api_token_header(cast: Cast) -> No
 
 def test_token_acts_with_its_owners_rules(cast: Cast) -> None:
     _token, secret = token_for(cast.org.seller)
-    response = Client().get(f"{API}/people/{cast.target.pk}",
-                            headers={"Authorization": f"Bearer {secret}"})
+    response = Client().get(
+        f"{API}/people/{cast.target.pk}", headers={"Authorization": f"Bearer {secret}"}
+    )
     assert response.json()["employment"] is None
-    refused = Client().get(f"{API}/people/{cast.org.eng_manager.pk}/reports",
-                           headers={"Authorization": f"Bearer {secret}"})
+    refused = Client().get(
+        f"{API}/people/{cast.org.eng_manager.pk}/reports",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
     assert refused.status_code == 403
 
 
@@ -256,8 +280,15 @@ def test_unusable_tokens_are_refused(cast: Cast) -> None:
     _leaver_token, leaver_secret = token_for(cast.org.seller)
     services.person_mark_left(actor=None, person=cast.org.seller)
     _valid, valid_secret = token_for(cast.org.hr)
-    for secret in (revoked_secret, expired_secret, leaver_secret, "cad_not-a-token",
-                   valid_secret + "x", valid_secret.removeprefix("cad_"), ""):
+    for secret in (
+        revoked_secret,
+        expired_secret,
+        leaver_secret,
+        "cad_not-a-token",
+        valid_secret + "x",
+        valid_secret.removeprefix("cad_"),
+        "",
+    ):
         for headers in ({"Authorization": f"Bearer {secret}"}, {"X-API-Token": secret}):
             assert Client().get(url, headers=headers).status_code == 401, (secret, headers)
     assert Client().get(url, headers={"X-API-Token": valid_secret}).status_code == 200
@@ -280,8 +311,9 @@ def test_session_writes_need_the_csrf_token(cast: Cast) -> None:
     assert not Person.objects.filter(work_email="csrf.check@example.com").exists()
     client.get("/")  # the page sets the CSRF cookie, as in the browser
     token = client.cookies["csrftoken"].value
-    with_token = client.post(f"{API}/people", body, content_type="application/json",
-                             headers={"X-CSRFToken": token})
+    with_token = client.post(
+        f"{API}/people", body, content_type="application/json", headers={"X-CSRFToken": token}
+    )
     assert with_token.status_code == 201
 
 
@@ -293,6 +325,7 @@ def test_deactivated_accounts_session_is_refused(cast: Cast) -> None:
 
 
 # --- query counts -------------------------------------------------------------------------------
+
 
 def count_queries(client: Client, url: str, **headers: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
@@ -306,8 +339,9 @@ def test_list_queries_do_not_grow_with_page_size(
 ) -> None:
     lead = cast.org.eng_manager
     for i in range(12):
-        report = make_person(f"api{i}.report@example.com", manager=lead,
-                             department=f"Engineering/Squad {i}")
+        report = make_person(
+            f"api{i}.report@example.com", manager=lead, department=f"Engineering/Squad {i}"
+        )
         make_person(f"api{i}.sub@example.com", manager=report, department="Sales")
     _token, secret = token_for(cast.org.hr)
     client = cast.client("employee")
@@ -330,7 +364,8 @@ def test_list_queries_do_not_grow_with_page_size(
     token = {"Authorization": f"Bearer {secret}"}
     Client().get(f"{API}/people", headers=token)
     assert count_queries(Client(), f"{API}/people?page_size=2", **token) == count_queries(
-        Client(), f"{API}/people?page_size=12", **token)
+        Client(), f"{API}/people?page_size=12", **token
+    )
     with django_assert_max_num_queries(3):  # token, count, page (HR needs no person)
         Client().get(f"{API}/people?page_size=12", headers=token)
 
@@ -338,8 +373,14 @@ def test_list_queries_do_not_grow_with_page_size(
 def test_a_manager_who_left_is_shown_only_to_those_who_may_see_them(cast: Cast) -> None:
     o = cast.org
     services.person_mark_left(actor=None, person=o.eng_manager)
-    for role, sees in [("employee", False), ("colleague", False), ("other_manager", False),
-                       ("skip_manager", True), ("hr_admin", True), ("executive", True)]:
+    for role, sees in [
+        ("employee", False),
+        ("colleague", False),
+        ("other_manager", False),
+        ("skip_manager", True),
+        ("hr_admin", True),
+        ("executive", True),
+    ]:
         client = cast.client(role)
         card = client.get(f"{API}/people/{o.engineer.pk}").json()
         assert (card["manager"] is not None) is sees, role

@@ -28,11 +28,20 @@ def send(client: Client, method: str, url: str, body: dict | None = None):
 
 def test_hr_adds_a_person(cast: Cast) -> None:
     platform = Department.objects.get(full_name="Engineering/Platform")
-    response = send(cast.client("hr_admin"), "post", f"{API}/people", {
-        "first_name": "Nia", "last_name": "Newcomer", "work_email": "Nia@Example.com",
-        "employee_id": "E500", "department_id": platform.pk, "start_date": "2026-12-01",
-        "manager": "E100",
-    })
+    response = send(
+        cast.client("hr_admin"),
+        "post",
+        f"{API}/people",
+        {
+            "first_name": "Nia",
+            "last_name": "Newcomer",
+            "work_email": "Nia@Example.com",
+            "employee_id": "E500",
+            "department_id": platform.pk,
+            "start_date": "2026-12-01",
+            "manager": "E100",
+        },
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["full_name"] == "Nia Newcomer"
@@ -47,10 +56,16 @@ def test_hr_adds_a_person(cast: Cast) -> None:
 
 def test_every_bad_field_is_named_and_nothing_is_written(cast: Cast) -> None:
     before = Person.objects.count()
-    response = send(cast.client("hr_admin"), "post", f"{API}/people", {
-        "work_email": "bob.engineer@example.com", "employee_id": "E999",
-        "manager": "nobody@example.com",
-    })
+    response = send(
+        cast.client("hr_admin"),
+        "post",
+        f"{API}/people",
+        {
+            "work_email": "bob.engineer@example.com",
+            "employee_id": "E999",
+            "manager": "nobody@example.com",
+        },
+    )
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert "work_email: Another person already has this work email." in detail
@@ -74,15 +89,20 @@ def test_patch_changes_only_the_fields_given(cast: Cast) -> None:
 def test_patch_moves_a_line_and_refuses_a_cycle(cast: Cast) -> None:
     org = cast.org
     client = cast.client("hr_admin")
-    moved = send(client, "patch", f"{API}/people/{org.eng_manager.pk}",
-                 {"manager": org.sales_head.work_email})
+    moved = send(
+        client,
+        "patch",
+        f"{API}/people/{org.eng_manager.pk}",
+        {"manager": org.sales_head.work_email},
+    )
     assert moved.status_code == 200
     org.engineer.refresh_from_db()
     org.sales_head.refresh_from_db()
     assert org.engineer.reporting_path.startswith(org.sales_head.reporting_path)
 
-    cycle = send(client, "patch", f"{API}/people/{org.sales_head.pk}",
-                 {"manager": org.engineer.work_email})
+    cycle = send(
+        client, "patch", f"{API}/people/{org.sales_head.pk}", {"manager": org.engineer.work_email}
+    )
     assert cycle.status_code == 422
     assert cycle.json()["detail"] == (
         "manager: Ann Engineer reports to Sales Head: that would make a cycle."
@@ -138,8 +158,10 @@ def test_a_script_with_an_hr_token_needs_no_csrf_token(cast: Cast) -> None:
 
     _token, secret = account_services.api_token_create(actor=cast.org.hr.user, name="HRIS sync")
     response = Client(enforce_csrf_checks=True).patch(
-        f"{API}/people/{cast.target.pk}", data=json.dumps({"location": "Porto"}),
-        content_type="application/json", headers={"Authorization": f"Bearer {secret}"},
+        f"{API}/people/{cast.target.pk}",
+        data=json.dumps({"location": "Porto"}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
     )
     assert response.status_code == 200, response.content
     cast.target.refresh_from_db()

@@ -23,10 +23,14 @@ def cast(org: Org) -> Cast:
 
 def form_data(person: Person, **overrides: str) -> dict[str, str]:
     data = {
-        "first_name": person.first_name, "last_name": person.last_name,
-        "work_email": person.work_email, "employee_id": person.employee_id or "",
-        "job_title": person.job_title, "level": person.level,
-        "department": str(person.department_id or ""), "location": person.location,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "work_email": person.work_email,
+        "employee_id": person.employee_id or "",
+        "job_title": person.job_title,
+        "level": person.level,
+        "department": str(person.department_id or ""),
+        "location": person.location,
         "start_date": person.start_date.isoformat() if person.start_date else "",
         "manager": person.manager.work_email if person.manager else "",
     }
@@ -36,12 +40,21 @@ def form_data(person: Person, **overrides: str) -> dict[str, str]:
 
 def test_hr_adds_a_person_with_an_account(cast: Cast) -> None:
     platform = Department.objects.get(full_name="Engineering/Platform")
-    response = cast.client("hr_admin").post(reverse("people:person_new"), {
-        "first_name": "Nia", "last_name": "Newcomer", "work_email": " Nia.Newcomer@Example.com ",
-        "employee_id": "E500", "job_title": "Engineer", "level": "L2",
-        "department": str(platform.pk), "location": "Lisbon", "start_date": "2026-12-01",
-        "manager": "E100",
-    })
+    response = cast.client("hr_admin").post(
+        reverse("people:person_new"),
+        {
+            "first_name": "Nia",
+            "last_name": "Newcomer",
+            "work_email": " Nia.Newcomer@Example.com ",
+            "employee_id": "E500",
+            "job_title": "Engineer",
+            "level": "L2",
+            "department": str(platform.pk),
+            "location": "Lisbon",
+            "start_date": "2026-12-01",
+            "manager": "E100",
+        },
+    )
     person = Person.objects.get(work_email="nia.newcomer@example.com")
     assert response.status_code == 302
     assert response["Location"] == reverse("people:person", args=[person.pk])
@@ -57,14 +70,23 @@ def test_hr_adds_a_person_with_an_account(cast: Cast) -> None:
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"work_email": "BOB.engineer@example.com"}, "work_email",
-         "Another person already has this work email."),
+        (
+            {"work_email": "BOB.engineer@example.com"},
+            "work_email",
+            "Another person already has this work email.",
+        ),
         ({"work_email": "not-an-email"}, "work_email", "Enter a valid email address."),
         ({"employee_id": "E999"}, "employee_id", "Another person already has this employee ID."),
-        ({"manager": "nobody@example.com"}, "manager",
-         "Nobody has the work email or employee ID “nobody@example.com”."),
-        ({"manager": "lee.leaver@example.com"}, "manager",
-         "Lee Leaver has left; choose an active manager."),
+        (
+            {"manager": "nobody@example.com"},
+            "manager",
+            "Nobody has the work email or employee ID “nobody@example.com”.",
+        ),
+        (
+            {"manager": "lee.leaver@example.com"},
+            "manager",
+            "Lee Leaver has left; choose an active manager.",
+        ),
         ({"start_date": "31/31/2026"}, "start_date", "Enter a valid date."),
     ],
 )
@@ -132,7 +154,8 @@ def test_a_person_who_reports_to_a_leaver_can_still_be_edited(cast: Cast) -> Non
     field must not be blocked by that unchanged manager."""
     report = Person.objects.create(work_email="r@example.com", manager=cast.leaver)
     response = cast.client("hr_admin").post(
-        reverse("people:person_edit", args=[report.pk]), form_data(report, job_title="Analyst"),
+        reverse("people:person_edit", args=[report.pk]),
+        form_data(report, job_title="Analyst"),
     )
     assert response.status_code == 302
     report.refresh_from_db()
@@ -164,8 +187,10 @@ def test_mark_as_left_and_reactivate(cast: Cast) -> None:
     ("left_on", "message"),
     [
         ("", "Give the last day as a date."),
-        ("2020-01-31",
-         "The last day (2020-01-31) is before the start date of Ann Engineer (2021-03-01)."),
+        (
+            "2020-01-31",
+            "The last day (2020-01-31) is before the start date of Ann Engineer (2021-03-01).",
+        ),
     ],
 )
 def test_mark_as_left_needs_a_date_after_the_start(cast: Cast, left_on: str, message: str) -> None:
@@ -174,9 +199,7 @@ def test_mark_as_left_needs_a_date_after_the_start(cast: Cast, left_on: str, mes
     response = client.post(
         reverse("people:person_leave", args=[cast.target.pk]), {"left_on": left_on}, follow=True
     )
-    assert response.redirect_chain == [
-        (reverse("people:person_edit", args=[cast.target.pk]), 302)
-    ]
+    assert response.redirect_chain == [(reverse("people:person_edit", args=[cast.target.pk]), 302)]
     assert message in response.text
     cast.target.refresh_from_db()
     assert cast.target.status == Person.Status.ACTIVE
@@ -186,7 +209,8 @@ def test_mark_as_left_needs_a_date_after_the_start(cast: Cast, left_on: str, mes
 def test_nobody_but_hr_can_write(cast: Cast, action: str) -> None:
     target = cast.leaver if action == "reactivate" else cast.target
     url = (
-        reverse("people:person_new") if action == "new"
+        reverse("people:person_new")
+        if action == "new"
         else reverse(f"people:person_{action}", args=[target.pk])
     )
     email = "x@example.com" if action == "new" else target.work_email

@@ -113,11 +113,14 @@ def test_on_a_terminal_it_shows_progress_and_asks(tmp_path, settings, monkeypatc
     assert "deactivated 2" in out
 
 
-@pytest.mark.parametrize(("typed", "runs"), [
-    (["import-people", "x.csv", "--dry-run"], ["import_people", "x.csv", "--dry-run"]),
-    (["help", "import-people"], ["help", "import_people"]),
-    (["migrate", "--run-syncdb"], ["migrate", "--run-syncdb"]),
-])
+@pytest.mark.parametrize(
+    ("typed", "runs"),
+    [
+        (["import-people", "x.csv", "--dry-run"], ["import_people", "x.csv", "--dry-run"]),
+        (["help", "import-people"], ["help", "import_people"]),
+        (["migrate", "--run-syncdb"], ["migrate", "--run-syncdb"]),
+    ],
+)
 def test_cadence_accepts_dashed_command_names(monkeypatch, typed, runs):
     # Django's run_from_argv closes every connection afterwards, so the command itself
     # is exercised through call_command above; here only the translation.

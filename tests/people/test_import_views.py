@@ -17,10 +17,13 @@ NEW_PEOPLE = (
 
 
 def upload(client: Client, text: str, **data) -> object:
-    return client.post(reverse("people:import_start"), {
-        "file": SimpleUploadedFile("roster.csv", text.encode(), content_type="text/csv"),
-        **data,
-    })
+    return client.post(
+        reverse("people:import_start"),
+        {
+            "file": SimpleUploadedFile("roster.csv", text.encode(), content_type="text/csv"),
+            **data,
+        },
+    )
 
 
 @pytest.mark.django_db
@@ -82,9 +85,12 @@ def test_unreadable_file_and_bad_mapping(org):
     response = upload(client, NEW_PEOPLE, mapping="no equals sign here")
     assert response.status_code == 200
     assert "is not of the form" in response.content.decode()
-    response = client.post(reverse("people:import_start"), {
-        "file": SimpleUploadedFile("roster.xlsx", b"not a workbook"),
-    })
+    response = client.post(
+        reverse("people:import_start"),
+        {
+            "file": SimpleUploadedFile("roster.xlsx", b"not a workbook"),
+        },
+    )
     assert "not a readable XLSX file" in client.get(response.url).content.decode()
 
 
@@ -156,6 +162,7 @@ def test_queued_import_shows_progress_and_polls(org):
 
 
 # --- refusals --------------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_anonymous_visitors_are_sent_to_sign_in(org):

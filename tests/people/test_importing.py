@@ -51,6 +51,7 @@ SMALL_ORG = csv_text(
 
 # --- reading files -------------------------------------------------------------------------
 
+
 def test_reads_utf8_with_bom_semicolons_and_crlf():
     data = "\ufeffWork Email;First Name\r\nzoe@acme.test;Zoë\r\n\r\nbo@acme.test;Bo\r\n"
     table = read_table(data.encode("utf-8"), "people.csv")
@@ -109,7 +110,9 @@ def test_xlsx_import_end_to_end():
     services.people_import(actor=None, plan=plan)
     dev = Person.objects.get(employee_id="1002")
     assert (dev.first_name, dev.last_name, dev.start_date) == (
-        "Ada", "Lovelace", datetime.date(2020, 1, 15)
+        "Ada",
+        "Lovelace",
+        datetime.date(2020, 1, 15),
     )
     assert dev.manager.employee_id == "1001"
 
@@ -137,10 +140,12 @@ def test_parse_date_formats():
 
 @pytest.mark.django_db
 def test_slash_dates_are_read_day_first_when_the_column_says_so():
-    plan = plan_of(csv_text(
-        "E1,a@acme.test,A,A,,,,03/04/2021",
-        "E2,b@acme.test,B,B,,,,25/12/2020",
-    ))
+    plan = plan_of(
+        csv_text(
+            "E1,a@acme.test,A,A,,,,03/04/2021",
+            "E2,b@acme.test,B,B,,,,25/12/2020",
+        )
+    )
     assert plan.errors == []
     services.people_import(actor=None, plan=plan)
     assert Person.objects.get(employee_id="E1").start_date == datetime.date(2021, 4, 3)
@@ -148,13 +153,15 @@ def test_slash_dates_are_read_day_first_when_the_column_says_so():
 
 def test_parse_mapping():
     assert parse_mapping(["Correo = work_email", "", "Team=custom:Squad"]) == {
-        "Correo": "work_email", "Team": "custom:Squad",
+        "Correo": "work_email",
+        "Team": "custom:Squad",
     }
     with pytest.raises(ValueError, match="Source Header=field"):
         parse_mapping(["just a header"])
 
 
 # --- creating ------------------------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_first_import_creates_people_accounts_departments_and_the_manager_chain():
@@ -175,11 +182,13 @@ def test_first_import_creates_people_accounts_departments_and_the_manager_chain(
 
 @pytest.mark.django_db
 def test_manager_references_may_point_further_down_the_file():
-    run_import(csv_text(
-        "E3,dev@acme.test,Ada,Lovelace,Engineer,,E2,",
-        "E2,eng@acme.test,Alan,Turing,VP,,E1,",
-        "E1,ceo@acme.test,Grace,Hopper,CEO,,,",
-    ))
+    run_import(
+        csv_text(
+            "E3,dev@acme.test,Ada,Lovelace,Engineer,,E2,",
+            "E2,eng@acme.test,Alan,Turing,VP,,E1,",
+            "E1,ceo@acme.test,Grace,Hopper,CEO,,,",
+        )
+    )
     dev = Person.objects.get(employee_id="E3")
     ids = dict(Person.objects.values_list("employee_id", "id"))
     assert dev.chain_ids == [ids["E1"], ids["E2"]]
@@ -191,7 +200,7 @@ def test_header_aliases_are_case_and_space_insensitive():
         "employee_number,E-MAIL, full name ,Position,Reports To,Start Date,"
         "Employment Status,Office\n"
         "7,grace@acme.test,Grace Hopper,CEO,,2015-03-01,Active,Berlin\n"
-        "8,ada@acme.test,\"Lovelace, Ada\",Engineer,grace@acme.test,2019-02-01,Active,\n"
+        '8,ada@acme.test,"Lovelace, Ada",Engineer,grace@acme.test,2019-02-01,Active,\n'
         "9,alan@acme.test,Alan Turing,Engineer,Ada Lovelace,2019-02-01,Active,Remote\n"
     )
     run_import(text)
@@ -225,14 +234,21 @@ def test_map_option_and_custom_attributes():
         "Correo,Puesto,Internal Notes,Team,Gender,Cost Center\n"
         "maria@acme.test,Engineer,do not import,Payments,Female,CC-1\n"
     )
-    run_import(text, mapping={
-        "correo": "work_email", "Puesto": "job_title", "Internal Notes": "ignore",
-        "Team": "custom:Squad",
-    })
+    run_import(
+        text,
+        mapping={
+            "correo": "work_email",
+            "Puesto": "job_title",
+            "Internal Notes": "ignore",
+            "Team": "custom:Squad",
+        },
+    )
     maria = Person.objects.get(work_email="maria@acme.test")
     assert maria.job_title == "Engineer"
     assert maria.custom_attributes == {
-        "squad": "Payments", "gender": "Female", "cost_center": "CC-1",
+        "squad": "Payments",
+        "gender": "Female",
+        "cost_center": "CC-1",
     }
     attributes = {a.key: a for a in CustomAttribute.objects.all()}
     assert attributes["gender"].is_sensitive  # by name: personal data
@@ -361,6 +377,7 @@ def test_ambiguous_manager_name(org):
 
 # --- updating --------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_reimporting_the_same_file_changes_nothing():
     run_import(SMALL_ORG)
@@ -386,8 +403,10 @@ def test_rows_match_by_employee_id_then_email(org):
     plan = plan_of(text)
     assert len(plan.created) == 0
     changes = {c.person_id: c.fields for c in plan.updated}
-    assert changes[org.engineer.pk]["work_email"] == ("ann.engineer@example.com",
-                                                     "ann.new@example.com")
+    assert changes[org.engineer.pk]["work_email"] == (
+        "ann.engineer@example.com",
+        "ann.new@example.com",
+    )
     assert changes[org.engineer.pk]["job_title"] == ("", "Staff Engineer")
     assert changes[org.engineer2.pk]["employee_id"] == ("", "E200")
     services.people_import(actor=org.hr.user, plan=plan)
@@ -404,7 +423,9 @@ def test_columns_absent_from_the_file_are_left_alone(org):
     ann = Person.objects.get(pk=org.engineer.pk)
     assert ann.job_title == "Staff Engineer"
     assert (ann.manager, ann.level, ann.department) == (
-        org.eng_manager, "L3", org.engineer.department
+        org.eng_manager,
+        "L3",
+        org.engineer.department,
     )
     assert ann.custom_attributes == {"gender": "Female", "cost_center": "CC-1"}
 
@@ -438,9 +459,7 @@ def test_new_people_get_their_paths_under_existing_managers(org):
 def test_emails_can_be_swapped_in_one_file(org):
     services.person_update(actor=None, person=org.engineer2, employee_id="E200")
     text = (
-        "Employee ID,Work Email\n"
-        f"E100,{org.engineer2.work_email}\n"
-        f"E200,{org.engineer.work_email}\n"
+        f"Employee ID,Work Email\nE100,{org.engineer2.work_email}\nE200,{org.engineer.work_email}\n"
     )
     services.people_import(actor=None, plan=plan_of(text))
     ann = Person.objects.select_related("user").get(pk=org.engineer.pk)
@@ -483,6 +502,7 @@ def test_a_stale_plan_is_made_again_before_writing(org):
 
 # --- leaving ---------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_a_leaving_status_deactivates_and_an_active_one_reactivates(org):
     text = f"Work Email,Employment Status\n{org.seller.work_email},Terminated\n"
@@ -505,8 +525,18 @@ def test_a_leaving_status_deactivates_and_an_active_one_reactivates(org):
 
 
 def roster(org, *, leave_out: int) -> str:
-    people = [org.ceo, org.eng_head, org.eng_manager, org.engineer, org.engineer2,
-              org.sales_head, org.sales_manager, org.seller, org.hr, org.exec_viewer]
+    people = [
+        org.ceo,
+        org.eng_head,
+        org.eng_manager,
+        org.engineer,
+        org.engineer2,
+        org.sales_head,
+        org.sales_manager,
+        org.seller,
+        org.hr,
+        org.exec_viewer,
+    ]
     kept = people[: len(people) - leave_out]
     return "Work Email\n" + "".join(f"{p.work_email}\n" for p in kept)
 
@@ -539,9 +569,12 @@ def test_deactivating_a_large_share_needs_confirmation(org, settings):
 
 # --- cost ----------------------------------------------------------------------------------------
 
+
 def bigger_org(n: int) -> str:
-    rows = [f"E{i},p{i}@acme.test,P{i},Q{i},Title,Dept/Sub{i % 3},{f'E{i // 4}' if i else ''},"
-            for i in range(n)]
+    rows = [
+        f"E{i},p{i}@acme.test,P{i},Q{i},Title,Dept/Sub{i % 3},{f'E{i // 4}' if i else ''},"
+        for i in range(n)
+    ]
     return csv_text(*rows)
 
 

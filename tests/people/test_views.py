@@ -54,39 +54,53 @@ PAGES: dict[str, tuple[Callable[[Cast], str], frozenset[str], int]] = {
     "profile": (lambda c: reverse("people:person", args=[c.target.pk]), MEMBERS, 404),
     "profile of a leaver": (
         lambda c: reverse("people:person", args=[c.leaver.pk]),
-        frozenset({"direct_manager", "skip_manager"}) | ORG_WIDE, 404,
+        frozenset({"direct_manager", "skip_manager"}) | ORG_WIDE,
+        404,
     ),
     "team": (
-        lambda c: reverse("people:team", args=[c.org.eng_manager.pk]), MANAGERS_OF_TEAM, 403,
+        lambda c: reverse("people:team", args=[c.org.eng_manager.pk]),
+        MANAGERS_OF_TEAM,
+        403,
     ),
     "whole reporting line": (
         lambda c: reverse("people:team", args=[c.org.eng_head.pk]) + "?show=line",
-        frozenset({"skip_manager"}) | ORG_WIDE, 403,
+        frozenset({"skip_manager"}) | ORG_WIDE,
+        403,
     ),
     "team of a leaver": (
         lambda c: reverse("people:team", args=[c.leaver.pk]),
-        frozenset({"direct_manager", "skip_manager"}) | ORG_WIDE, 404,
+        frozenset({"direct_manager", "skip_manager"}) | ORG_WIDE,
+        404,
     ),
     "org chart": (lambda c: reverse("people:org_chart"), MEMBERS, 404),
     "org chart top": (lambda c: reverse("people:org_chart_top"), MEMBERS, 404),
     "org chart of a person": (
-        lambda c: reverse("people:org_chart_person", args=[c.target.pk]), MEMBERS, 404,
+        lambda c: reverse("people:org_chart_person", args=[c.target.pk]),
+        MEMBERS,
+        404,
     ),
     "org chart of a leaver": (
         lambda c: reverse("people:org_chart_person", args=[c.leaver.pk]),
-        frozenset({"direct_manager", "skip_manager"}) | ORG_WIDE, 404,
+        frozenset({"direct_manager", "skip_manager"}) | ORG_WIDE,
+        404,
     ),
     "org chart reports": (
-        lambda c: reverse("people:org_chart_reports", args=[c.org.eng_manager.pk]), MEMBERS, 404,
+        lambda c: reverse("people:org_chart_reports", args=[c.org.eng_manager.pk]),
+        MEMBERS,
+        404,
     ),
     "departments": (lambda c: reverse("people:departments"), MEMBERS, 404),
     "attributes": (lambda c: reverse("people:attributes"), frozenset({"hr_admin"}), 403),
     "add a person": (lambda c: reverse("people:person_new"), frozenset({"hr_admin"}), 403),
     "edit a person": (
-        lambda c: reverse("people:person_edit", args=[c.target.pk]), frozenset({"hr_admin"}), 403,
+        lambda c: reverse("people:person_edit", args=[c.target.pk]),
+        frozenset({"hr_admin"}),
+        403,
     ),
     "edit a leaver": (
-        lambda c: reverse("people:person_edit", args=[c.leaver.pk]), frozenset({"hr_admin"}), 403,
+        lambda c: reverse("people:person_edit", args=[c.leaver.pk]),
+        frozenset({"hr_admin"}),
+        403,
     ),
 }
 
@@ -162,9 +176,11 @@ def test_profile_shows_employment_and_attributes_only_to_those_allowed(cast: Cas
 
 
 def test_profile_of_a_leaver_shows_the_leaving_date_to_their_manager(cast: Cast) -> None:
-    html = cast.client("direct_manager").get(
-        reverse("people:person", args=[cast.leaver.pk])
-    ).content.decode()
+    html = (
+        cast.client("direct_manager")
+        .get(reverse("people:person", args=[cast.leaver.pk]))
+        .content.decode()
+    )
     assert "Left" in html
     assert shows(html, "E999")
     assert not shows(html, "Male")  # gender is sensitive, even for a former report
@@ -187,6 +203,7 @@ def test_roles_form_is_shown_to_hr_admins_only(cast: Cast) -> None:
 
 
 # --- roles and attribute sensitivity (HR only) -----------------------------------------
+
 
 def test_hr_admin_grants_a_role(cast: Cast) -> None:
     url = reverse("people:person_roles", args=[cast.target.pk])
@@ -235,7 +252,10 @@ def test_hr_admin_changes_attribute_sensitivity(cast: Cast) -> None:
     assert "Female" not in cast.client("employee").get(profile).content.decode()
 
     response = cast.client("hr_admin").post(
-        url, {"sensitive": "on"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"attribute-{gender.pk}",
+        url,
+        {"sensitive": "on"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"attribute-{gender.pk}",
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -256,9 +276,12 @@ def test_only_hr_admins_may_change_attribute_sensitivity(cast: Cast) -> None:
         assert response.status_code == expected, role
     gender.refresh_from_db()
     assert gender.is_sensitive
-    assert cast.client("hr_admin").post(
-        reverse("people:attribute_sensitivity", args=[999_999])
-    ).status_code == 404
+    assert (
+        cast.client("hr_admin")
+        .post(reverse("people:attribute_sensitivity", args=[999_999]))
+        .status_code
+        == 404
+    )
 
 
 def test_attributes_page_lists_definitions(cast: Cast) -> None:
@@ -269,6 +292,7 @@ def test_attributes_page_lists_definitions(cast: Cast) -> None:
 
 
 # --- the directory ----------------------------------------------------------------------
+
 
 def names_in(response: Any) -> set[str]:
     return {p.full_name for p in response.context["page"].object_list}
@@ -298,7 +322,8 @@ def test_directory_search(cast: Cast) -> None:
     url = reverse("people:directory")
     assert names_in(client.get(url, {"q": "ann"})) == {cast.target.full_name}
     assert names_in(client.get(url, {"q": "ENGINEER@example"})) == {
-        cast.target.full_name, cast.org.engineer2.full_name,
+        cast.target.full_name,
+        cast.org.engineer2.full_name,
     }
     assert names_in(client.get(url, {"q": "bob engineer"})) == {cast.org.engineer2.full_name}
     assert names_in(client.get(url, {"q": "nobody-by-that-name"})) == set()
@@ -319,9 +344,7 @@ def test_employee_ids_match_exactly_and_only_for_those_who_may_see_them(cast: Ca
     found = names_in(cast.client("colleague").get(url, {"q": "ann"}))
     assert found == {cast.target.full_name}  # by name; not Sam, whose id holds "ann"
     assert names_in(cast.client("hr_admin").get(url, {"q": "ann"})) == {cast.target.full_name}
-    assert names_in(cast.client("hr_admin").get(url, {"q": "ann-7"})) == {
-        cast.org.seller.full_name
-    }
+    assert names_in(cast.client("hr_admin").get(url, {"q": "ann-7"})) == {cast.org.seller.full_name}
     assert names_in(cast.client("colleague").get(url, {"q": "ann-7"})) == set()
     # Part of an id finds nobody: no probing of ids one character at a time.
     assert names_in(cast.client("hr_admin").get(url, {"q": "e10"})) == set()
@@ -334,7 +357,9 @@ def test_directory_filters_by_department_and_its_sub_departments(cast: Cast) -> 
     url = reverse("people:directory")
     o = cast.org
     assert names_in(client.get(url, {"department": engineering.pk})) == {
-        o.eng_head.full_name, o.eng_manager.full_name, o.engineer.full_name,
+        o.eng_head.full_name,
+        o.eng_manager.full_name,
+        o.engineer.full_name,
         o.engineer2.full_name,
     }
     assert names_in(client.get(url, {"department": platform.pk, "q": "bob"})) == {
@@ -351,7 +376,10 @@ def test_directory_htmx_request_renders_only_the_results(cast: Cast) -> None:
     url = reverse("people:directory")
     client = cast.client("employee")
     partial = client.get(
-        url, {"q": "ann"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="directory-results",
+        url,
+        {"q": "ann"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="directory-results",
     ).content.decode()
     assert cast.target.full_name in partial
     assert "<html" not in partial and 'role="search"' not in partial
@@ -372,13 +400,15 @@ def test_directory_paginates(cast: Cast, settings: Any) -> None:
     assert len(first.context["page"].object_list) == 4
     assert first.context["page"].paginator.count == active
     last = client.get(url, {"page": 99})
-    assert len(last.context["page"].object_list) == active - 4 * (first.context[
-        "page"].paginator.num_pages - 1)
+    assert len(last.context["page"].object_list) == active - 4 * (
+        first.context["page"].paginator.num_pages - 1
+    )
     html = client.get(url, {"q": "e", "page": 2}).content.decode()
     assert "page=1&amp;q=e" in html or "page=3&amp;q=e" in html
 
 
 # --- team, org chart and home -----------------------------------------------------------
+
 
 def test_team_page_shows_direct_reports_and_the_whole_line(cast: Cast) -> None:
     o = cast.org
@@ -388,7 +418,9 @@ def test_team_page_shows_direct_reports_and_the_whole_line(cast: Cast) -> None:
     assert direct.context["team"].line_size == 3  # the leaver does not count
     line = client.get(reverse("people:team", args=[o.eng_head.pk]), {"show": "line"})
     assert {p.pk for p in line.context["line_page"].object_list} == {
-        o.eng_manager.pk, o.engineer.pk, o.engineer2.pk,
+        o.eng_manager.pk,
+        o.engineer.pk,
+        o.engineer2.pk,
     }
     html = line.content.decode()
     assert cast.leaver.full_name not in html
@@ -403,7 +435,8 @@ def test_org_chart_centres_on_me_and_expands_in_place(cast: Cast) -> None:
     assert [p.pk for p in chart.context["chain"]] == [o.ceo.pk, o.eng_head.pk, o.eng_manager.pk]
     fragment = client.get(
         reverse("people:org_chart_reports", args=[o.eng_manager.pk]),
-        HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"children-{o.eng_manager.pk}",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"children-{o.eng_manager.pk}",
     ).content.decode()
     assert "<html" not in fragment
     assert o.engineer.full_name in fragment and o.engineer2.full_name in fragment
@@ -411,6 +444,7 @@ def test_org_chart_centres_on_me_and_expands_in_place(cast: Cast) -> None:
 
 
 # --- query counts -------------------------------------------------------------------------
+
 
 def queries_for(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
@@ -425,8 +459,11 @@ def grow_team(lead: Person, start: int, stop: int) -> None:
     query (manager, department, report count, attributes) would show up."""
     for i in range(start, stop):
         report = make_person(
-            f"report{i}.team@example.com", manager=lead, department=f"Engineering/Squad {i}",
-            employee_id=f"T{i}", custom_attributes={"gender": "X", "cost_center": f"C{i}"},
+            f"report{i}.team@example.com",
+            manager=lead,
+            department=f"Engineering/Squad {i}",
+            employee_id=f"T{i}",
+            custom_attributes={"gender": "X", "cost_center": f"C{i}"},
             location="Lisbon",
         )
         if i >= 3:
@@ -463,8 +500,11 @@ def test_page_queries_do_not_grow_with_team_or_organisation(
 
     # session, user, acting person, then the page's own reads (see queries.py)
     limits = {
-        "directory (employee)": 6, "search by id (employee)": 7, "my team page": 6,
-        "my whole line": 8, "lead's profile (HR)": 6,
+        "directory (employee)": 6,
+        "search by id (employee)": 7,
+        "my team page": 6,
+        "my whole line": 8,
+        "lead's profile (HR)": 6,
     }
     for name, limit in limits.items():
         client, url = pages[name]
@@ -483,6 +523,7 @@ def test_profile_queries_do_not_depend_on_the_depth_of_the_chain(cast: Cast) -> 
 
 
 # --- a manager who left -------------------------------------------------------------------
+
 
 def test_a_manager_who_left_is_not_revealed_by_their_reports_pages(cast: Cast) -> None:
     """Reports keep pointing at a manager who left until HR assigns a new one; those who

@@ -19,16 +19,22 @@ CSV = (
 @pytest.fixture
 def previous_period(org: Org) -> PerformancePeriod:
     return services.period_create(
-        actor=org.hr.user, name="FY2026", kind="year",
-        starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31),
+        actor=org.hr.user,
+        name="FY2026",
+        kind="year",
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=datetime.date(2026, 12, 31),
     )
 
 
 @pytest.fixture
 def period(org: Org) -> PerformancePeriod:
     period = services.period_create(
-        actor=org.hr.user, name="FY2027", kind="year",
-        starts_on=datetime.date(2027, 1, 1), ends_on=datetime.date(2027, 12, 31),
+        actor=org.hr.user,
+        name="FY2027",
+        kind="year",
+        starts_on=datetime.date(2027, 1, 1),
+        ends_on=datetime.date(2027, 12, 31),
     )
     return services.period_activate(actor=org.hr.user, period=period)
 
@@ -36,8 +42,9 @@ def period(org: Org) -> PerformancePeriod:
 @pytest.fixture
 def framework(org: Org, period: PerformancePeriod) -> CompetencyFramework:
     framework = services.framework_create(actor=org.hr.user, name="Engineering", period=period)
-    services.competencies_import(actor=org.hr.user, framework=framework, data=CSV,
-                                 file_name="competencies.csv")
+    services.competencies_import(
+        actor=org.hr.user, framework=framework, data=CSV, file_name="competencies.csv"
+    )
     return framework
 
 

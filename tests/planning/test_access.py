@@ -30,6 +30,7 @@ def expect(allowed: frozenset[str], value: Any, refused_member: Any = "404") -> 
         if role in allowed:
             return value
         return refused_member if role in MEMBERS else "404"
+
     return {role: one(role) for role in ROLES}
 
 
@@ -45,8 +46,9 @@ def test_plan_for_edit_executives_read_only(cast: Cast, plan: PerformancePlan) -
     assert actual == expected
 
 
-def test_closed_period_refuses_every_edit_with_a_sentence(org: Org, cast: Cast,
-                                                          plan: PerformancePlan) -> None:
+def test_closed_period_refuses_every_edit_with_a_sentence(
+    org: Org, cast: Cast, plan: PerformancePlan
+) -> None:
     services.period_close(actor=org.hr.user, period=plan.period)
     actual = table(cast, lambda u: access.plan_for_edit(u, plan.pk).pk)
     expected = expect(EDITORS, "403")
@@ -78,24 +80,31 @@ def test_opening_a_plan(cast: Cast, period: PerformancePeriod) -> None:
     assert actual == expected
 
 
-def test_periods_and_frameworks(cast: Cast, period: PerformancePeriod,
-                                framework: CompetencyFramework) -> None:
+def test_periods_and_frameworks(
+    cast: Cast, period: PerformancePeriod, framework: CompetencyFramework
+) -> None:
     assert table(cast, lambda u: access.period_for_read(u, period.pk).pk) == expect(
-        MEMBERS, period.pk)
+        MEMBERS, period.pk
+    )
     assert table(cast, lambda u: access.framework_for_read(u, framework.pk).pk) == expect(
-        MEMBERS, framework.pk)
+        MEMBERS, framework.pk
+    )
     assert table(cast, lambda u: access.framework_for_edit(u, framework.pk).pk) == expect(
-        frozenset({"hr_admin"}), framework.pk, "403")
+        frozenset({"hr_admin"}), framework.pk, "403"
+    )
     assert table(cast, lambda u: access.require_period_manager(u)) == expect(
-        frozenset({"hr_admin"}), None, "403")
+        frozenset({"hr_admin"}), None, "403"
+    )
 
 
 def test_plans_filter(cast: Cast, org: Org, plan: PerformancePlan) -> None:
     services.plan_open(actor=org.sales_manager.user, person=org.seller, period=plan.period)
     from cadence.planning import queries
 
-    seen = {role: sorted(p.person.full_name for p in queries.plans_visible_to(cast.user(role)))
-            for role in ROLES}
+    seen = {
+        role: sorted(p.person.full_name for p in queries.plans_visible_to(cast.user(role)))
+        for role in ROLES
+    }
     assert seen["self"] == ["Ann Engineer"]
     assert seen["direct_manager"] == ["Ann Engineer"]
     assert seen["other_manager"] == ["Sam Seller"]

@@ -28,7 +28,8 @@ class Command(BaseCommand):
             "--domain", default="example.com", help="domain of the work emails (example.com)"
         )
         parser.add_argument(
-            "--force", action="store_true",
+            "--force",
+            action="store_true",
             help="seed even though the database holds people from another domain",
         )
 
@@ -46,9 +47,7 @@ class Command(BaseCommand):
                 "seed an empty database (or pass --force)."
             )
         started = time.perf_counter()
-        rows = generate_people(
-            people, seed=int(options["seed"]), domain=domain
-        )
+        rows = generate_people(people, seed=int(options["seed"]), domain=domain)
         table = read_table(to_csv(rows).encode(), "seed.csv")
         plan = plan_import(table)
         if plan.errors:
@@ -56,7 +55,8 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             raise CommandError(f"The generated organisation has {len(plan.errors)} import errors.")
         summary = people_import(
-            actor=None, plan=plan,
+            actor=None,
+            plan=plan,
             progress=self._progress if int(options["verbosity"]) >= 1 else None,
         )
         elapsed = time.perf_counter() - started

@@ -34,16 +34,21 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="show what would change, write nothing"
         )
         parser.add_argument(
-            "--full", action="store_true",
+            "--full",
+            action="store_true",
             help="the file is the whole roster: deactivate active people missing from it",
         )
         parser.add_argument(
-            "--map", action="append", default=[], metavar="'Header=field'",
+            "--map",
+            action="append",
+            default=[],
+            metavar="'Header=field'",
             help="read a column as a field (employee_id, work_email, …, custom:<Label>, "
-                 "ignore); repeatable",
+            "ignore); repeatable",
         )
         parser.add_argument(
-            "--yes", action="store_true",
+            "--yes",
+            action="store_true",
             help="confirm a run that deactivates more than the allowed share of people",
         )
 
@@ -76,7 +81,9 @@ class Command(BaseCommand):
             confirmed = self._ask(plan, interactive)
         try:
             summary = people_import(
-                actor=None, plan=plan, confirm_mass_deactivation=confirmed,
+                actor=None,
+                plan=plan,
+                confirm_mass_deactivation=confirmed,
                 progress=self._progress_bar() if interactive else None,
             )
         except ImportHasErrors as exc:  # the organisation changed since the check
@@ -101,8 +108,9 @@ class Command(BaseCommand):
                 "organisation). If the file really is complete, re-run with --yes.",
                 returncode=3,
             )
-        self.stderr.write(f"Deactivate {count} people ({share:.0%} of the organisation)? [y/N] ",
-                          ending="")
+        self.stderr.write(
+            f"Deactivate {count} people ({share:.0%} of the organisation)? [y/N] ", ending=""
+        )
         self.stderr.flush()
         if input().strip().lower() not in {"y", "yes"}:
             raise CommandError("Nothing was imported.", returncode=3)
@@ -125,7 +133,9 @@ class Command(BaseCommand):
 
     def _report_dry_run(self, plan: ImportPlan) -> None:
         for kind, changes in (
-            ("create", plan.created), ("update", plan.updated), ("deactivate", plan.deactivated)
+            ("create", plan.created),
+            ("update", plan.updated),
+            ("deactivate", plan.deactivated),
         ):
             for change in changes[:SHOWN_CHANGES]:
                 self.stdout.write(str(change))

@@ -26,10 +26,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="CSV or XLSX file")
-        parser.add_argument("--framework", required=True, metavar="NAME",
-                            help="name of the competency framework")
-        parser.add_argument("--period", metavar="NAME",
-                            help="import into this period's version of the framework")
+        parser.add_argument(
+            "--framework", required=True, metavar="NAME", help="name of the competency framework"
+        )
+        parser.add_argument(
+            "--period", metavar="NAME", help="import into this period's version of the framework"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -70,6 +72,5 @@ class Command(BaseCommand):
         if period.is_closed:
             raise CommandError(f"{period.name} is closed.", returncode=2)
         if latest is not None:
-            return services.framework_copy_for_period(actor=None, framework=latest,
-                                                      period=period)
+            return services.framework_copy_for_period(actor=None, framework=latest, period=period)
         return services.framework_create(actor=None, name=name, period=period)
