@@ -222,7 +222,8 @@ def kpi_update(*, actor: Any, kpi: Kpi, **changes: Any) -> Kpi:
                     {
                         "scope": [
                             _(
-                                "Scope: this KPI already has values; define a new KPI for another scope."
+                                "Scope: this KPI already has values; "
+                                "define a new KPI for another scope."
                             )
                         ]
                     }
@@ -570,7 +571,8 @@ def _plan_import(actor: Any, data: bytes, file_name: str) -> list[_Row]:
                     line,
                     "Period",
                     _(
-                        "“%(value)s” is not a date or a period (2026-03-31, 2026-03, 2026-Q1, 2026-W09)"
+                        "“%(value)s” is not a date or a period "
+                        "(2026-03-31, 2026-03, 2026-Q1, 2026-W09)"
                     )
                     % {"value": period_text},
                 )
