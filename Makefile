@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 ONLY ?=
+# One pytest worker per core; each test file runs whole on one worker so data built
+# once per module is built once.
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: demo test test-fast test-browser lint bench venv venv-dev clean
@@ -15,11 +18,11 @@ demo: venv
 ## Set up everything the tests need and run the whole suite
 test: venv-dev
 	scripts/ensure-chromium.sh
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
 
 ## The suite without the browser tests
 test-fast: venv-dev
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not browser"
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .
