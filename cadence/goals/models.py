@@ -8,6 +8,7 @@ chain — work proportional to depth, not to the size of the tree.
 """
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -82,6 +83,10 @@ class Goal(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When the goal was agreed (approved, or set active by a manager or HR at creation).
+    # Kept after a cancellation: only a goal agreed once may be reopened as active;
+    # any other goal becomes active through approval alone.
+    approved_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -144,6 +149,68 @@ class Goal(models.Model):
     @property
     def progress_percent(self) -> int:
         return round(self.progress * 100)
+
+    @property
+    def was_approved(self) -> bool:
+        """Agreed at some point. Active and completed goals always were (the table
+        below has no other way in); a cancelled one only if ``approved_at`` says so."""
+        return self.state in (self.State.ACTIVE, self.State.COMPLETED) or (
+            self.approved_at is not None
+        )
+
+    @property
+    def is_agreed(self) -> bool:
+        """Part of what the owner's plan agreed: approved and neither draft, proposed
+        nor cancelled. Only a change to such a goal (or its measures) reopens a plan."""
+        return self.state in (self.State.ACTIVE, self.State.COMPLETED)
+
+    def transitions(self) -> list["Transition"]:
+        """The moves the state machine allows from the goal's state now (who may make
+        them is ``cadence.goals.access.can_make_transition``)."""
+        return [t for t in TRANSITIONS if t.source == self.state and t.allows(self)]
+
+    def transition_to(self, target: str) -> "Transition | None":
+        return next((t for t in self.transitions() if t.target == target), None)
+
+
+class Transition(NamedTuple):
+    """One allowed move of a goal's state.
+
+    ``by``: "editor" (whoever may edit the goal) or "approver" (the owner's manager
+    chain or HR, never the owner). ``approved``: None when it does not matter, else
+    whether the goal must have been approved before (a goal that never was reaches
+    active through approval only). ``changes_plan``: the move changes what the
+    owner's agreed plan holds, so it reopens that plan (and the page says so first).
+    """
+
+    name: str
+    source: str
+    target: str
+    by: str = "editor"
+    approved: bool | None = None
+    changes_plan: bool = False
+
+    def allows(self, goal: "Goal") -> bool:
+        return self.approved is None or self.approved == goal.was_approved
+
+
+_S = Goal.State
+# Every state change a goal can make, in one place: the services, the goal page's
+# buttons and PATCH /api/v1/goals/{id} all read it (docs/goals.md, "Approval flow").
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("submit", _S.DRAFT, _S.PROPOSED),
+    Transition("approve", _S.PROPOSED, _S.ACTIVE, by="approver", changes_plan=True),
+    Transition("return", _S.PROPOSED, _S.DRAFT, by="approver"),
+    Transition("cancel", _S.DRAFT, _S.CANCELLED),
+    Transition("cancel", _S.PROPOSED, _S.CANCELLED),
+    Transition("complete", _S.ACTIVE, _S.COMPLETED),
+    Transition("cancel", _S.ACTIVE, _S.CANCELLED, changes_plan=True),
+    Transition("reopen", _S.COMPLETED, _S.ACTIVE),
+    Transition("cancel", _S.COMPLETED, _S.CANCELLED, changes_plan=True),
+    Transition("reopen", _S.CANCELLED, _S.ACTIVE, approved=True, changes_plan=True),
+    # Cancelled before it was ever approved: back to a draft, to be sent for approval.
+    Transition("restore", _S.CANCELLED, _S.DRAFT, approved=False),
+)
 
 
 class KeyResult(models.Model):

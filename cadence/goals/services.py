@@ -103,13 +103,18 @@ def _title(value: str) -> str:
 
 
 def _plan_changed(actor: Any, goal: Goal, what: str) -> None:
-    """A person goal is part of that person's plan: changing it reopens an agreed plan."""
-    if goal.owner_type != Goal.Owner.PERSON:
+    """An agreed person goal is part of that person's plan: changing it (or its
+    measures) reopens an agreed plan. A draft, a proposal or a cancelled goal is not
+    part of what was agreed, so changing it reopens nothing (``planning.queries.
+    plan_reopened_by`` tells the user before they make a change that will)."""
+    if goal.owner_type != Goal.Owner.PERSON or not goal.is_agreed:
         return
     # Imported here: planning imports goals for the plan pages.
     from cadence.planning.services import plan_record_change
 
-    plan_record_change(actor=actor, person=goal.owner_person, period=goal.period, what=what)
+    plan_record_change(
+        actor=actor, person=goal.owner_person, period=goal.period, what=what, goal=goal
+    )
 
 
 def _path_ids(path: str) -> list[int]:
@@ -343,6 +348,10 @@ def goal_create(
         raise ValidationError({"visibility": _("Choose who may see the goal.")})
     if state is not None and state not in Goal.State.values:
         raise ValidationError({"state": _("Choose a state.")})
+    default_state = _default_state(actor, owner_type, owner_person)
+    if state == Goal.State.ACTIVE and default_state == Goal.State.DRAFT and not is_hr_admin(actor):
+        # One's own goal is agreed by someone else: it becomes active through approval.
+        raise ValidationError({"state": _("Someone else must approve your own goal.")})
     goal = Goal(
         period=period,
         title=_title(title),
@@ -354,12 +363,17 @@ def goal_create(
         visibility=visibility,
         weight=_weight(weight),
         due_on=due_on,
-        state=state or _default_state(actor, owner_type, owner_person),
+        state=state or default_state,
         parent=parent,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    if goal.state == Goal.State.ACTIVE and goal.owner_type == Goal.Owner.PERSON:
-        goal.approved_by = goal.created_by
+    if goal.state == Goal.State.ACTIVE:
+        # Set active by a manager or HR (or a team or company goal): agreed as created.
+        goal.approved_at = timezone.now()
+        if goal.owner_type == Goal.Owner.PERSON:
+            goal.approved_by = goal.created_by
+    elif goal.state not in (Goal.State.DRAFT, Goal.State.PROPOSED):
+        raise ValidationError({"state": _("A new goal starts as a draft or active.")})
     if parent is not None:
         # The parent's chain before the insert: inserting takes a key-share lock on the
         # parent, and waiting for the root while holding it could deadlock with a
@@ -531,28 +545,85 @@ def _set_state(
     return goal
 
 
+def _refused_move(goal: Goal, target: str) -> ValidationError:
+    """Why the state machine has no move from the goal's state to ``target``."""
+    if target == Goal.State.ACTIVE and not goal.was_approved:
+        return ValidationError(
+            {
+                "state": _(
+                    "This goal was never approved: it becomes active only when a manager "
+                    "approves it. Send it for approval instead."
+                )
+            }
+        )
+    if target == Goal.State.ACTIVE and goal.state == Goal.State.PROPOSED:
+        return ValidationError({"state": _("This goal is awaiting approval: approve it.")})
+    names = dict(Goal.State.choices)
+    allowed = ", ".join(str(names[t.target]) for t in goal.transitions()) or "—"
+    return ValidationError(
+        {
+            "state": _(
+                "A goal cannot go from “%(from)s” to “%(to)s”; from “%(from)s” it can go "
+                "to: %(allowed)s."
+            )
+            % {
+                "from": names.get(goal.state, goal.state),
+                "to": names.get(target, target),
+                "allowed": allowed,
+            }
+        }
+    )
+
+
+def goal_move(*, actor: Any, goal: Goal, state: str, comment: str = "") -> Goal:
+    """Move the goal to ``state`` along ``cadence.goals.models.TRANSITIONS`` — the only
+    way a goal's state changes. Before: the caller checked that the actor may make
+    this move (``access.can_make_transition``). After: the state, the roll-up, the audit
+    row and, for a move that changes what was agreed, the owner's plan (reopened) follow.
+    A move to the state the goal is already in is a no-op."""
+    if state not in Goal.State.values:
+        raise ValidationError({"state": _("Choose a state.")})
+    if goal.state == state:
+        return goal
+    transition = goal.transition_to(state)
+    if transition is None:
+        raise _refused_move(goal, state)
+    extra: dict[str, Any] = {}
+    if transition.name == "approve":
+        me = acting_person(actor)
+        if me is not None and me.pk == goal.owner_person_id and not is_hr_admin(actor):
+            raise ValidationError({"state": _("Someone else must approve your own goal.")})
+        extra = {
+            "approved_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "approved_at": timezone.now(),
+        }
+    action = {"submit": "goal.submit", "approve": "goal.approve", "return": "goal.return"}.get(
+        transition.name, f"goal.{state}"
+    )
+    _set_state(actor, goal, state, action, comment=comment.strip(), **extra)
+    if transition.changes_plan:
+        messages = {
+            "approve": _("Goal agreed: %(title)s"),
+            "cancel": _("Goal cancelled: %(title)s"),
+            "reopen": _("Goal reopened: %(title)s"),
+        }
+        _plan_changed(actor, goal, messages[transition.name] % {"title": goal.title})
+    return goal
+
+
 @transaction.atomic
 def goal_submit(*, actor: Any, goal: Goal) -> Goal:
     """The owner sends their draft to their manager for approval."""
     if goal.state != Goal.State.DRAFT:
         raise ValidationError({"state": _("Only a draft goal can be sent for approval.")})
-    return _set_state(actor, goal, Goal.State.PROPOSED, "goal.submit")
+    return goal_move(actor=actor, goal=goal, state=Goal.State.PROPOSED)
 
 
 @transaction.atomic
 def goal_approve(*, actor: Any, goal: Goal) -> Goal:
     if goal.state != Goal.State.PROPOSED:
         raise ValidationError({"state": _("Only a goal awaiting approval can be approved.")})
-    me = acting_person(actor)
-    if me is not None and me.pk == goal.owner_person_id and not is_hr_admin(actor):
-        raise ValidationError({"state": _("Someone else must approve your own goal.")})
-    return _set_state(
-        actor,
-        goal,
-        Goal.State.ACTIVE,
-        "goal.approve",
-        approved_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+    return goal_move(actor=actor, goal=goal, state=Goal.State.ACTIVE)
 
 
 @transaction.atomic
@@ -562,22 +633,14 @@ def goal_return_to_draft(*, actor: Any, goal: Goal, comment: str = "") -> Goal:
         raise ValidationError(
             {"state": _("Only a goal awaiting approval can be returned to draft.")}
         )
-    return _set_state(actor, goal, Goal.State.DRAFT, "goal.return", comment=comment.strip())
+    return goal_move(actor=actor, goal=goal, state=Goal.State.DRAFT, comment=comment)
 
 
 @transaction.atomic
 def goal_set_state(*, actor: Any, goal: Goal, state: str) -> Goal:
-    """Complete, cancel or reopen an agreed goal. Cancelled goals leave every roll-up."""
-    allowed = (Goal.State.ACTIVE, Goal.State.COMPLETED, Goal.State.CANCELLED)
-    if state not in allowed:
-        raise ValidationError({"state": _("Choose active, completed or cancelled.")})
-    if goal.state in (Goal.State.DRAFT, Goal.State.PROPOSED) and state != Goal.State.CANCELLED:
-        raise ValidationError(
-            {"state": _("A goal must be approved before it can be completed or reopened.")}
-        )
-    if goal.state == state:
-        return goal
-    return _set_state(actor, goal, state, f"goal.{state}")
+    """Any move of the state machine by name of the target state (the page's state
+    buttons and ``PATCH /api/v1/goals/{id}``). Cancelled goals leave every roll-up."""
+    return goal_move(actor=actor, goal=goal, state=state)
 
 
 # --- key results ----------------------------------------------------------------------

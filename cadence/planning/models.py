@@ -215,6 +215,12 @@ class PlanEvent(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     comment = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The goal the entry is about (its comment names it and its key results): readers
+    # of the plan see that text only when they may read the goal itself
+    # (``planning.queries.plan_history``), whatever its visibility at the time.
+    goal = models.ForeignKey(
+        "goals.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["at", "id"]

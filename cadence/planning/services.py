@@ -535,10 +535,18 @@ def competencies_import(
 
 
 def _event(
-    plan: PerformancePlan, actor: Any, kind: str, comment: str = "", **data: Any
+    plan: PerformancePlan,
+    actor: Any,
+    kind: str,
+    comment: str = "",
+    *,
+    goal: Any = None,
+    **data: Any,
 ) -> PlanEvent:
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return PlanEvent.objects.create(plan=plan, actor=user, kind=kind, comment=comment, data=data)
+    return PlanEvent.objects.create(
+        plan=plan, actor=user, kind=kind, comment=comment, data=data, goal=goal
+    )
 
 
 def _audit_plan(actor: Any, plan: PerformancePlan, action: str, what: str = "") -> None:
@@ -561,7 +569,7 @@ def _lock(plan: PerformancePlan) -> PerformancePlan:
     return plan
 
 
-def _reopen(plan: PerformancePlan, actor: Any, what: str) -> None:
+def _reopen(plan: PerformancePlan, actor: Any, what: str, goal: Any = None) -> None:
     """An agreed plan that changes goes back to proposed and needs both signatures
     again; the history says what changed."""
     plan.state = PerformancePlan.State.PROPOSED
@@ -581,7 +589,7 @@ def _reopen(plan: PerformancePlan, actor: Any, what: str) -> None:
             "updated_at",
         ]
     )
-    _event(plan, actor, PlanEvent.Kind.REOPENED, what, revision=plan.revision)
+    _event(plan, actor, PlanEvent.Kind.REOPENED, what, goal=goal, revision=plan.revision)
     _audit_plan(actor, plan, "reopen", what)
 
 
@@ -812,11 +820,22 @@ def plan_sign(*, actor: Any, plan: PerformancePlan, comment: str = "") -> Perfor
 
 
 @transaction.atomic
-def plan_record_change(*, actor: Any, person: Person, period: PerformancePeriod, what: str) -> None:
+def plan_record_change(
+    *,
+    actor: Any,
+    person: Person,
+    period: PerformancePeriod,
+    what: str,
+    goal: Any = None,
+) -> None:
     """The hook other areas call when something that is part of a person's plan
     changed outside it (e.g. a goal's title or key results). Refused (403) in a closed
     period; a no-op when the person has no agreed plan for the period; otherwise the
-    plan is reopened and the history says ``what`` changed."""
+    plan is reopened and the history says ``what`` changed.
+
+    ``goal``: the goal ``what`` names. The entry is linked to it so that only those who
+    may read the goal read ``what`` (a private goal's title must not reach every reader
+    of the plan)."""
     # The caller's period may have been loaded before someone closed it.
     access.require_open_period(PerformancePeriod.objects.get(pk=period.pk))
     plan = (
@@ -827,4 +846,4 @@ def plan_record_change(*, actor: Any, person: Person, period: PerformancePeriod,
     )
     if plan is None:
         return
-    _reopen(plan, actor, what)
+    _reopen(plan, actor, what, goal=goal)

@@ -647,7 +647,10 @@ def test_completed_goal_without_measures_is_done(org, period, company_goal):
     assert progress_of(company_goal) == 1.0
     with pytest.raises(ValidationError) as error:
         services.goal_set_state(actor=org.hr.user, goal=single, state="proposed")
-    assert "active, completed or cancelled" in message(error.value, "state")
+    assert message(error.value, "state") == (
+        "A goal cannot go from “Completed” to “Awaiting approval”; from “Completed” it can "
+        "go to: Active, Cancelled."
+    )
 
 
 # --- the plan hook --------------------------------------------------------------------
