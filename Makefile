@@ -27,6 +27,7 @@ test-fast: venv-dev
 lint: venv-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check cadence tests bench
+	$(VENV)/bin/mypy
 
 ## Benchmarks (ONLY=import|directory for one); prints one JSON object per line
 bench: venv-dev
