@@ -17,12 +17,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from cadence.core.db import atomic_retrying
+from cadence.core.pagination import KeysetPagination
 from cadence.goals import access, queries, services
 from cadence.goals.models import CheckIn, Goal, KeyResult
 from cadence.people import access as people_access
+from cadence.people.display import person_shown
 from cadence.planning.models import PerformancePeriod
 
 router = Router(tags=["goals"])
@@ -41,8 +43,13 @@ class Ref(Schema):
 
 class OwnerOut(Schema):
     type: Goal.Owner
-    person_id: int | None
-    person_name: str | None
+    person_id: int | None = Field(
+        description="Null for a team or company goal, and for someone who left whose "
+        "profile the caller may not open."
+    )
+    person_name: str | None = Field(
+        description="“Former employee” for someone who left whom the caller may not see."
+    )
     department_id: int | None
     department_name: str | None
 
@@ -79,11 +86,15 @@ class GoalOut(Schema):
     url: str
 
     @staticmethod
-    def resolve_owner(obj: Goal) -> dict[str, Any]:
+    def resolve_owner(obj: Goal, context: Any) -> dict[str, Any]:
+        # Someone who left, to a reader who may not open their profile: "Former
+        # employee" and no id (people.display, docs/access.md).
+        user = context["request"].user
+        shown = person_shown(user, obj.owner_person) if obj.owner_person_id else None
         return {
             "type": obj.owner_type,
-            "person_id": obj.owner_person_id,
-            "person_name": obj.owner_person.full_name if obj.owner_person_id else None,
+            "person_id": shown.person_id if shown else None,
+            "person_name": shown.name if shown else None,
             "department_id": obj.owner_department_id,
             "department_name": (
                 obj.owner_department.full_name if obj.owner_department_id else None
@@ -101,7 +112,27 @@ class GoalOut(Schema):
 
 class GoalDetailOut(GoalOut):
     key_results: list[KeyResultOut]
-    at_risk: bool = Field(description="Progress behind the elapsed share of the period.")
+    at_risk: bool = Field(
+        description="Flagged by the health rule (docs/goals.md): at risk or off track."
+    )
+    health: str | None = Field(
+        description="on_track, at_risk or off_track (docs/goals.md, Health); null unless active."
+    )
+    health_reason: str | None = Field(
+        description="Why, in a sentence: progress, expected progress, the owner's word."
+    )
+
+    @staticmethod
+    def resolve_at_risk(obj: Goal) -> bool:
+        return bool(obj.health and obj.health.flagged)
+
+    @staticmethod
+    def resolve_health(obj: Goal) -> str | None:
+        return obj.health.status if obj.health else None
+
+    @staticmethod
+    def resolve_health_reason(obj: Goal) -> str | None:
+        return obj.health.reason if obj.health else None
 
     @staticmethod
     def resolve_key_results(obj: Goal) -> list[KeyResult]:
@@ -172,7 +203,13 @@ class GoalPatch(Schema):
     parent_id: int | None = Field(
         None, description="Align to this goal; send 0 to remove the alignment."
     )
-    state: Goal.State | None = Field(None, description="active, completed or cancelled.")
+    state: Goal.State | None = Field(
+        None,
+        description="A move of the approval flow (docs/goals.md): proposed (send for "
+        "approval), active (approve a proposed goal; reopen one approved before), draft "
+        "(return for changes; restore a cancelled goal never approved), completed, "
+        "cancelled. Any other move is refused with 422 naming the moves possible.",
+    )
 
 
 class CheckInIn(Schema):
@@ -221,7 +258,7 @@ def _key_result_for_read(request: HttpRequest, key_result_id: int) -> KeyResult:
 
 
 @router.get("/goals", response=list[GoalOut], summary="List goals the caller may see")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_goals(
     request: HttpRequest,
     period: int | None = Query(None, description="Period id."),
@@ -326,6 +363,9 @@ def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch) -> Goal:
     goal = access.goal_for_edit(request.user, goal_id, new_parent_id=changes.get("parent_id"))
     parent_id = changes.pop("parent_id", "unset")
     state = changes.pop("state", None)
+    if state is not None:
+        # Approving and returning are the approvers' moves, not every editor's.
+        access.require_transition(request.user, goal, state)
     try:
         parent = _parent_for(request, parent_id) if parent_id != "unset" else None
         # As on the page: unalign before turning private, align after turning public.
@@ -350,7 +390,7 @@ def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch) -> Goal:
     response=list[CheckInOut],
     summary="A key result's check-ins, newest first",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_check_ins(request: HttpRequest, key_result_id: int) -> QuerySet[CheckIn]:
     return queries.check_ins(_key_result_for_read(request, key_result_id))
 

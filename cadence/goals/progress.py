@@ -14,20 +14,13 @@ full recomputation, the pages — goes through these, so there is exactly one ru
   marked completed.
 """
 
-import datetime
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
 
 Number = float | int | Decimal
 
 # Children in these states count in their parent's progress.
 COUNTED_STATES = ("active", "completed")
-
-# A goal is at risk when its progress trails the elapsed share of its period by more
-# than this: a week's slack in a year, so that a goal is not flagged the day after a
-# check-in was due.
-AT_RISK_TOLERANCE = 0.02
 
 
 def _clip(value: float) -> float:
@@ -75,14 +68,6 @@ def goal_progress(parts: Iterable[tuple[Number, Number]], *, state: str) -> floa
     if not parts:
         return 1.0 if state == "completed" else 0.0
     return weighted_progress(parts)
-
-
-def goal_is_at_risk(goal: Any, today: datetime.date | None = None) -> bool:
-    """An active goal whose progress is behind the elapsed share of its period by more
-    than ``AT_RISK_TOLERANCE``. ``goal.period`` must be loaded."""
-    if goal.state != "active":
-        return False
-    return goal.progress < goal.period.elapsed_share(today) - AT_RISK_TOLERANCE
 
 
 def _fmt(value: Number) -> str:

@@ -102,12 +102,44 @@ def is_stale(goal: Goal, now: datetime.datetime | None = None) -> bool:
     return last < stale_before(now)
 
 
-def _flag(goals: list[Goal], today: datetime.date | None = None) -> list[Goal]:
-    from cadence.goals.progress import goal_is_at_risk
+def _latest_confidences(goals: list[Goal]) -> dict[int, list[str | None]]:
+    """Each goal's key results' latest confidences: from the key results already loaded
+    with ``key_results_with_latest`` when they are, else in one query for all goals."""
+    out: dict[int, list[str | None]] = {}
+    missing = []
+    for goal in goals:
+        loaded = getattr(goal, "_prefetched_objects_cache", {}).get("key_results")
+        if loaded is not None and all(hasattr(kr, "latest_confidence") for kr in loaded):
+            out[goal.pk] = [kr.latest_confidence for kr in loaded]
+        else:
+            missing.append(goal.pk)
+    if missing:
+        for goal_id in missing:
+            out[goal_id] = []
+        rows = (
+            key_results_with_latest()
+            .filter(goal__in=missing)
+            .values_list("goal_id", "latest_confidence")
+        )
+        for goal_id, confidence in rows:
+            out[goal_id].append(confidence)
+    return out
+
+
+def _flag(
+    goals: list[Goal],
+    today: datetime.date | None = None,
+    *,
+    confidences: dict[int, list[str | None]] | None = None,
+) -> list[Goal]:
+    """Attach ``health`` (``cadence.goals.health``, None unless active) and ``stale``."""
+    from cadence.goals.health import goal_health
 
     now = timezone.now()
+    if confidences is None:
+        confidences = _latest_confidences(goals)
     for goal in goals:
-        goal.at_risk = goal.state == Goal.State.ACTIVE and goal_is_at_risk(goal, today=today)
+        goal.health = goal_health(goal, confidences[goal.pk], today=today)
         goal.stale = is_stale(goal, now)
     return goals
 
@@ -129,9 +161,16 @@ class TeamMember:
     person: Person
     goals: list[Goal] = field(default_factory=list)
 
+    def _count(self, status: str) -> int:
+        return sum(1 for g in self.goals if g.health and g.health.status == status)
+
     @property
     def at_risk_count(self) -> int:
-        return sum(1 for g in self.goals if g.at_risk)
+        return self._count("at_risk")
+
+    @property
+    def off_track_count(self) -> int:
+        return self._count("off_track")
 
     @property
     def stale_count(self) -> int:
@@ -152,13 +191,17 @@ class TeamGoals:
         return sum(m.at_risk_count for m in self.members)
 
     @property
+    def off_track_count(self) -> int:
+        return sum(m.off_track_count for m in self.members)
+
+    @property
     def stale_count(self) -> int:
         return sum(m.stale_count for m in self.members)
 
 
 def team_goals(user: Any, manager: Person, period: PerformancePeriod | None) -> TeamGoals:
     """The goals of ``manager``'s active direct reports that the user may see, with the
-    at-risk and stale flags. Three queries whatever the size of the team."""
+    health and stale flags. Three queries whatever the size of the team."""
     # Sorted here: ordering by name in SQL makes SQLite walk its name index over the
     # whole organisation rather than the manager's few reports.
     reports = sorted(
@@ -338,7 +381,7 @@ def goal_detail(user: Any, goal: Goal) -> GoalDetail:
     )
     for kr in key_results:
         kr.goal = goal  # access checks read the goal; it is already loaded
-    _flag([goal])
+    _flag([goal], confidences={goal.pk: [kr.latest_confidence for kr in key_results]})
     return GoalDetail(
         goal=goal,
         ancestors=ancestors,

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadence.core.db import atomic_retrying
-from cadence.goals import access, queries, services
+from cadence.goals import access, health, queries, services
+from cadence.goals.actions import check_in_note, goal_actions
 from cadence.goals.forms import (
     AlignForm,
     AlignmentFilterForm,
@@ -41,6 +42,8 @@ def render(request: HttpRequest, template: str, context: dict[str, Any]) -> Http
     """``render`` with the goal half of the progress rule, which every goal's progress
     bar shows on hover (computed once per page, not once per bar)."""
     context["rule_short"] = explain_goal()
+    context["health_grace"] = round(health.GRACE_SHARE * 100)
+    context["health_tolerance"] = round(health.TOLERANCE * 100)
     return django_render(request, template, context)
 
 
@@ -194,7 +197,8 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
         "can_edit": can_edit,
         "can_approve": access.can_approve_goal(request.user, goal),
         "check_in_form": CheckInForm(),
-        "state_form": StateForm(initial={"state": goal.state}) if can_edit else None,
+        "actions": goal_actions(request.user, goal),
+        "check_in_note": check_in_note(request.user, goal, len(detail.key_results)),
         "align_form": AlignForm(
             initial={"parent": goal.parent_id},
             parents=alignment_candidates(
@@ -287,6 +291,8 @@ def _goal_action(
             raise Refused(_("Only the owner's manager can approve or return this goal."))
     else:
         goal = access.goal_for_edit(request.user, goal_id)
+        if "state" in kw:  # approving is the approvers' move, whatever the form posts
+            access.require_transition(request.user, goal, kw["state"])
     try:
         action(actor=request.user, goal=goal, **kw)
     except ValidationError as error:
@@ -470,6 +476,7 @@ def check_in(request: HttpRequest, key_result_id: int) -> HttpResponse:
             "check_in_form": form if error else CheckInForm(),
             "check_in_error": error,
             "oob_goal": True,
+            "show_health": request.POST.get("next") == "goal",
         },
     )
 

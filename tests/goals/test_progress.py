@@ -1,18 +1,14 @@
 """The progress rule (docs/goals.md), kind by kind and direction by direction."""
 
-import datetime
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 
 from cadence.goals.progress import (
-    goal_is_at_risk,
     goal_progress,
     key_result_progress,
     weighted_progress,
 )
-from cadence.planning.models import PerformancePeriod
 
 
 def kr(kind="number", direction="increase", start=0, target=100, current=0):
@@ -118,25 +114,6 @@ def test_worked_example_from_the_docs():
     ops = weighted_progress([(1, uptime), (1, launch)])
     assert ops == 0.5
     assert weighted_progress([(3, team), (1, ops)]) == pytest.approx(0.434375)
-
-
-def test_at_risk_compares_progress_with_the_elapsed_share():
-    period = PerformancePeriod(
-        starts_on=datetime.date(2027, 1, 1),
-        ends_on=datetime.date(2027, 12, 31),
-    )
-    mid_year = datetime.date(2027, 7, 2)  # half of the period gone
-    assert period.elapsed_share(mid_year) == pytest.approx(0.5)
-    behind = SimpleNamespace(state="active", progress=0.40, period=period)
-    on_pace = SimpleNamespace(state="active", progress=0.49, period=period)  # in tolerance
-    ahead = SimpleNamespace(state="active", progress=0.70, period=period)
-    draft = SimpleNamespace(state="draft", progress=0.0, period=period)
-    assert goal_is_at_risk(behind, today=mid_year)
-    assert not goal_is_at_risk(on_pace, today=mid_year)
-    assert not goal_is_at_risk(ahead, today=mid_year)
-    assert not goal_is_at_risk(draft, today=mid_year)
-    # On the first day nothing is behind yet.
-    assert not goal_is_at_risk(behind, today=datetime.date(2027, 1, 1))
 
 
 def test_hover_explanations_use_the_numbers():

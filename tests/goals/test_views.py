@@ -251,12 +251,12 @@ def test_team_goals_show_reports_goals_with_flags(
     page = html(response)
     assert person_goal.title in page and SECRET in page and "Forgotten goal" in page
     assert "No recent check-in" in page
-    assert "At risk" in page  # a third of the period gone, nothing done
+    assert "Off track" in page  # half the period gone, nothing done, no check-in
     team = response.context["team"]
     assert team.goal_count == 3
     assert team.stale_count >= 1
     forgotten = [g for m in team.members for g in m.goals if g.pk == stale.pk][0]
-    assert forgotten.stale and forgotten.at_risk
+    assert forgotten.stale and forgotten.health.status == "off_track"
 
 
 def test_team_goals_for_the_manager_above(org: Org, person_goal: Goal) -> None:
