@@ -150,6 +150,13 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("CADENCE_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One date format on every page ("1 Dec 2026", "1 Dec 2026, 14:05"): the locale files of
+# cadence/formats come before Django's, which would otherwise win over these settings.
+FORMAT_MODULE_PATH = ["cadence.formats"]
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
+SHORT_DATE_FORMAT = DATE_FORMAT
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("CADENCE_STATIC_ROOT", VAR_DIR / "static"))

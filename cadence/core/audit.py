@@ -1,6 +1,66 @@
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from cadence.core.models import AuditEvent
+
+# What each action code means, in the words the audit log shows. A service that records
+# a new code adds it here; a code missing from the table still reads as words (see
+# ``action_label``), never as the raw code.
+ACTION_LABELS: dict[str, Promise] = {
+    "api_token.create": _("API token created"),
+    "api_token.revoke": _("API token revoked"),
+    "attribute.sensitivity": _("Attribute sensitivity changed"),
+    "framework.change": _("Competency framework changed"),
+    "framework.copy": _("Competency framework copied for a period"),
+    "framework.create": _("Competency framework created"),
+    "framework.import": _("Competencies imported"),
+    "framework.version": _("New competency framework version"),
+    "goal.create": _("Goal created"),
+    "goal.update": _("Goal changed"),
+    "goal.align": _("Goal aligned"),
+    "goal.submit": _("Goal sent for approval"),
+    "goal.approve": _("Goal approved"),
+    "goal.return": _("Goal returned to draft"),
+    "goal.active": _("Goal reopened"),
+    "goal.completed": _("Goal completed"),
+    "goal.cancelled": _("Goal cancelled"),
+    "goals.recompute": _("Goal progress recomputed"),
+    "key_result.create": _("Key result added"),
+    "key_result.update": _("Key result changed"),
+    "key_result.delete": _("Key result removed"),
+    "kpi.define": _("KPI defined"),
+    "kpi.update": _("KPI changed"),
+    "kpi.deactivate": _("KPI retired"),
+    "kpi.reactivate": _("KPI brought back"),
+    "kpi.import": _("KPI values imported"),
+    "kpi.measurement.created": _("KPI value recorded"),
+    "kpi.measurement.replaced": _("KPI value replaced"),
+    "people.import": _("People imported"),
+    "period.create": _("Period created"),
+    "period.activate": _("Period opened"),
+    "period.close": _("Period closed"),
+    "person.create": _("Person added"),
+    "person.update": _("Person changed"),
+    "person.left": _("Person marked as left"),
+    "person.reactivate": _("Person reactivated"),
+    "user.roles": _("Roles changed"),
+    "plan.open": _("Plan started"),
+    "plan.change": _("Plan changed"),
+    "plan.reopen": _("Agreed plan reopened"),
+    "plan.propose": _("Plan proposed"),
+    "plan.sign": _("Plan signed"),
+    "plan.agree": _("Plan agreed"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action as words: "goal.approve" → "Goal approved"."""
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    words = action.replace(".", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
 
 
 def audit(

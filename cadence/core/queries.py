@@ -20,7 +20,7 @@ AREAS: dict[str, tuple[Any, tuple[str, ...]]] = {
 def audit_events(*, area: str = "", q: str = "", person: Any = None) -> QuerySet[AuditEvent]:
     """Newest first. ``q`` matches words of the summary or the actor's email; ``person``
     keeps the changes to that person's record and to their account's roles."""
-    events = AuditEvent.objects.select_related("actor").order_by("-at", "-id")
+    events = AuditEvent.objects.select_related("actor__person").order_by("-at", "-id")
     if area in AREAS:
         prefixes = Q()
         for prefix in AREAS[area][1]:

@@ -82,7 +82,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             mapping=form.cleaned_data["mapping"],
         )
         return redirect("people:import_preview", import_id=upload.pk)
-    recent = PeopleImport.objects.select_related("uploaded_by").defer(
+    recent = PeopleImport.objects.select_related("uploaded_by__person").defer(
         "content", "summary", "errors"
     )[:10]
     return render(

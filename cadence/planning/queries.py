@@ -211,5 +211,5 @@ def plan_detail(user: Any, plan: PerformancePlan) -> PlanDetail:
         development_items=list(plan.development_items.select_related("competency")),
         goals=plan_goals(user, plan.person, plan.period),
         competencies=expected_competencies(plan.person, plan.period),
-        events=list(plan.events.select_related("actor").order_by("at", "id")),
+        events=list(plan.events.select_related("actor__person").order_by("at", "id")),
     )
