@@ -260,6 +260,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CADENCE_IMPORT_MAX_DEACTIVATE_SHARE = float(
     os.environ.get("CADENCE_IMPORT_MAX_DEACTIVATE_SHARE", "0.10")
 )
+# Share of the active organisation whose manager an import may change before the
+# preview and dry run warn (a wrong manager column moves everyone at once).
+CADENCE_IMPORT_MANAGER_CHANGE_WARN_SHARE = float(
+    os.environ.get("CADENCE_IMPORT_MANAGER_CHANGE_WARN_SHARE", "0.20")
+)
 # Custom attributes whose names contain one of these are sensitive (HR admins only)
 # the first time an import sees them; HR admins can change it per attribute.
 CADENCE_SENSITIVE_ATTRIBUTE_HINTS = [

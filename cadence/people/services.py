@@ -32,6 +32,7 @@ from cadence.people.importing import (
     plan_import,
     read_table,
 )
+from cadence.people.importing.preview import preview_of
 from cadence.people.models import (
     CustomAttribute,
     Department,
@@ -684,18 +685,7 @@ class _PeopleImportWriter:
 
 # --- HRIS import from the web: upload → preview → confirm ------------------------------
 
-IMPORT_PREVIEW_LIMIT = 200  # changes listed per kind; the counts cover every row
 IMPORT_ERROR_LIMIT = 1000
-
-
-def _preview_change(change: Any) -> dict:
-    return {
-        "line": change.line,
-        "person_id": change.person_id,
-        "name": change.name,
-        "email": change.email,
-        "fields": [list(f) for f in change.field_list],
-    }
 
 
 def people_import_upload(
@@ -720,26 +710,7 @@ def people_import_upload(
         upload.save()
         return upload
     upload.errors = [str(e) for e in plan.errors[:IMPORT_ERROR_LIMIT]]
-    upload.summary = {
-        "preview": {
-            "rows": len(plan.table),
-            "description": plan.table.description,
-            "columns": [list(c) for c in plan.columns],
-            "error_count": len(plan.errors),
-            "counts": plan.summary().as_dict() if not plan.errors else {},
-            "active_before": plan.active_before,
-            "deactivation_share": plan.deactivation_share,
-            "needs_confirmation": plan.needs_confirmation,
-            **{
-                kind: [_preview_change(c) for c in changes[:IMPORT_PREVIEW_LIMIT]]
-                for kind, changes in (
-                    ("created", plan.created),
-                    ("updated", plan.updated),
-                    ("deactivated", plan.deactivated),
-                )
-            },
-        }
-    }
+    upload.summary = {"preview": preview_of(plan)}
     upload.save()
     return upload
 

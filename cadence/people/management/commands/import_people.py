@@ -76,6 +76,8 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self._report_dry_run(plan)
             return
+        for warning in plan.warnings:
+            self.stderr.write(f"Warning: {warning}")
         confirmed = options["yes"]
         if plan.needs_confirmation and not confirmed:
             confirmed = self._ask(plan, interactive)
@@ -131,7 +133,16 @@ class Command(BaseCommand):
 
         return show
 
+    def _report_columns_and_warnings(self, plan: ImportPlan) -> None:
+        if plan.kept_as_custom:
+            self.stdout.write(
+                "Kept as custom attributes (no field matches): " + ", ".join(plan.kept_as_custom)
+            )
+        for warning in plan.warnings:
+            self.stdout.write(f"Warning: {warning}")
+
     def _report_dry_run(self, plan: ImportPlan) -> None:
+        self._report_columns_and_warnings(plan)
         for kind, changes in (
             ("create", plan.created),
             ("update", plan.updated),
@@ -139,8 +150,13 @@ class Command(BaseCommand):
         ):
             for change in changes[:SHOWN_CHANGES]:
                 self.stdout.write(str(change))
+                for flag in change.flags:
+                    self.stdout.write(f"  ! {flag}")
             if len(changes) > SHOWN_CHANGES:
                 self.stdout.write(f"… and {len(changes) - SHOWN_CHANGES:,} more to {kind}")
+        flagged = sum(bool(c.flags) for c in (*plan.updated, *plan.deactivated))
+        if flagged:
+            self.stdout.write(f"{flagged:,} change(s) marked ! deserve a second look.")
         if plan.needs_confirmation:
             self.stdout.write(
                 f"Deactivates {len(plan.deactivated)} people ({plan.deactivation_share:.0%} of "
