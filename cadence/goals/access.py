@@ -29,17 +29,21 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from cadence.goals.models import Goal, KeyResult
+from cadence.goals.models import Goal, KeyResult, Transition
 from cadence.goals.services import lock_chain
 from cadence.people.access import (
     Refused,
     acting_person,
+    cached_per_request,
     is_executive,
     is_hr_admin,
     is_in_line_of,
     is_member,
+    is_self_or_above,
+    own_department_ids,
+    self_and_line_filter,
 )
-from cadence.people.models import Department, Person, subtree_bounds
+from cadence.people.models import Department, Person
 from cadence.planning.models import PerformancePeriod
 
 __all__ = [
@@ -48,53 +52,41 @@ __all__ = [
     "can_check_in",
     "can_create_goal",
     "can_edit_goal",
+    "goal_for_approval",
     "goal_for_edit",
     "goal_for_read",
     "goals_visible_to",
+    "key_result_for_read",
 ]
 
 
 # --- the departments a person belongs to and manages ---------------------------------
 
 
-def member_department_ids(user: Any) -> set[int]:
-    """The acting person's department and every department above it (a member of
-    Engineering/Platform is a member of Engineering)."""
-    if not hasattr(user, "_cadence_member_departments"):
-        me = acting_person(user)
-        ids: set[int] = set()
-        if me is not None and me.department_id:
-            full_name = me.department.full_name
-            parts = full_name.split("/")
-            names = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-            ids = set(Department.objects.filter(full_name__in=names).values_list("pk", flat=True))
-        user._cadence_member_departments = ids
-    return user._cadence_member_departments
+# A member of Engineering/Platform is a member of Engineering: the shared rule.
+member_department_ids = own_department_ids
 
 
+@cached_per_request
 def managed_department_ids(user: Any) -> set[int]:
     """Departments whose team goals the acting person may edit: the departments of the
     managers at or below them in the manager chain (anyone with active reports)."""
-    if not hasattr(user, "_cadence_managed_departments"):
-        me = acting_person(user)
-        ids: set[int] = set()
-        if me is not None:
-            low, high = subtree_bounds(me.reporting_path)
-            ids = set(
-                Person.objects.filter(
-                    Q(pk=me.pk) | Q(reporting_path__gt=low, reporting_path__lt=high),
-                    status=Person.Status.ACTIVE,
-                    department__isnull=False,
-                    direct_reports__status=Person.Status.ACTIVE,
-                )
-                # Without it Person's default ordering (by name) joins the DISTINCT and
-                # SQLite walks the whole directory index: ~65 ms at 100,000 people.
-                .order_by()
-                .values_list("department_id", flat=True)
-                .distinct()
-            )
-        user._cadence_managed_departments = ids
-    return user._cadence_managed_departments
+    me = acting_person(user)
+    if me is None:
+        return set()
+    return set(
+        Person.objects.filter(
+            self_and_line_filter(me),
+            status=Person.Status.ACTIVE,
+            department__isnull=False,
+            direct_reports__status=Person.Status.ACTIVE,
+        )
+        # Without it Person's default ordering (by name) joins the DISTINCT and
+        # SQLite walks the whole directory index: ~65 ms at 100,000 people.
+        .order_by()
+        .values_list("department_id", flat=True)
+        .distinct()
+    )
 
 
 # --- reading --------------------------------------------------------------------------
@@ -112,12 +104,8 @@ def goals_visible_to(user: Any) -> QuerySet[Goal]:
         visible |= Q(owner_type=Goal.Owner.COMPANY)
     me = acting_person(user)
     if me is not None:
-        low, high = subtree_bounds(me.reporting_path)
-        visible |= Q(owner_type=Goal.Owner.PERSON, owner_person=me)
-        visible |= Q(
-            owner_type=Goal.Owner.PERSON,
-            owner_person__reporting_path__gt=low,
-            owner_person__reporting_path__lt=high,
+        visible |= Q(owner_type=Goal.Owner.PERSON) & self_and_line_filter(
+            me, through="owner_person__"
         )
         departments = member_department_ids(user) | managed_department_ids(user)
         if departments:
@@ -136,8 +124,7 @@ def can_read_goal(user: Any, goal: Goal) -> bool:
     if me is None:
         return False
     if goal.owner_type == Goal.Owner.PERSON:
-        owner = goal.owner_person
-        return owner.pk == me.pk or is_in_line_of(me, owner)
+        return is_self_or_above(me, goal.owner_person)
     return goal.owner_department_id in (member_department_ids(user) | managed_department_ids(user))
 
 
@@ -149,6 +136,30 @@ def goal_for_read(user: Any, goal_id: int) -> Goal:
     goal = _goals_with_owner().filter(pk=goal_id).first()
     if goal is None or not can_read_goal(user, goal):
         raise Http404
+    return goal
+
+
+def key_result_for_read(user: Any, key_result_id: int) -> KeyResult:
+    """A key result whose goal the user may read; 404 otherwise (an unknown key result
+    and one of a hidden goal answer alike)."""
+    goal_id = KeyResult.objects.filter(pk=key_result_id).values_list("goal_id", flat=True).first()
+    if goal_id is None:
+        raise Http404
+    goal = goal_for_read(user, goal_id)
+    key_result = KeyResult.objects.filter(pk=key_result_id).first()
+    if key_result is None:  # deleted meanwhile
+        raise Http404
+    key_result.goal = goal
+    return key_result
+
+
+def goal_for_approval(user: Any, goal_id: int) -> Goal:
+    """A goal the user may approve or return to draft: 404 when they may not see it,
+    403 when they may read it but the decision is not theirs (the owner, a colleague).
+    Whether it is awaiting approval is the service's rule."""
+    goal = goal_for_read(user, goal_id)
+    if not can_approve_goal(user, goal):
+        raise Refused(_("Only the owner's manager can approve or return this goal."))
     return goal
 
 
@@ -165,8 +176,7 @@ def _may_change(user: Any, goal: Goal) -> bool:
     if me is None:
         return False
     if goal.owner_type == Goal.Owner.PERSON:
-        owner = goal.owner_person
-        return owner.pk == me.pk or is_in_line_of(me, owner)
+        return is_self_or_above(me, goal.owner_person)
     if goal.owner_type == Goal.Owner.TEAM:
         return goal.owner_department_id in managed_department_ids(user)
     return False
@@ -193,6 +203,27 @@ def can_approve_goal(user: Any, goal: Goal) -> bool:
     if is_hr_admin(user):
         return True
     return me is not None and is_in_line_of(me, goal.owner_person)
+
+
+def can_make_transition(user: Any, goal: Goal, transition: Transition) -> bool:
+    """May the user make this move of the state machine (``models.TRANSITIONS``)?
+    Approving and returning: ``can_approve_goal``; every other move: the editors."""
+    if transition.by == "approver":
+        return can_approve_goal(user, goal)
+    return can_edit_goal(user, goal)
+
+
+def transitions_for(user: Any, goal: Goal) -> list[Transition]:
+    """The moves the user may make on the goal now: the goal page's buttons."""
+    return [t for t in goal.transitions() if can_make_transition(user, goal, t)]
+
+
+def require_transition(user: Any, goal: Goal, state: str) -> None:
+    """Refuse (403) a move to ``state`` the user may not make; a move the state machine
+    does not have is left to the service, which says why."""
+    transition = goal.transition_to(state)
+    if transition is not None and not can_make_transition(user, goal, transition):
+        raise Refused(_("Only the owner's manager can approve or return this goal."))
 
 
 def can_create_goal(

@@ -37,14 +37,20 @@ from cadence.kpis.models import Kpi
 from cadence.people.access import (
     Refused,
     acting_person,
+    cached_per_request,
     has_reports,
     is_hr_admin,
     is_in_line_of,
     is_member,
+    is_self_or_above,
+    line_filter,
     reports_of,
+    require_member,
     sees_whole_organisation,
+    self_and_line_filter,
+    with_parent_departments,
 )
-from cadence.people.models import Department, Person, subtree_bounds
+from cadence.people.models import Department, Person
 
 __all__ = [
     "Refused",
@@ -56,47 +62,32 @@ __all__ = [
     "kpi_for_read",
     "kpi_for_record",
     "kpis_visible_to",
+    "people_for_import",
+    "person_for_definition",
     "series_people_filter",
+    "series_person",
+    "series_person_for_read",
 ]
 
 
 # --- departments ------------------------------------------------------------------------
 
 
-def _with_ancestors(department_ids: set[int]) -> set[int]:
-    """The departments and every department above them (Engineering/Platform → Engineering)."""
-    if not department_ids:
-        return set()
-    names: set[str] = set()
-    for full_name in Department.objects.filter(pk__in=department_ids).values_list(
-        "full_name", flat=True
-    ):
-        parts = full_name.split("/")
-        names.update("/".join(parts[: i + 1]) for i in range(len(parts)))
-    return set(Department.objects.filter(full_name__in=names).values_list("pk", flat=True))
-
-
+@cached_per_request
 def related_department_ids(user: Any) -> set[int]:
     """Departments whose team KPIs the acting person may read: those holding them or
     someone in their line, and every department above those."""
-    if not hasattr(user, "_cadence_kpi_departments"):
-        me = acting_person(user)
-        ids: set[int] = set()
-        if me is not None:
-            low, high = subtree_bounds(me.reporting_path)
-            direct = set(
-                Person.objects.filter(
-                    Q(pk=me.pk) | Q(reporting_path__gt=low, reporting_path__lt=high),
-                    status=Person.Status.ACTIVE,
-                    department__isnull=False,
-                )
-                .order_by()
-                .values_list("department_id", flat=True)
-                .distinct()
-            )
-            ids = _with_ancestors(direct)
-        user._cadence_kpi_departments = ids
-    return user._cadence_kpi_departments
+    me = acting_person(user)
+    if me is None:
+        return set()
+    return with_parent_departments(
+        Person.objects.filter(
+            self_and_line_filter(me), status=Person.Status.ACTIVE, department__isnull=False
+        )
+        .order_by()
+        .values_list("department_id", flat=True)
+        .distinct()
+    )
 
 
 def _department_people(department: Department) -> QuerySet[Person]:
@@ -113,8 +104,7 @@ def manages_department(person: Person, department: Department) -> bool:
     if not has_reports(person):
         return False
     people = _department_people(department)
-    low, high = subtree_bounds(person.reporting_path)
-    outside = people.exclude(pk=person.pk).exclude(reporting_path__gt=low, reporting_path__lt=high)
+    outside = people.exclude(self_and_line_filter(person))
     return people.exists() and not outside.exists()
 
 
@@ -137,8 +127,7 @@ def series_people_filter(user: Any) -> Q | None:
     me = acting_person(user)
     if me is None:
         return Q(pk__in=[])
-    low, high = subtree_bounds(me.reporting_path)
-    return Q(pk=me.pk) | Q(reporting_path__gt=low, reporting_path__lt=high)
+    return self_and_line_filter(me)
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -154,12 +143,7 @@ def kpis_visible_to(user: Any) -> QuerySet[Kpi]:
     me = acting_person(user)
     if me is None:
         return Kpi.objects.none()
-    low, high = subtree_bounds(me.reporting_path)
-    visible = Q(scope=Kpi.Scope.PERSON, person=me) | Q(
-        scope=Kpi.Scope.PERSON,
-        person__reporting_path__gt=low,
-        person__reporting_path__lt=high,
-    )
+    visible = Q(scope=Kpi.Scope.PERSON) & self_and_line_filter(me, through="person__")
     departments = related_department_ids(user)
     if departments:
         visible |= Q(scope=Kpi.Scope.TEAM, department_id__in=departments)
@@ -192,7 +176,7 @@ def can_read_kpi(user: Any, kpi: Kpi) -> bool:
     if me is None:
         return False
     if kpi.scope == Kpi.Scope.PERSON:
-        return kpi.person_id == me.pk or is_in_line_of(me, kpi.person)
+        return is_self_or_above(me, kpi.person)
     if kpi.scope == Kpi.Scope.TEAM:
         return kpi.department_id in related_department_ids(user)
     if holds_role(me, kpi):
@@ -212,7 +196,7 @@ def can_read_series(user: Any, kpi: Kpi, person: Person | None) -> bool:
     if sees_whole_organisation(user):
         return True
     me = acting_person(user)
-    return me is not None and (me.pk == person.pk or is_in_line_of(me, person))
+    return me is not None and is_self_or_above(me, person)
 
 
 def _kpis() -> QuerySet[Kpi]:
@@ -224,6 +208,92 @@ def kpi_for_read(user: Any, kpi_id: int) -> Kpi:
     if kpi is None or not can_read_kpi(user, kpi):
         raise Http404
     return kpi
+
+
+# --- the people a KPI, a value or an import row names -----------------------------------
+#
+# Someone the user may not see and someone who does not exist must read the same: every
+# person named in a form, a file or a request is looked up among the people the user may
+# name here, never in the whole table, so no error can confirm that an employee ID or an
+# id belongs to someone outside their reach.
+
+
+def series_people(user: Any) -> QuerySet[Person]:
+    """Whose KPI values the user may see (people who left included: their values stay):
+    everyone for HR admins and executives, else themselves and their line."""
+    if not is_member(user):
+        return Person.objects.none()
+    people_filter = series_people_filter(user)
+    people = Person.objects.select_related("department")
+    return people if people_filter is None else people.filter(people_filter)
+
+
+def series_person(user: Any, kpi: Kpi, person_id: Any) -> Person | None:
+    """The person (by id, as the request gives it) whose values of ``kpi`` the user
+    may read; None when there is no such person or they are out of the user's reach."""
+    try:
+        pk = int(person_id)
+    except (TypeError, ValueError):
+        return None
+    person = series_people(user).filter(pk=pk).first()
+    if person is None or not can_read_series(user, kpi, person):
+        return None
+    return person
+
+
+def series_person_for_read(user: Any, kpi: Kpi, person_id: Any) -> Person:
+    """``series_person``, answering 404 for unknown and hidden alike."""
+    person = series_person(user, kpi, person_id)
+    if person is None:
+        raise Http404
+    return person
+
+
+def people_for_import(user: Any, keys: set[str]) -> dict[str, Person]:
+    """The people an import's Person column names (employee ID, or work email in any
+    case), keyed by what the file may say, among those the uploader may see values of.
+    ``user`` None is the command line, run by an operator: everyone."""
+    if not keys:
+        return {}
+    people = Person.objects.all() if user is None else series_people(user)
+    lowered = {k.lower() for k in keys}
+    found: dict[str, Person] = {}
+    for person in people.filter(
+        Q(employee_id__in=keys) | Q(work_email__in=lowered) | Q(work_email__in=keys)
+    ):
+        if person.employee_id:
+            found[person.employee_id] = person
+        found[person.work_email.lower()] = person
+    return found
+
+
+def _definable_people(user: Any) -> QuerySet[Person]:
+    """Active people the user may define a person KPI for (``can_define``): anyone for
+    HR admins, a manager's line (not themselves), nobody else."""
+    people = Person.objects.filter(status=Person.Status.ACTIVE)
+    if not is_member(user):
+        return people.none()
+    if is_hr_admin(user):
+        return people
+    me = acting_person(user)
+    if me is None or not has_reports(me):
+        return people.none()
+    return people.filter(line_filter(me))
+
+
+def person_for_definition(
+    user: Any, *, key: str = "", person_id: int | None = None
+) -> Person | None:
+    """The person a KPI being defined is for, named by work email or employee ID (the
+    form) or by id (the API); None when nobody the user may define KPIs for answers to
+    it — unknown, out of their line and left all alike."""
+    people = _definable_people(user)
+    if person_id is not None:
+        return people.filter(pk=person_id).first()
+    key = key.strip()
+    if not key:
+        return None
+    return people.filter(Q(work_email__iexact=key) | Q(employee_id=key)).first()
 
 
 # --- defining ---------------------------------------------------------------------------
@@ -317,7 +387,6 @@ def can_import(user: Any) -> bool:
 
 
 def require_importer(user: Any) -> None:
-    if not is_member(user):
-        raise Http404
+    require_member(user)
     if not can_import(user):
         raise Refused(_("Only HR admins and managers can import KPI values."))

@@ -2,23 +2,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cadence.kpis import access
 from cadence.kpis.models import Kpi
 from cadence.people.models import Department, Person
-
-
-def find_person(key: str) -> Person | None:
-    """An active person by work email or employee ID (what imports and HR use)."""
-    key = key.strip()
-    if not key:
-        return None
-    return Person.objects.filter(
-        Q(work_email__iexact=key) | Q(employee_id=key), status=Person.Status.ACTIVE
-    ).first()
 
 
 class KpiForm(forms.Form):
@@ -55,21 +45,26 @@ class KpiForm(forms.Form):
     department = forms.ModelChoiceField(
         label=gettext_lazy("Department"),
         required=False,
+        # Public: every member sees every department in the directory. Whether the user
+        # may define a KPI for the chosen one is access.can_define's answer.
         queryset=Department.objects.order_by("full_name"),
     )
     job_title = forms.CharField(label=gettext_lazy("Job title"), required=False, max_length=200)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["department"].label_from_instance = lambda d: d.full_name.replace("/", " › ")
 
     def clean_person(self) -> Person | None:
         key = self.cleaned_data["person"]
         if not key.strip():
             return None
-        person = find_person(key)
+        # Looked up only among the people the user may define KPIs for: someone outside
+        # their line, someone who left and a typo get the same sentence.
+        person = access.person_for_definition(self.user, key=key)
         if person is None:
-            raise ValidationError(_("No active person has this work email or employee ID."))
+            raise ValidationError(unknown_person())
         return person
 
     @classmethod
@@ -87,6 +82,10 @@ class KpiForm(forms.Form):
             "department": kpi.department_id,
             "job_title": kpi.job_title,
         }
+
+
+def unknown_person() -> str:
+    return _("Person: no active person you may define KPIs for has this work email or employee ID.")
 
 
 class MeasurementForm(forms.Form):

@@ -11,7 +11,7 @@ from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery
 from cadence.kpis import access
 from cadence.kpis.models import Kpi, KpiMeasurement
 from cadence.kpis.services import period_label
-from cadence.people.access import acting_person, has_reports, reports_of
+from cadence.people.access import acting_person, has_reports, own_department_ids, reports_of
 from cadence.people.models import Person
 
 SERIES_LIMIT = 200  # people per role KPI shown at once
@@ -72,7 +72,7 @@ def kpi_groups(user: Any, *, include_inactive: bool = False) -> KpiGroups:
     if me is None:
         groups.organisation = rows
         return groups
-    my_departments = access._with_ancestors({me.department_id}) if me.department_id else set()
+    my_departments = own_department_ids(user)
     line_departments = access.related_department_ids(user)
     title = me.job_title.strip().lower()
     report_titles = (

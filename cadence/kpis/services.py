@@ -1,34 +1,24 @@
-"""Every write to KPIs and their measurements (docs/kpis.md).
+"""Every write to KPIs and their measurements (docs/kpis.md); the CSV/XLSX import of
+values is ``cadence.kpis.importing``.
 
-Access is checked by the caller through ``cadence.kpis.access`` — except in
-``measurements_import``, which checks each row itself so that a file reports every
-row the actor may not record as an error, with all the others.
+Access is checked by the caller through ``cadence.kpis.access``.
 """
 
 import datetime
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cadence.core.audit import audit
+from cadence.core.tabular import parse_date
 from cadence.kpis import access
 from cadence.kpis.models import Kpi, KpiMeasurement
-from cadence.people.importing import (
-    RowError,
-    TableError,
-    guess_day_first,
-    normalise_header,
-    parse_date,
-    read_table,
-)
 from cadence.people.models import Department, Person
 
 # DecimalField(max_digits=18, decimal_places=4): 14 digits before the point.
@@ -152,7 +142,7 @@ def kpi_define(
         name=name.strip(),
         code=(code or "").strip() or _unique_code(name),
         unit=unit.strip(),
-        target=_to_decimal(target) if target is not None else None,
+        target=to_decimal(target) if target is not None else None,
         direction=direction,
         frequency=frequency,
         scope=scope,
@@ -196,7 +186,7 @@ def kpi_update(*, actor: Any, kpi: Kpi, **changes: Any) -> Kpi:
     scope_change = {"scope", "job_title", "department", "person"} & set(changes)
     for name, value in changes.items():
         if name == "target" and value is not None:
-            value = _to_decimal(value)
+            value = to_decimal(value)
         if isinstance(value, str) and name != "description":
             value = value.strip()
         setattr(kpi, name, value)
@@ -273,7 +263,9 @@ def describe_scope(kpi: Kpi) -> str:
 # --- measurements -----------------------------------------------------------------------
 
 
-def _to_decimal(value: Any) -> Decimal | None:
+def to_decimal(value: Any) -> Decimal | None:
+    """``value`` as the column stores it (4 decimal places); None when it is not a
+    number or does not fit (at most 14 digits before the point)."""
     if isinstance(value, Decimal):
         number = value
     else:
@@ -287,7 +279,7 @@ def _to_decimal(value: Any) -> Decimal | None:
     return number.quantize(Decimal("0.0001"))
 
 
-def _check_measurement(
+def check_measurement(
     kpi: Kpi, person: Person | None, start: datetime.date
 ) -> tuple[Person | None, dict[str, str]]:
     """The person the value is stored under (None for team and person KPIs) and the
@@ -332,8 +324,8 @@ def measurement_record(
     the same KPI, person and period replaces the earlier one. Returns the measurement
     and "created", "replaced" or "unchanged"."""
     start = period_start_of(kpi.frequency, period_start)
-    number = _to_decimal(value)
-    stored_person, problems = _check_measurement(kpi, person, start)
+    number = to_decimal(value)
+    stored_person, problems = check_measurement(kpi, person, start)
     errors: dict[str, list[str]] = {
         name: [f"{name.capitalize()}: {reason}."] for name, reason in problems.items()
     }
@@ -402,336 +394,3 @@ def _write(
     existing.recorded_by, existing.recorded_at = recorded_by, timezone.now()
     existing.save(update_fields=["value", "note", "source", "recorded_by", "recorded_at"])
     return existing, "replaced"
-
-
-# --- CSV / XLSX import ------------------------------------------------------------------
-
-IMPORT_COLUMNS = {
-    "kpi": ("KPI", ("kpi", "kpi code", "code", "kpicode", "measure")),
-    "period": ("Period", ("period", "date", "period start", "month", "week", "quarter")),
-    "value": ("Value", ("value", "amount", "actual", "result")),
-    "person": (
-        "Person",
-        ("person", "employee", "employee id", "email", "work email", "employeeid"),
-    ),
-    "note": ("Note", ("note", "notes", "comment", "comments")),
-}
-REQUIRED_COLUMNS = ("kpi", "period", "value")
-_COLUMN_LOOKUP = {
-    normalise_header(alias): key
-    for key, (_label, aliases) in IMPORT_COLUMNS.items()
-    for alias in aliases
-}
-
-
-@dataclass
-class MeasurementImportSummary:
-    created: int = 0
-    replaced: int = 0
-    unchanged: int = 0
-    dry_run: bool = False
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return f"created {self.created}, replaced {self.replaced}, unchanged {self.unchanged}"
-
-    def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "replaced": self.replaced, "unchanged": self.unchanged}
-
-
-class MeasurementImportErrors(ValidationError):
-    """The file has errors; nothing was written. ``errors`` lists every one."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = errors
-        super().__init__(
-            _("The file has %(n)d error(s); nothing was imported.") % {"n": len(errors)}
-        )
-
-
-@dataclass
-class _Row:
-    line: int
-    kpi: Kpi
-    person: Person | None
-    start: datetime.date
-    value: Decimal
-    note: str
-
-
-def _number_cell(text: str) -> tuple[Decimal | None, str]:
-    """A number as spreadsheets write it: 1234.5, 1,234.5, 1.234,5 or 1234,5.
-    "1,234" is refused: it is 1234 in one locale and 1.234 in another."""
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace("'", "")
-    if "," in cleaned and "." in cleaned:
-        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-        other = "." if decimal_mark == "," else ","
-        cleaned = cleaned.replace(other, "").replace(decimal_mark, ".")
-    elif cleaned.count(",") > 1:
-        cleaned = cleaned.replace(",", "")
-    elif "," in cleaned:
-        if len(cleaned) - cleaned.index(",") - 1 == 3:
-            return None, _("“%(value)s” is ambiguous: write 1234 or 1.234") % {"value": text}
-        cleaned = cleaned.replace(",", ".")
-    number = _to_decimal(cleaned)
-    if number is None:
-        return None, _("“%(value)s” is not a number") % {"value": text}
-    return number, ""
-
-
-def _people_by_key(keys: set[str]) -> dict[str, Person]:
-    lowered = {k.lower() for k in keys}
-    people = Person.objects.filter(
-        Q(employee_id__in=keys) | Q(work_email__in=lowered) | Q(work_email__in=keys)
-    )
-    found: dict[str, Person] = {}
-    for person in people:
-        if person.employee_id:
-            found[person.employee_id] = person
-        found[person.work_email.lower()] = person
-    return found
-
-
-def _plan_import(actor: Any, data: bytes, file_name: str) -> list[_Row]:
-    try:
-        table = read_table(data, file_name)
-    except TableError as exc:
-        raise MeasurementImportErrors([RowError(1, "file", str(exc))]) from exc
-    errors: list[RowError] = list(table.problems)
-    columns: dict[str, int] = {}
-    for index, header in enumerate(table.headers):
-        key = _COLUMN_LOOKUP.get(normalise_header(header))
-        if key is None:
-            if header.strip():
-                errors.append(
-                    RowError(
-                        table.header_line,
-                        header,
-                        _("unknown column (expected KPI, Period, Value, Person, Note)"),
-                    )
-                )
-        elif key in columns:
-            errors.append(RowError(table.header_line, header, _("the column appears twice")))
-        else:
-            columns[key] = index
-    errors.extend(
-        RowError(table.header_line, IMPORT_COLUMNS[key][0], _("the column is missing"))
-        for key in REQUIRED_COLUMNS
-        if key not in columns
-    )
-    if any(e.line == table.header_line for e in errors) or not table.rows:
-        if not table.rows and not errors:
-            errors.append(RowError(table.header_line + 1, "file", _("there are no rows")))
-        raise MeasurementImportErrors(errors)
-
-    def cell(row: list[str], key: str) -> str:
-        return row[columns[key]].strip() if key in columns else ""
-
-    # Codes are matched whatever their case; KPIs number in the hundreds, so all of
-    # them are loaded once rather than one query per row.
-    kpis = {k.code.lower(): k for k in Kpi.objects.select_related("person", "department")}
-    people = _people_by_key({cell(r, "person") for r in table.rows if cell(r, "person")})
-    day_first = guess_day_first(cell(r, "period") for r in table.rows)
-    readable: dict[int, bool] = {}
-    recordable: dict[tuple[int, int | None], bool] = {}
-
-    def _may_read(kpi: Kpi) -> bool:
-        if kpi.pk not in readable:
-            readable[kpi.pk] = access.can_read_kpi(actor, kpi)
-        return readable[kpi.pk]
-
-    def _may_record(kpi: Kpi, person: Person | None) -> bool:
-        # Once per KPI (and holder): the team rule costs queries, files have many rows.
-        key = (kpi.pk, person.pk if person else None)
-        if key not in recordable:
-            recordable[key] = access.can_record(actor, kpi, person)
-        return recordable[key]
-
-    seen: dict[tuple[int, int | None, datetime.date], int] = {}
-    rows: list[_Row] = []
-    for line, row in zip(table.lines, table.rows, strict=True):
-        row_errors = len(errors)
-        code = cell(row, "kpi")
-        kpi = kpis.get(code.lower()) if code else None
-        if not code:
-            errors.append(RowError(line, "KPI", _("missing")))
-        elif kpi is None or (actor is not None and not _may_read(kpi)):
-            # A KPI the actor may not read is reported as unknown: no existence leak.
-            errors.append(
-                RowError(line, "KPI", _("no KPI with the code %(code)s") % {"code": code})
-            )
-            kpi = None
-        period_text = cell(row, "period")
-        start = parse_period(period_text, day_first=day_first) if period_text else None
-        if not period_text:
-            errors.append(RowError(line, "Period", _("missing")))
-        elif start is None:
-            errors.append(
-                RowError(
-                    line,
-                    "Period",
-                    _(
-                        "“%(value)s” is not a date or a period "
-                        "(2026-03-31, 2026-03, 2026-Q1, 2026-W09)"
-                    )
-                    % {"value": period_text},
-                )
-            )
-        value_text = cell(row, "value")
-        value, value_problem = _number_cell(value_text)
-        if not value_text:
-            errors.append(RowError(line, "Value", _("missing")))
-        elif value is None:
-            errors.append(RowError(line, "Value", value_problem))
-        person_key = cell(row, "person")
-        person = None
-        if person_key:
-            person = people.get(person_key) or people.get(person_key.lower())
-            if person is None:
-                errors.append(
-                    RowError(
-                        line,
-                        "Person",
-                        _("no person with the employee ID or email %(key)s") % {"key": person_key},
-                    )
-                )
-        note = cell(row, "note")
-        if len(note) > 500:
-            errors.append(RowError(line, "Note", _("longer than 500 characters")))
-        if kpi is None or start is None or (person_key and person is None):
-            continue
-        start = period_start_of(kpi.frequency, start)
-        stored, problems = _check_measurement(kpi, person, start)
-        for name, reason in problems.items():
-            errors.append(
-                RowError(
-                    line,
-                    IMPORT_COLUMNS.get(name, (name.capitalize(),))[0] if name != "kpi" else "KPI",
-                    reason,
-                )
-            )
-        if actor is not None and not problems and not _may_record(kpi, stored):
-            errors.append(
-                RowError(
-                    line,
-                    "KPI",
-                    _("you may not record values of %(code)s%(for)s")
-                    % {"code": kpi.code, "for": f" for {stored.full_name}" if stored else ""},
-                )
-            )
-        key = (kpi.pk, stored.pk if stored else None, start)
-        if key in seen:
-            errors.append(
-                RowError(
-                    line,
-                    "Period",
-                    _("line %(other)d already has a value of %(code)s for %(period)s%(for)s")
-                    % {
-                        "other": seen[key],
-                        "code": kpi.code,
-                        "period": period_label(kpi.frequency, start),
-                        "for": f" and {stored.full_name}" if stored else "",
-                    },
-                )
-            )
-        else:
-            seen[key] = line
-        if len(errors) == row_errors and value is not None:
-            rows.append(_Row(line, kpi, stored, start, value, note))
-    if errors:
-        raise MeasurementImportErrors(errors)
-    return rows
-
-
-def _write_rows(actor: Any, rows: list[_Row]) -> None:
-    """Write the checked rows in bulk: new values inserted, changed ones updated, the
-    rest left alone. The existing values are read again, locked, inside the transaction;
-    a value another writer inserts meanwhile makes the insert fail and nothing is written."""
-    existing = {
-        (m.kpi_id, m.person_id, m.period_start): m
-        for m in KpiMeasurement.objects.select_for_update().filter(
-            kpi__in={r.kpi.pk for r in rows},
-            period_start__in={r.start for r in rows},
-        )
-    }
-    recorded_by = actor if getattr(actor, "is_authenticated", False) else None
-    now = timezone.now()
-    new, changed = [], []
-    for row in rows:
-        before = existing.get((row.kpi.pk, row.person.pk if row.person else None, row.start))
-        if before is None:
-            new.append(
-                KpiMeasurement(
-                    kpi=row.kpi,
-                    person=row.person,
-                    period_start=row.start,
-                    value=row.value,
-                    note=row.note,
-                    source=KpiMeasurement.Source.CSV,
-                    recorded_by=recorded_by,
-                    recorded_at=now,
-                )
-            )
-        elif before.value != row.value or before.note != row.note:
-            before.value, before.note = row.value, row.note
-            before.source, before.recorded_by, before.recorded_at = "csv", recorded_by, now
-            changed.append(before)
-    KpiMeasurement.objects.bulk_create(new, batch_size=1000)
-    KpiMeasurement.objects.bulk_update(
-        changed, ["value", "note", "source", "recorded_by", "recorded_at"], batch_size=1000
-    )
-
-
-def measurements_check(*, actor: Any, data: bytes, file_name: str) -> MeasurementImportSummary:
-    """What importing the file would do, writing nothing (raises on errors)."""
-    return measurements_import(actor=actor, data=data, file_name=file_name, dry_run=True)
-
-
-def measurements_import(
-    *, actor: Any, data: bytes, file_name: str, dry_run: bool = False
-) -> MeasurementImportSummary:
-    """Import KPI values from CSV/XLSX (columns KPI, Period, Value, Person, Note).
-
-    All or nothing: any invalid row raises ``MeasurementImportErrors`` listing every
-    error as ``line N: field: reason``. ``actor`` None is the command line (no access
-    checks); otherwise each row must be one the actor may record.
-    """
-    rows = _plan_import(actor, data, file_name)
-    summary = MeasurementImportSummary(dry_run=dry_run)
-    existing = {
-        (m.kpi_id, m.person_id, m.period_start): m
-        for m in KpiMeasurement.objects.filter(
-            kpi__in={r.kpi.pk for r in rows},
-            period_start__in={r.start for r in rows},
-        )
-    }
-    for row in rows:
-        before = existing.get((row.kpi.pk, row.person.pk if row.person else None, row.start))
-        if before is None:
-            outcome = "created"
-        elif before.value == row.value and before.note == row.note:
-            outcome = "unchanged"
-        else:
-            outcome = "replaced"
-        setattr(summary, outcome, getattr(summary, outcome) + 1)
-        summary.rows.append(
-            {
-                "line": row.line,
-                "kpi": row.kpi,
-                "person": row.person,
-                "value": row.value,
-                "period": period_label(row.kpi.frequency, row.start),
-                "outcome": outcome,
-            }
-        )
-    if dry_run:
-        return summary
-    with transaction.atomic():
-        _write_rows(actor, rows)
-        audit(
-            actor=actor,
-            action="kpi.import",
-            summary=f"Imported KPI values from {file_name}: {summary}",
-            data={"file_name": file_name, **summary.as_dict()},
-        )
-    return summary

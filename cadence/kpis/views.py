@@ -9,14 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadence.core.charts import line_chart
-from cadence.kpis import access, queries, services
+from cadence.kpis import access, importing, queries, services
 from cadence.kpis.forms import KpiForm, MeasurementForm, UploadForm, add_service_errors
 from cadence.kpis.models import Kpi
 from cadence.people import access as people_access
@@ -28,15 +28,10 @@ UPLOAD_SESSION_KEY = "kpis_upload"
 MAX_UPLOAD_BYTES = 2_000_000
 
 
-def _require_member(request: HttpRequest) -> None:
-    if not people_access.is_member(request.user):
-        raise Http404
-
-
 @require_GET
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    _require_member(request)
+    people_access.require_member(request.user)
     show_inactive = request.GET.get("inactive") == "1"
     return render(
         request,
@@ -92,10 +87,7 @@ def _selected_holder(request: HttpRequest, kpi: Kpi, holders: list[Person]) -> P
     """?person=, else me when I hold the role, else the first holder."""
     wanted = request.GET.get("person", "")
     if wanted:
-        person = Person.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
-        if person is None or not access.can_read_series(request.user, kpi, person):
-            raise Http404
-        return person
+        return access.series_person_for_read(request.user, kpi, wanted)
     me = people_access.acting_person(request.user)
     if me is not None and access.holds_role(me, kpi):
         return me
@@ -144,9 +136,7 @@ def record(request: HttpRequest, kpi_id: int) -> HttpResponse:
     if form.is_valid():
         person_id = form.cleaned_data["person"]
         if person_id:
-            person = Person.objects.filter(pk=person_id).first()
-            if person is None or not access.can_read_series(request.user, kpi, person):
-                raise Http404
+            person = access.series_person_for_read(request.user, kpi, person_id)
         if kpi.scope == Kpi.Scope.ROLE and person is None:
             # The page always names the holder; only a hand-made request lacks it.
             return HttpResponse(_("Say whose value this is."), status=400)
@@ -195,10 +185,10 @@ def _kpi_from_form(request: HttpRequest, form: KpiForm) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 @login_required
 def kpi_create(request: HttpRequest) -> HttpResponse:
-    _require_member(request)
+    people_access.require_member(request.user)
     if not access.can_define_any(request.user):
         raise Refused(_("Only HR admins and managers can define KPIs."))
-    form = KpiForm(request.POST or None)
+    form = KpiForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = _kpi_from_form(request, form)
         if not access.can_define(
@@ -232,7 +222,7 @@ def kpi_create(request: HttpRequest) -> HttpResponse:
 @transaction.atomic
 def kpi_edit(request: HttpRequest, kpi_id: int) -> HttpResponse:
     kpi = access.kpi_for_edit(request.user, kpi_id)
-    form = KpiForm(request.POST or None, initial=KpiForm.initial_for(kpi))
+    form = KpiForm(request.POST or None, initial=KpiForm.initial_for(kpi), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = _kpi_from_form(request, form)
         data["code"] = data["code"] or kpi.code
@@ -291,8 +281,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         return render(request, "kpis/import.html", context, status=422)
     data = upload.read()
     try:
-        summary = services.measurements_check(actor=request.user, data=data, file_name=upload.name)
-    except services.MeasurementImportErrors as errors:
+        summary = importing.measurements_check(actor=request.user, data=data, file_name=upload.name)
+    except importing.MeasurementImportErrors as errors:
         context.update(
             errors=errors.errors, error_summary=errors.messages[0], file_name=upload.name
         )
@@ -314,12 +304,12 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Upload the file again: the preview has expired."))
         return redirect("kpis:import")
     try:
-        summary = services.measurements_import(
+        summary = importing.measurements_import(
             actor=request.user,
             data=base64.b64decode(pending["data"]),
             file_name=pending["file_name"],
         )
-    except services.MeasurementImportErrors as errors:
+    except importing.MeasurementImportErrors as errors:
         # Something changed since the check (a KPI deactivated, a person moved).
         messages.error(request, f"{errors.messages[0]} " + "; ".join(map(str, errors.errors)))
         return redirect("kpis:import")

@@ -20,38 +20,124 @@ Refusals answer 404 where the actor may not know the object exists, 403 where th
 may see it but not do this with it (a colleague's team page, role changes).
 """
 
+import functools
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from cadence.people.models import CustomAttribute, Department, Person, subtree_bounds
+from cadence.people.models import (
+    CustomAttribute,
+    Department,
+    PeopleImport,
+    Person,
+    subtree_bounds,
+)
 
 
 class Refused(PermissionDenied):
     """The actor may see the object but not do this with it (HTTP 403)."""
 
 
+# --- building blocks every area's access module uses (docs/access.md) ---------------------
+#
+# They live here, not in cadence.core, because each is about a person's place in the
+# organisation (the manager chain, departments), which this app owns; core is the
+# bottom layer and imports no area. goals, kpis and planning import them from here and
+# repeat none of them.
+
+
+def cached_per_request[T](function: Callable[[Any], T]) -> Callable[[Any], T]:
+    """Remember ``function(user)`` on the user object.
+
+    Django builds a new user object for every request (and tests build their own), so
+    the answer lives exactly as long as the request: pages that ask a rule once per row
+    pay its queries once."""
+    attribute = f"_cadence_{function.__name__}"
+
+    @functools.wraps(function)
+    def cached(user: Any) -> T:
+        try:
+            return getattr(user, attribute)
+        except AttributeError:
+            value = function(user)
+            setattr(user, attribute, value)
+            return value
+
+    return cached
+
+
+def _me(user: Any) -> Person | None:
+    # Loaded with what every page shows of "me" (navigation, home) so that asking
+    # whether I manage anyone costs no further query.
+    return (
+        Person.objects.filter(user=user, status=Person.Status.ACTIVE)
+        .select_related("department", "manager")
+        .annotate(
+            active_report_count=Count(
+                "direct_reports", filter=Q(direct_reports__status=Person.Status.ACTIVE)
+            )
+        )
+        .first()
+    )
+
+
+_cached_me = cached_per_request(_me)
+
+
 def acting_person(user: Any) -> Person | None:
-    """The user's active person record, cached on the user object for the request."""
+    """The user's active person record, loaded once per request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    if not hasattr(user, "_cadence_person"):
-        # Loaded with what every page shows of "me" (navigation, home) so that asking
-        # whether I manage anyone costs no further query.
-        person = (
-            Person.objects.filter(user=user, status=Person.Status.ACTIVE)
-            .select_related("department", "manager")
-            .annotate(
-                active_report_count=Count(
-                    "direct_reports", filter=Q(direct_reports__status=Person.Status.ACTIVE)
-                )
-            )
-            .first()
-        )
-        user._cadence_person = person
-    return user._cadence_person
+    return _cached_me(user)
+
+
+def require_member(user: Any) -> None:
+    """404 for anyone who is not a member of the organisation: to them nothing exists."""
+    if not is_member(user):
+        raise Http404
+
+
+def is_self_or_above(me: Person, person: Person) -> bool:
+    """``me`` is ``person`` or somewhere above them in the manager chain."""
+    return me.pk == person.pk or is_in_line_of(me, person)
+
+
+def line_filter(me: Person, *, through: str = "") -> Q:
+    """Everyone below ``me`` in the manager chain, as a filter on people (or on rows
+    pointing at a person ``through`` a relation, e.g. ``"owner_person__"``)."""
+    low, high = subtree_bounds(me.reporting_path)
+    return Q(**{f"{through}reporting_path__gt": low, f"{through}reporting_path__lt": high})
+
+
+def self_and_line_filter(me: Person, *, through: str = "") -> Q:
+    """``is_self_or_above`` as a filter: ``me`` and everyone below them."""
+    return Q(**{f"{through}pk" if through else "pk": me.pk}) | line_filter(me, through=through)
+
+
+def with_parent_departments(department_ids: Iterable[int | None]) -> set[int]:
+    """The departments and every department above them (Engineering/Platform is inside
+    Engineering), in two queries whatever the depth."""
+    ids = {pk for pk in department_ids if pk is not None}
+    if not ids:
+        return set()
+    names: set[str] = set()
+    for full_name in Department.objects.filter(pk__in=ids).values_list("full_name", flat=True):
+        parts = full_name.split("/")
+        names.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+    return set(Department.objects.filter(full_name__in=names).values_list("pk", flat=True))
+
+
+@cached_per_request
+def own_department_ids(user: Any) -> set[int]:
+    """The acting person's department and every department above it (a member of
+    Engineering/Platform is a member of Engineering)."""
+    me = acting_person(user)
+    if me is None or me.department_id is None:
+        return set()
+    return with_parent_departments([me.department_id])
 
 
 def is_hr_admin(user: Any) -> bool:
@@ -106,11 +192,7 @@ def can_view_employment(user: Any, person: Person) -> bool:
     if sees_whole_organisation(user):
         return True
     me = acting_person(user)
-    if me is None:
-        return False
-    if me.pk == person.pk:
-        return True
-    return is_in_line_of(me, person)
+    return me is not None and is_self_or_above(me, person)
 
 
 def employment_filter(user: Any) -> Q | None:
@@ -121,8 +203,7 @@ def employment_filter(user: Any) -> Q | None:
     me = acting_person(user)
     if me is None:
         return Q(pk__in=[])
-    low, high = subtree_bounds(me.reporting_path)
-    return Q(pk=me.pk) | Q(reporting_path__gt=low, reporting_path__lt=high)
+    return self_and_line_filter(me)
 
 
 def can_view_team(user: Any, person: Person) -> bool:
@@ -154,8 +235,7 @@ def can_view_audit_log(user: Any) -> bool:
 
 
 def require_audit_reader(user: Any) -> None:
-    if not is_member(user):
-        raise Http404
+    require_member(user)
     if not can_view_audit_log(user):
         raise Refused
 
@@ -228,8 +308,7 @@ def team_for_read(user: Any, person_id: int) -> Person:
 
 def reports_of(person: Person) -> QuerySet[Person]:
     """Everyone below ``person`` in the manager chain (direct and indirect)."""
-    low, high = subtree_bounds(person.reporting_path)
-    return Person.objects.filter(reporting_path__gt=low, reporting_path__lt=high)
+    return Person.objects.filter(line_filter(person))
 
 
 def department_for_read(user: Any, department_id: int) -> Department:
@@ -242,8 +321,7 @@ def department_for_read(user: Any, department_id: int) -> Department:
 
 
 def require_people_manager(user: Any) -> None:
-    if not is_member(user):
-        raise Http404
+    require_member(user)
     if not can_manage_people(user):
         raise Refused
 
@@ -264,3 +342,13 @@ def attribute_for_edit(user: Any, attribute_id: int) -> CustomAttribute:
     if attribute is None:
         raise Http404
     return attribute
+
+
+def people_import_for_manage(user: Any, import_id: int) -> PeopleImport:
+    """An uploaded people import to follow or confirm. Any HR admin may follow and
+    confirm any upload: imports are a shared HR duty."""
+    require_people_manager(user)
+    upload = PeopleImport.objects.select_related("uploaded_by").filter(pk=import_id).first()
+    if upload is None:
+        raise Http404
+    return upload

@@ -30,6 +30,8 @@ from cadence.people.access import (
     is_hr_admin,
     is_in_line_of,
     is_member,
+    is_self_or_above,
+    require_member,
 )
 from cadence.people.models import Person
 from cadence.planning.models import (
@@ -41,7 +43,7 @@ from cadence.planning.models import (
     PerformancePlan,
 )
 
-__all__ = ["Refused"]
+__all__ = ["Refused", "require_member"]
 
 
 def _closed_refusal(period: PerformancePeriod) -> Refused:
@@ -76,9 +78,7 @@ def can_edit_plan_of(user: Any, person: Person) -> bool:
     if is_hr_admin(user):
         return True
     me = acting_person(user)
-    if me is None:
-        return False
-    return me.pk == person.pk or is_in_line_of(me, person)
+    return me is not None and is_self_or_above(me, person)
 
 
 def can_edit_plan(user: Any, plan: PerformancePlan) -> bool:
@@ -118,11 +118,6 @@ def plans_filter(user: Any) -> Q | None:
 
 
 # --- *_for_* ---------------------------------------------------------------------------
-
-
-def require_member(user: Any) -> None:
-    if not is_member(user):
-        raise Http404
 
 
 def require_period_manager(user: Any) -> None:

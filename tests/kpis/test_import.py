@@ -10,8 +10,8 @@ from openpyxl import Workbook
 
 from cadence.core.models import AuditEvent
 from cadence.kpis import services
+from cadence.kpis.importing import MeasurementImportErrors, measurements_import
 from cadence.kpis.models import KpiMeasurement
-from cadence.kpis.services import MeasurementImportErrors, measurements_import
 
 GOOD = (
     "KPI,Period,Value,Person,Note\r\n"
@@ -116,7 +116,8 @@ def test_every_row_error_is_reported_at_once_and_nothing_is_written(tmp_path, or
         "line 8: Value: missing",
         "line 9: Value: “abc” is not a number",
         "line 10: Value: “1,234” is ambiguous",
-        "line 11: Person: no person with the employee ID or email nobody@example.com",
+        "line 11: Person: no person you may record values for has the employee ID or email "
+        "nobody@example.com",
         "line 12: Person: a role KPI needs the person the value is for",
         "line 13: Person: Ann Engineer does not hold the job title Account executive",
         "line 14: Period: line 2 already has a value of deploys for 2026-01",
@@ -189,6 +190,9 @@ def test_an_actor_may_import_only_what_they_may_record(org, kpis, sales_kpi):
     assert [str(e) for e in raised.value.errors] == [
         "line 3: KPI: no KPI with the code pipeline",
         "line 4: KPI: no KPI with the code calls",
+        # The seller is outside the uploader's line: named like nobody at all.
+        "line 4: Person: no person you may record values for has the employee ID or email "
+        "sam.seller@example.com",
     ]
     # The seller may record their own role values? No: only their manager chain and HR.
     with pytest.raises(MeasurementImportErrors) as raised:

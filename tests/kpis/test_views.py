@@ -209,7 +209,7 @@ def test_define_refuses_scopes_outside_the_line(org, platform):
             "person": "nobody@example.com",
         },
     )
-    assert "No active person" in response.content.decode()
+    assert "no active person you may define KPIs for" in response.content.decode()
 
 
 def test_import_check_then_confirm(org, team_kpi):

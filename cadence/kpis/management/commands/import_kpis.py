@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cadence.kpis.services import MeasurementImportErrors, measurements_import
+from cadence.kpis.importing import MeasurementImportErrors, measurements_import
 
 SHOWN_ROWS = 20
 
