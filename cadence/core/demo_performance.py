@@ -282,49 +282,91 @@ def _goals(hr_user, period: PerformancePeriod, rng: random.Random) -> tuple[int,
     return goal_count, kr_count
 
 
+# How the demo's active goals fare, like a real company: most on track, some at risk, a
+# few off track. Each goal draws one fate; its check-ins then tell the same story in
+# numbers (progress around, behind or far behind what is expected by then) and in the
+# owner's word, so the health rule (cadence.goals.health) reads it back whatever the date.
+FATES = [  # (fate, chance, progress offset from the expectation, latest confidence)
+    ("on_track", 0.70, (-0.08, 0.10), "on_track"),
+    ("at_risk", 0.19, (-0.28, -0.17), "at_risk"),
+    ("off_track", 0.11, (-0.50, -0.35), "off_track"),
+]
+
+
+def _fate(rng: random.Random) -> tuple[tuple[float, float], str]:
+    roll = rng.random()
+    for _name, chance, offset, confidence in FATES:
+        if roll < chance:
+            return offset, confidence
+        roll -= chance
+    return FATES[0][2], FATES[0][3]
+
+
 def _check_ins(period: PerformancePeriod, today: datetime.date, rng: random.Random) -> int:
     """Months of check-ins, each posted through the service, then dated in the past."""
+    from cadence.goals.health import expected_progress
+
     count = 0
     start = max(period.starts_on, today - datetime.timedelta(days=150))
     krs = (
         KeyResult.objects.select_related("goal__owner_person__user", "goal__period")
         .filter(goal__period=period, goal__state=Goal.State.ACTIVE)
-        .order_by("id")
+        .order_by("goal_id", "id")
     )
+    fates: dict[int, tuple[tuple[float, float], str]] = {}
     for kr in krs:
         owner = kr.goal.owner_person
         actor = owner.user if owner and owner.user_id else None
-        pace = rng.uniform(0.3, 1.1)  # some are ahead, many behind: at-risk flags show
+        if kr.goal_id not in fates:
+            fates[kr.goal_id] = _fate(rng)
+        (low, high), last_word = fates[kr.goal_id]
+        offset = rng.uniform(low, high)
         checkins = rng.randint(2, 6)
         stale = rng.random() < 0.15
         last_day = today - datetime.timedelta(
             days=rng.randint(25, 60) if stale else rng.randint(0, 10)
         )
+        last_day = max(last_day, start)
         span = max((last_day - start).days, 1)
         start_v, target_v = float(kr.start_value), float(kr.target_value)
         for n in range(1, checkins + 1):
             day = start + datetime.timedelta(days=span * n // checkins)
-            share = min(1.0, period.elapsed_share(day) * pace)
+            expected = expected_progress(
+                starts_on=period.starts_on, ends_on=period.ends_on, due_on=None, today=day
+            )
+            share = min(1.0, max(0.0, expected + offset))
             if kr.kind == "milestone":
-                value = Decimal(1 if share > 0.9 else 0)
+                value = Decimal(1 if share > 0.6 else 0)
             elif kr.direction in ("stay_above", "stay_below"):
-                value = Decimal(str(round(target_v * rng.uniform(0.9, 1.1), 1)))
+                met = last_word == "on_track" or rng.random() < 0.5
+                above = (kr.direction == "stay_above") == met
+                value = Decimal(
+                    str(round(target_v * rng.uniform(*((1.0, 1.08) if above else (0.9, 0.99))), 1))
+                )
             else:
                 value = Decimal(str(round(start_v + (target_v - start_v) * share, 1)))
-            confidence = "on_track" if pace > 0.8 else ("at_risk" if pace > 0.5 else "off_track")
+            # The owner's word darkens towards the end for goals in trouble: at risk
+            # before off track, on track before either.
+            confidence = (
+                last_word
+                if n == checkins
+                else (
+                    "on_track"
+                    if n < checkins - 1
+                    else ("at_risk" if last_word == "off_track" else last_word)
+                )
+            )
             check_in = goals.check_in_create(
                 actor=actor,
                 key_result=kr,
                 value=value,
                 confidence=confidence,
                 comment=rng.choice(
-                    [
-                        "",
-                        "Steady week.",
-                        "Blocked on a dependency.",
-                        "Good progress after the offsite.",
-                        "Customer pilot went live.",
-                    ]
+                    {
+                        "on_track": ["", "Steady week.", "Good progress after the offsite."],
+                        "at_risk": ["Blocked on a dependency.", "Slower than planned."],
+                        "off_track": ["Lost two people to the migration.", "Needs a new plan."],
+                    }[confidence]
                 ),
             )
             when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, n)))

@@ -30,6 +30,7 @@ def test_demo_loads_a_living_organisation_once(client):
     states = set(PerformancePlan.objects.filter(period=current).values_list("state", flat=True))
     assert states == {"draft", "proposed", "agreed"}
     assert KpiMeasurement.objects.filter(kpi__scope="team").count() >= 12
+    assert_goal_health_reads_like_a_real_company(current)
 
     counts = (
         Person.objects.count(),
@@ -44,3 +45,20 @@ def test_demo_loads_a_living_organisation_once(client):
         CheckIn.objects.count(),
         PerformancePlan.objects.count(),
     ) == counts
+
+
+def assert_goal_health_reads_like_a_real_company(period: PerformancePeriod) -> None:
+    """Most active goals on track, some at risk, a few off track — read through the same
+    rule and query as the pages (cadence.goals.health via queries._flag)."""
+    from collections import Counter
+
+    from cadence.goals import queries
+
+    goals = queries._goals_of_period(Goal.objects.filter(period=period, state="active"), period)
+    statuses = Counter(goal.health.status for goal in queries._flag(goals))
+    total = sum(statuses.values())
+    assert total >= 30
+    assert statuses["on_track"] / total >= 0.55
+    assert 0.08 <= statuses["at_risk"] / total <= 0.35
+    assert 0.02 <= statuses["off_track"] / total <= 0.20
+    assert statuses["off_track"] < statuses["at_risk"] < statuses["on_track"]
