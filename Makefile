@@ -9,11 +9,15 @@ ONLY ?=
 PYTEST_PARALLEL ?= -n auto --dist loadfile
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test test-fast test-browser lint bench venv venv-dev clean
+.PHONY: demo dev test test-fast test-browser lint bench venv venv-dev clean
 
 ## Set up and run Cadence with a demo organisation on http://127.0.0.1:$(PORT)
 demo: venv
 	PORT=$(PORT) scripts/demo.sh
+
+## The demo with Django's debug pages and tracebacks, for development
+dev: venv
+	CADENCE_DEBUG=1 PORT=$(PORT) scripts/demo.sh
 
 ## Set up everything the tests need and run the whole suite
 test: venv-dev

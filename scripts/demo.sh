@@ -3,11 +3,19 @@
 # start the background worker and serve Cadence.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CADENCE_DEBUG="${CADENCE_DEBUG:-1}"
+set -a
+# shellcheck source=demo.env
+source scripts/demo.env
+set +a
 PORT="${PORT:-8000}"
 cadence=.venv/bin/cadence
 
 $cadence migrate --noinput -v0
+if [[ "$CADENCE_DEBUG" != 1 ]]; then
+    # Without debug, Django serves no static files: WhiteNoise serves the collected,
+    # fingerprinted copies under var/static.
+    $cadence collectstatic --noinput -v0
+fi
 $cadence demo
 
 $cadence db_worker --queue-name '*' --no-reload >var/worker.log 2>&1 &

@@ -1,9 +1,15 @@
 import io
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from cadence.accounts.models import User
+from cadence.core.management.commands.demo import Command as DemoCommand
 from cadence.goals.models import CheckIn, Goal
 from cadence.kpis.models import KpiMeasurement
 from cadence.people.models import Person
@@ -11,6 +17,54 @@ from cadence.planning.models import PerformancePeriod, PerformancePlan
 
 ROLES = "hr admin|executive|manager|employee"
 LOGIN = re.compile(rf"^login: (\S+@\S+)  password: (\S+)  \(({ROLES})\)$")
+
+
+@pytest.mark.django_db
+def test_the_executive_login_is_a_viewer_not_the_top_of_the_organisation():
+    # As the CEO, everyone was in the executive's own line: the role showed nothing.
+    command = DemoCommand(stdout=io.StringIO())
+    command._load_people(60)
+    ceo = Person.objects.get(manager__isnull=True)
+    User.objects.filter(pk=ceo.user_id).update(is_executive=True)  # an earlier demo's pick
+    logins = command._assign_roles()
+    executive = Person.objects.get(user__email=logins["executive"])
+    assert executive.manager_id is not None
+    assert not executive.direct_reports.exists()
+    assert logins["executive"] not in {logins["hr admin"], logins["employee"]}
+    assert list(User.objects.filter(is_executive=True)) == [executive.user]
+
+
+DEMO_ENV = Path(__file__).resolve().parents[2] / "scripts" / "demo.env"
+PROBE = """
+import django
+django.setup()
+from django.core.management import call_command
+from django.test import Client
+call_command("collectstatic", interactive=False, verbosity=0)
+response = Client(HTTP_HOST="127.0.0.1").get("/no-such-page/")
+print(response.status_code)
+print(response.content.decode())
+"""
+
+
+def test_the_demo_answers_an_unknown_url_with_cadences_404(tmp_path):
+    """``make demo`` runs without debug: no URL list, static files still served."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CADENCE_", "DJANGO_"))}
+    env |= {"CADENCE_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "cadence.settings"}
+    command = f'set -a; source "{DEMO_ENV}"; exec "{sys.executable}" -c "$PROBE"'
+    result = subprocess.run(  # noqa: S603 - our own script and interpreter
+        ["/bin/bash", "-c", command],
+        env={**env, "PROBE": PROBE},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    status, _, html = result.stdout.partition("\n")
+    assert status == "404", result.stderr[-2000:]
+    assert "Page not found" in html
+    assert "URLconf" not in html and "Using the URLconf" not in html
+    assert "/static/cadence/cadence." in html  # the fingerprinted, collected stylesheet
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,6 +16,7 @@ from cadence.people.services import people_import
 
 DEMO_PASSWORD = "cadence-demo"  # noqa: S105 - a published demo login, by design
 DEMO_SIZE = 200
+DEMO_DOMAIN = "demo.cadence.test"
 
 
 class Command(BaseCommand):
@@ -25,20 +26,23 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=DEMO_SIZE)
 
     def handle(self, *args: object, **options: object) -> None:
-        rows = generate_people(int(options["people"]), seed=2027, domain="demo.cadence.test")
-        table = read_table(to_csv(rows).encode(), "demo.csv")
-        plan = plan_import(table)
-        if plan.errors:
-            for error in plan.errors:
-                self.stderr.write(str(error))
-            raise SystemExit(1)
-        summary = people_import(actor=None, plan=plan)
+        summary = self._load_people(int(options["people"]))
         self.stdout.write(f"Demo organisation: {summary}")
         logins = self._assign_roles()
         hr_user = User.objects.get(email=logins["hr admin"])
         load_performance_demo(hr_user=hr_user, say=self.stdout.write)
         for role, email in logins.items():
             self.stdout.write(f"login: {email}  password: {DEMO_PASSWORD}  ({role})")
+
+    def _load_people(self, people: int) -> object:
+        rows = generate_people(people, seed=2027, domain=DEMO_DOMAIN)
+        table = read_table(to_csv(rows).encode(), "demo.csv")
+        plan = plan_import(table)
+        if plan.errors:
+            for error in plan.errors:
+                self.stderr.write(str(error))
+            raise SystemExit(1)
+        return people_import(actor=None, plan=plan)
 
     @transaction.atomic
     def _assign_roles(self) -> dict[str, str]:
@@ -57,7 +61,21 @@ class Command(BaseCommand):
         employee = (
             active.filter(manager=manager, direct_reports__isnull=True).order_by("id").first()
         )
-        picks = {"hr admin": hr, "executive": ceo, "manager": manager, "employee": employee}
+        # The executive login is an executive viewer, not the top of the organisation:
+        # everyone is in the CEO's line anyway, so as the CEO the role would show nothing
+        # of its own. The individual contributor closest to the top (a chief of staff, an
+        # analyst to the board) sees the whole organisation only because of the role.
+        others = (
+            active.filter(manager__isnull=False, direct_reports__isnull=True)
+            .exclude(pk__in=[hr.pk, employee.pk])
+            .exclude(manager=manager)
+        )
+        executive = min(others, key=lambda p: (p.depth, p.pk), default=ceo)
+        picks = {"hr admin": hr, "executive": executive, "manager": manager, "employee": employee}
+        # Running the demo again must not leave an earlier pick with the role.
+        User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}", is_executive=True).exclude(
+            pk=executive.user_id
+        ).update(is_executive=False)
         logins = {}
         for role, person in picks.items():
             user: User = person.user
