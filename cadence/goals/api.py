@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from cadence.core.db import atomic_retrying
@@ -226,10 +225,6 @@ def _require_member(request: HttpRequest) -> None:
         raise Http404
 
 
-def _invalid(error: ValidationError) -> HttpError:
-    return HttpError(422, " ".join(error.messages))
-
-
 def _period(period_id: int | None) -> PerformancePeriod | None:
     if period_id is None:
         return None
@@ -278,7 +273,7 @@ def list_goals(
         try:
             owner_person = people_access.person_for_read(request.user, int(owner))
         except ValueError:
-            raise HttpError(422, _("owner is 'me' or a person id.")) from None
+            raise ValidationError({"owner": _("Give 'me' or a person id.")}) from None
     dept = None
     if department is not None:
         dept = people_access.department_for_read(request.user, department)
@@ -334,7 +329,7 @@ def create_goal(request: HttpRequest, payload: GoalIn) -> Status:
             )
     elif payload.owner_type == Goal.Owner.TEAM:
         if payload.owner_department_id is None:
-            raise _invalid(ValidationError({"owner_department_id": _("Choose the team.")}))
+            raise ValidationError({"owner_department_id": _("Choose the team.")})
         owner["owner_department"] = people_access.department_for_read(
             request.user, payload.owner_department_id
         )
@@ -343,16 +338,13 @@ def create_goal(request: HttpRequest, payload: GoalIn) -> Status:
     data = payload.dict(
         exclude={"period_id", "parent_id", "owner_type", "owner_person_id", "owner_department_id"}
     )
-    try:
-        goal = services.goal_create(
-            actor=request.user,
-            period=period,
-            **owner,
-            parent=_parent_for(request, payload.parent_id),
-            **data,
-        )
-    except ValidationError as error:
-        raise _invalid(error) from None
+    goal = services.goal_create(
+        actor=request.user,
+        period=period,
+        **owner,
+        parent=_parent_for(request, payload.parent_id),
+        **data,
+    )
     return Status(201, _goal_out(goal.pk))
 
 
@@ -366,19 +358,16 @@ def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch) -> Goal:
     if state is not None:
         # Approving and returning are the approvers' moves, not every editor's.
         access.require_transition(request.user, goal, state)
-    try:
-        parent = _parent_for(request, parent_id) if parent_id != "unset" else None
-        # As on the page: unalign before turning private, align after turning public.
-        if parent_id != "unset" and parent is None:
-            services.goal_align(actor=request.user, goal=goal, parent=None)
-        if changes:
-            services.goal_update(actor=request.user, goal=goal, **changes)
-        if parent is not None:
-            services.goal_align(actor=request.user, goal=goal, parent=parent)
-        if state is not None:
-            services.goal_set_state(actor=request.user, goal=goal, state=state)
-    except ValidationError as error:
-        raise _invalid(error) from None
+    parent = _parent_for(request, parent_id) if parent_id != "unset" else None
+    # As on the page: unalign before turning private, align after turning public.
+    if parent_id != "unset" and parent is None:
+        services.goal_align(actor=request.user, goal=goal, parent=None)
+    if changes:
+        services.goal_update(actor=request.user, goal=goal, **changes)
+    if parent is not None:
+        services.goal_align(actor=request.user, goal=goal, parent=parent)
+    if state is not None:
+        services.goal_set_state(actor=request.user, goal=goal, state=state)
     return _goal_out(goal.pk)
 
 
@@ -402,14 +391,11 @@ def list_check_ins(request: HttpRequest, key_result_id: int) -> QuerySet[CheckIn
 )
 def create_check_in(request: HttpRequest, key_result_id: int, payload: CheckInIn) -> Status:
     key_result = access.key_result_for_check_in(request.user, key_result_id)
-    try:
-        check_in = services.check_in_create(
-            actor=request.user,
-            key_result=key_result,
-            value=payload.value,
-            confidence=payload.confidence,
-            comment=payload.comment,
-        )
-    except ValidationError as error:
-        raise _invalid(error) from None
+    check_in = services.check_in_create(
+        actor=request.user,
+        key_result=key_result,
+        value=payload.value,
+        confidence=payload.confidence,
+        comment=payload.comment,
+    )
     return Status(201, check_in)

@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from cadence.kpis import access, queries, services
@@ -147,10 +146,6 @@ def _require_member(request: HttpRequest) -> None:
         raise Http404
 
 
-def _invalid(error: ValidationError) -> HttpError:
-    return HttpError(422, " ".join(error.messages))
-
-
 def _with_kpi(measurements: list[KpiMeasurement], kpi: Kpi) -> list[KpiMeasurement]:
     for m in measurements:
         m.kpi = kpi
@@ -215,10 +210,7 @@ def create_kpi(request: HttpRequest, payload: KpiIn) -> Status:
             )
         )
     data = payload.dict(exclude={"department_id", "person_id"})
-    try:
-        kpi = services.kpi_define(actor=request.user, department=department, person=person, **data)
-    except ValidationError as error:
-        raise _invalid(error) from None
+    kpi = services.kpi_define(actor=request.user, department=department, person=person, **data)
     return Status(201, kpi)
 
 
@@ -254,21 +246,20 @@ def record_measurement(request: HttpRequest, kpi_id: int, payload: MeasurementIn
     if payload.person_id is not None:
         person = Person.objects.filter(pk=payload.person_id).first()
         if person is None or not access.can_read_series(request.user, kpi, person):
-            raise HttpError(422, _("Person: no such person among this KPI's holders you see."))
+            raise ValidationError(
+                {"person": _("Person: no such person among this KPI's holders you see.")}
+            )
     if not access.can_record(request.user, kpi, person):
         raise people_access.Refused(_("You may not record values of this KPI for this person."))
-    try:
-        measurement, outcome = services.measurement_record(
-            actor=request.user,
-            kpi=kpi,
-            value=payload.value,
-            period_start=payload.period_start,
-            person=person,
-            note=payload.note,
-            source=KpiMeasurement.Source.API,
-        )
-    except ValidationError as error:
-        raise _invalid(error) from None
+    measurement, outcome = services.measurement_record(
+        actor=request.user,
+        kpi=kpi,
+        value=payload.value,
+        period_start=payload.period_start,
+        person=person,
+        note=payload.note,
+        source=KpiMeasurement.Source.API,
+    )
     measurement.kpi = kpi
     measurement.outcome = outcome
     return Status(201 if outcome == "created" else 200, measurement)

@@ -15,7 +15,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from cadence.people import access, queries, services
@@ -207,22 +206,6 @@ def _form_data(payload: PersonWrite, base: dict[str, Any]) -> dict[str, Any]:
     return {k: "" if v is None else v for k, v in data.items()}
 
 
-def _unprocessable(errors: dict[str, list[str]]) -> HttpError:
-    """422 naming every bad field, as ``field: reason`` — the import's habit."""
-    return HttpError(
-        422,
-        "; ".join(
-            f"{field}: {message}" for field, messages in errors.items() for message in messages
-        ),
-    )
-
-
-def _service_error(error: ValidationError) -> HttpError:
-    if hasattr(error, "error_dict"):
-        return _unprocessable(error.message_dict)
-    return HttpError(422, " ".join(error.messages))
-
-
 def _person_out(person_id: int) -> Person:
     return Person.objects.select_related("department", "manager", "user").get(pk=person_id)
 
@@ -233,11 +216,8 @@ def create_person(request: HttpRequest, payload: PersonWrite) -> Status:
     access.require_people_manager(request.user)
     form = PersonForm(_form_data(payload, {}))
     if not form.is_valid():
-        raise _unprocessable(form.errors)
-    try:
-        person = services.person_create(actor=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        raise _service_error(error) from None
+        raise ValidationError(form.errors.as_data())
+    person = services.person_create(actor=request.user, **form.cleaned_data)
     return Status(201, _person_out(person.pk))
 
 
@@ -249,11 +229,8 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonWrite) ->
     base = {name: form[name].value() for name in form.fields}
     form = PersonForm(_form_data(payload, base), person=person)
     if not form.is_valid():
-        raise _unprocessable(form.errors)
-    try:
-        services.person_update(actor=request.user, person=person, **form.changes())
-    except ValidationError as error:
-        raise _service_error(error) from None
+        raise ValidationError(form.errors.as_data())
+    services.person_update(actor=request.user, person=person, **form.changes())
     return _person_out(person.pk)
 
 
@@ -263,10 +240,7 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonWrite) ->
 @transaction.atomic
 def mark_person_left(request: HttpRequest, person_id: int, payload: LeaveIn) -> Person:
     person = access.person_for_edit(request.user, person_id)
-    try:
-        services.person_mark_left(actor=request.user, person=person, left_on=payload.left_on)
-    except ValidationError as error:
-        raise _service_error(error) from None
+    services.person_mark_left(actor=request.user, person=person, left_on=payload.left_on)
     return _person_out(person.pk)
 
 

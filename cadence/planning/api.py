@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 
 from cadence.people.access import acting_person
 from cadence.people.models import Person
@@ -111,7 +111,7 @@ class PlanOut(PlanSummary):
         return items if items is not None else list(obj.development_items.all())
 
 
-class KeyResultOut(Schema):
+class PlanKeyResultOut(Schema):
     title: str
     direction: str
     unit: str
@@ -121,13 +121,15 @@ class KeyResultOut(Schema):
     progress: float
 
 
-class GoalOut(Schema):
+class PlanGoalOut(Schema):
+    """A goal as a plan lists it (the goals API's ``GoalOut`` has more)."""
+
     id: int
     title: str
     state: str
     visibility: str
     progress: float
-    key_results: list[KeyResultOut]
+    key_results: list[PlanKeyResultOut]
 
     @staticmethod
     def resolve_key_results(obj: Any) -> list[Any]:
@@ -154,7 +156,7 @@ class PlanEventOut(Schema):
 
 
 class PlanDetailOut(PlanOut):
-    goals: list[GoalOut]
+    goals: list[PlanGoalOut]
     competencies: list[ExpectedCompetencyOut] = Field(
         description="What the period's framework expects at the person's level."
     )
@@ -227,10 +229,6 @@ class FrameworkOut(Schema):
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _invalid(error: ValidationError) -> HttpError:
-    return HttpError(422, " ".join(error.messages))
 
 
 def _detail(request: HttpRequest, plan: PerformancePlan) -> PerformancePlan:
@@ -314,7 +312,7 @@ def list_plans(
         rows = queries.team_plans(me, chosen).rows
         return [{"person": _person_ref(r.person), "plan": r.plan, "agreed": r.agreed} for r in rows]
     if team is not None:
-        raise HttpError(422, "team accepts only 'me'.")
+        raise ValidationError({"team": _("Give 'me', or leave it out.")})
     plans = (
         queries.plans_visible_to(request.user)
         .filter(period=chosen)
@@ -351,7 +349,9 @@ def open_plan(request: HttpRequest, payload: PlanOpenIn) -> Any:
     if person_id is None:
         me = acting_person(request.user)
         if me is None:
-            raise HttpError(422, "Give person_id: your account has no employee record.")
+            raise ValidationError(
+                {"person_id": _("Give person_id: your account has no employee record.")}
+            )
         person_id = me.pk
     person = access.person_for_planning(request.user, person_id, period)
     existed = PerformancePlan.objects.filter(person=person, period=period).exists()
@@ -402,16 +402,13 @@ def sign_plan(request: HttpRequest, plan_id: int, payload: SignIn) -> Performanc
 @transaction.atomic
 def add_development_item(request: HttpRequest, plan_id: int, payload: DevelopmentItemIn) -> Any:
     plan = access.plan_for_edit(request.user, plan_id)
-    try:
-        item = services.development_item_add(
-            actor=request.user,
-            plan=plan,
-            need=payload.need,
-            action=payload.action,
-            due_on=payload.due_on,
-        )
-    except ValidationError as error:
-        raise _invalid(error) from error
+    item = services.development_item_add(
+        actor=request.user,
+        plan=plan,
+        need=payload.need,
+        action=payload.action,
+        due_on=payload.due_on,
+    )
     return Status(201, item)
 
 
@@ -425,17 +422,14 @@ def update_development_item(
     request: HttpRequest, item_id: int, payload: DevelopmentItemIn
 ) -> DevelopmentItem:
     item = access.development_item_for_edit(request.user, item_id)
-    try:
-        return services.development_item_update(
-            actor=request.user,
-            item=item,
-            need=payload.need,
-            action=payload.action,
-            due_on=payload.due_on,
-            status=payload.status,
-        )
-    except ValidationError as error:
-        raise _invalid(error) from error
+    return services.development_item_update(
+        actor=request.user,
+        item=item,
+        need=payload.need,
+        action=payload.action,
+        due_on=payload.due_on,
+        status=payload.status,
+    )
 
 
 @router.delete(
