@@ -136,8 +136,34 @@ def departments_with_headcount() -> QuerySet[Department]:
     ).order_by("full_name")
 
 
-def department_tree() -> list[Department]:
-    return list(departments_with_headcount())
+@dataclass
+class DepartmentRow:
+    pk: int
+    name: str
+    full_name: str
+    depth: int
+    # Active people in the department and every department below it: "Engineering 40"
+    # must not read as if Engineering/Platform's 30 people were somewhere else.
+    headcount: int
+    own_headcount: int
+
+
+def department_tree() -> list[DepartmentRow]:
+    """Every department in tree order ("A", "A/B", "B") with its head count including
+    sub-departments. One grouped query; the sums go up the tree in Python, as
+    departments number in the hundreds when people number in the hundreds of thousands."""
+    rows = [
+        DepartmentRow(d.pk, d.name, d.full_name, d.depth, d.headcount, d.headcount)
+        for d in departments_with_headcount()
+    ]
+    by_name = {row.full_name: row for row in rows}
+    for row in rows:
+        parts = row.full_name.split("/")
+        for end in range(1, len(parts)):
+            ancestor = by_name.get("/".join(parts[:end]))
+            if ancestor is not None:
+                ancestor.headcount += row.own_headcount
+    return rows
 
 
 def department_with_headcount(department_id: int) -> Department:

@@ -372,6 +372,24 @@ def test_directory_filters_by_department_and_its_sub_departments(cast: Cast) -> 
     assert "Eve Eng" in found and "Olga Ops" not in found
 
 
+def test_department_counts_include_sub_departments(cast: Cast) -> None:
+    o = cast.org
+    # A sibling whose name starts like Engineering's is not below it.
+    make_person("olga.ops@example.com", manager=o.ceo, department="Engineering Ops")
+    page = cast.client("employee").get(reverse("people:departments"))
+    rows = {row.full_name: row for row in page.context["departments"]}
+    # Engineering: its head, plus Platform's manager and two engineers (not the leaver).
+    assert (rows["Engineering"].headcount, rows["Engineering"].own_headcount) == (4, 1)
+    assert rows["Engineering/Platform"].headcount == 3
+    assert rows["Engineering Ops"].headcount == 1
+    # Each count is what the department's directory link lists.
+    directory = cast.client("employee")
+    for row in rows.values():
+        found = directory.get(reverse("people:directory"), {"department": row.pk})
+        assert len(names_in(found)) == row.headcount, row.full_name
+    assert '<td class="num">4</td><td class="num">1</td>' in page.text
+
+
 def test_directory_htmx_request_renders_only_the_results(cast: Cast) -> None:
     url = reverse("people:directory")
     client = cast.client("employee")
