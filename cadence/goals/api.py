@@ -20,6 +20,7 @@ from ninja.pagination import paginate
 
 from cadence.core.db import atomic_retrying
 from cadence.core.pagination import KeysetPagination
+from cadence.core.pagination import KeysetPagination
 from cadence.goals import access, queries, services
 from cadence.goals.models import CheckIn, Goal, KeyResult
 from cadence.people import access as people_access

@@ -16,8 +16,9 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from cadence.core.pagination import KeysetPagination
 from cadence.kpis import access, queries, services
 from cadence.kpis.models import Kpi, KpiMeasurement
 from cadence.people import access as people_access
@@ -170,7 +171,7 @@ def _detail(user: Any, kpi: Kpi) -> Kpi:
 
 
 @router.get("/kpis", response=list[KpiOut], summary="List KPIs the caller may see")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_kpis(
     request: HttpRequest,
     scope: Kpi.Scope | None = Query(None, description="role, team or person."),  # noqa: B008
@@ -219,7 +220,7 @@ def create_kpi(request: HttpRequest, payload: KpiIn) -> Status:
     response=list[MeasurementOut],
     summary="A KPI's values the caller may see, newest first",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_measurements(
     request: HttpRequest,
     kpi_id: int,
@@ -231,7 +232,12 @@ def list_measurements(
         who = Person.objects.filter(pk=person).first()
         if who is None or not access.can_read_series(request.user, kpi, who):
             raise Http404
-    return queries.measurements_for(request.user, kpi, person=who).select_related("kpi")
+    # Newest first, then by id: the cursor's key needs a unique, non-null last field.
+    return (
+        queries.measurements_for(request.user, kpi, person=who)
+        .select_related("kpi")
+        .order_by("-period_start", "-id")
+    )
 
 
 @router.post(

@@ -15,8 +15,9 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from cadence.core.pagination import KeysetPagination
 from cadence.people import access, queries, services
 from cadence.people.forms import PersonForm
 from cadence.people.models import Department, Person
@@ -118,7 +119,7 @@ def _require_directory(request: HttpRequest) -> None:
 
 
 @router.get("/people", response=list[PersonCard], summary="List people (the directory)")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_people(
     request: HttpRequest,
     q: str = Query(
@@ -148,7 +149,7 @@ def get_person(request: HttpRequest, person_id: int) -> Person:
     response=list[PersonCard],
     summary="Active people below a person in the manager chain",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_reports(
     request: HttpRequest,
     person_id: int,
@@ -157,14 +158,15 @@ def list_reports(
     manager = access.team_for_read(request.user, person_id)
     if direct_only:
         return queries.direct_reports_query(manager)
-    return queries.whole_line(manager)
+    # The id breaks no tie (a path ends with the person's id) but gives the cursor its key.
+    return queries.whole_line(manager).order_by("reporting_path", "id")
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="List departments")
-@paginate(PageNumberPagination, page_size=100, max_page_size=MAX_PAGE_SIZE)
+@paginate(KeysetPagination, page_size=100, max_page_size=MAX_PAGE_SIZE)
 def list_departments(request: HttpRequest) -> QuerySet[Department]:
     _require_directory(request)
-    return queries.departments_with_headcount()
+    return queries.departments_with_headcount().order_by("full_name", "id")
 
 
 @router.get("/departments/{department_id}", response=DepartmentOut, summary="One department")

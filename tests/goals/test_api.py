@@ -123,10 +123,10 @@ def test_lists_search_and_counts_hide_private_goals(org: Org, person_goal, priva
         client = org.client_for(outsider)
         body = client.get(f"{API}/goals").json()
         assert SECRET not in titles(body)
-        assert body["count"] == len(body["items"])
+        assert body["next"] is None
         assert person_goal.title in titles(body)
         search = client.get(f"{API}/goals", {"q": "secret"}).json()
-        assert search == {"items": [], "count": 0}
+        assert search == {"items": [], "next": None}
         mine = client.get(f"{API}/goals", {"owner": org.engineer.pk}).json()
         assert SECRET not in titles(mine)
         assert SECRET not in str(client.get(f"{API}/goals/alignment").json())
