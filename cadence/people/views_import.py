@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cadence.people import access, services
 from cadence.people.importing import FIELDS, parse_mapping
+from cadence.people.importing.preview import past_imports
 from cadence.people.models import PeopleImport
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -82,13 +83,10 @@ def import_start(request: HttpRequest) -> HttpResponse:
             mapping=form.cleaned_data["mapping"],
         )
         return redirect("people:import_preview", import_id=upload.pk)
-    recent = PeopleImport.objects.select_related("uploaded_by__person").defer(
-        "content", "summary", "errors"
-    )[:10]
     return render(
         request,
         "people/import_start.html",
-        {"form": form, "recent": recent, "nav_active": "import"},
+        {"form": form, "past_imports": past_imports(), "nav_active": "import"},
     )
 
 

@@ -143,3 +143,30 @@ def test_exit_statuses(tmp_path):
 def test_unreadable_path(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         run(tmp_path / "missing.csv")
+
+
+@pytest.mark.django_db
+def test_dry_run_prints_readable_values_and_flags(tmp_path):
+    run(write(tmp_path, ROSTER))
+    changed = (
+        "Employee ID,Work Email,Employment Status\r\n"
+        "E9,grace@acme.test,Active\r\n"  # matched by email, another id
+        "E2,alan@acme.test,Terminated\r\n"
+    )
+    out, _err = run(write(tmp_path, changed, "changed.csv"), "--dry-run")
+    assert "deactivate line 3: Alan Turing <alan@acme.test> (status: Active → Left)" in out
+    assert "update line 2: Grace Hopper <grace@acme.test> (employee ID: E1 → E9)" in out
+    assert "  ! matched by email, but the file gives another employee ID (E1 → E9)" in out
+    assert "Person.Status" not in out
+
+
+@pytest.mark.django_db
+def test_dry_run_lists_custom_columns_and_a_missing_manager_column(tmp_path):
+    text = "Work Email,Boss,Shoe Size\r\na@acme.test,b@acme.test,42\r\n"
+    out, _err = run(write(tmp_path, text), "--dry-run")
+    assert "Kept as custom attributes (no field matches): Boss, Shoe Size" in out
+    assert "Warning: No manager column was recognised" in out
+    # A real run says so too, on stderr, before creating anyone.
+    out, err = run(write(tmp_path, text))
+    assert err.startswith("Warning: No manager column was recognised")
+    assert out.startswith("created 1,")

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from cadence.core.models import AuditEvent
 from cadence.people import services
+from cadence.people.importing import plan_import, read_table
 from cadence.people.models import PeopleImport, Person
 
 NEW_PEOPLE = (
@@ -203,3 +204,44 @@ def test_people_who_are_not_hr_admins_are_refused(org, who):
 def test_unknown_import_is_404_for_hr(org):
     client = org.client_for(org.hr)
     assert client.get(reverse("people:import_preview", args=[999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_preview_warns_flags_risky_rows_and_names_custom_columns(org):
+    client = org.client_for(org.hr)
+    text = (
+        "Employee ID,Work Email,Shoe Size\r\n"
+        f"E999,{org.engineer.work_email},42\r\n"  # matched by email, another employee ID
+        "E600,brand.new@example.com,40\r\n"
+    )
+    html = client.get(upload(client, text).url).content.decode()
+    assert "No manager column was recognised" in html
+    assert "1 change deserves a second look." in html
+    assert "To check before confirming" in html
+    assert "matched by email, but the file gives another employee ID (E100 → E999)" in html
+    assert "Kept as custom attributes (no field matches these columns):" in html
+    assert "<strong>Shoe Size</strong>" in html
+    assert "<del>" not in html  # values are shown, not struck through
+    assert "Confirm and import" in html  # a warning informs; it does not block
+
+
+@pytest.mark.django_db
+def test_import_page_lists_past_imports_with_their_summary(org, django_assert_max_num_queries):
+    client = org.client_for(org.hr)
+    response = upload(client, NEW_PEOPLE)
+    client.post(reverse("people:import_confirm", args=[PeopleImport.objects.get().pk]))
+    services.people_import(  # the command line leaves only its audit event
+        actor=None,
+        plan=plan_import(read_table(b"Work Email\r\ncli.person@example.com\r\n", "nightly.csv")),
+    )
+    upload(client, "Work Email\r\nnot-an-email\r\n")
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("people:import_start")).content.decode()
+    assert "Past imports" in html
+    rows = html.split('<table class="past-imports">')[1].split("</tbody>")[0].split("<tr>")[2:]
+    assert len(rows) == 3
+    assert "nightly.csv" in rows[1] and "command line" in rows[1]
+    assert "1 created, 0 updated, 0 deactivated, 0 unchanged" in rows[1]
+    assert response.url in rows[2] and "Hr Admin" in rows[2]
+    assert "2 created, 0 updated, 0 deactivated, 0 unchanged" in rows[2]
+    assert "Applied" in rows[2] and "Previewed" in rows[0]

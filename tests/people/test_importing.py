@@ -592,3 +592,128 @@ def test_docs_list_every_alias(settings):
     for aliases in HEADER_ALIASES.values():
         for alias in aliases:
             assert f"`{alias}`" in docs, alias
+
+
+# --- warnings before it hurts (issue 6, section 4) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Reports To (Email)", "manager_email"),
+        ("Manager: Email", "manager_email"),
+        ("E-mail", "work_email"),
+        ("[Employee ID]", "employee_id"),
+        ("Employee #", "employee_id"),
+        ("Manager #", "manager_employee_id"),
+        ("Hire Date (YYYY-MM-DD)", None),  # extra words still make it a custom attribute
+    ],
+)
+def test_headers_match_ignoring_punctuation_and_brackets(header, field):
+    headers = header if field == "work_email" else f"Work Email,{header}"
+    table = read_table(f"{headers}\n".encode(), "x.csv")
+    listing = dict(resolve_columns(table, {}).listing)
+    assert listing[header] == (field or f"custom:{header}")
+
+
+def test_aliases_stay_distinct_once_punctuation_is_ignored():
+    from cadence.core.tabular import normalise_header
+
+    owner: dict[str, str] = {}
+    for name, aliases in HEADER_ALIASES.items():
+        for alias in (*aliases, name):
+            key = normalise_header(alias)
+            assert owner.setdefault(key, name) == name, alias
+
+
+@pytest.mark.django_db
+def test_unmatched_columns_are_listed_as_kept_as_custom_attributes():
+    plan = plan_of("Work Email,Team,Shoe Size\na@acme.test,Core,42\n")
+    assert plan.kept_as_custom == ["Team", "Shoe Size"]
+
+
+@pytest.mark.django_db
+def test_a_file_without_a_manager_column_says_so_before_creating_people():
+    plan = plan_of("Work Email,Boss\na@acme.test,b@acme.test\nb@acme.test,\n")
+    assert any("No manager column was recognised" in w for w in plan.warnings)
+    assert not plan_of(SMALL_ORG).warnings  # Manager ID is recognised
+
+
+@pytest.mark.django_db
+def test_blank_cells_leave_values_as_they_are(org):
+    text = (
+        "Employee ID,Work Email,Job Title,Level,Manager Email,Hire Date,Cost Center,Gender\n"
+        f"E100,{org.engineer.work_email},,,,,,\n"
+    )
+    plan = plan_of(text)
+    assert plan.unchanged == 1 and not plan.updated
+    run_import(text)
+    ann = Person.objects.get(pk=org.engineer.pk)
+    assert (ann.manager, ann.level) == (org.eng_manager, "L3")
+    assert ann.custom_attributes == {"gender": "Female", "cost_center": "CC-1"}
+
+
+@pytest.mark.django_db
+def test_an_email_match_that_changes_the_employee_id_is_flagged(org):
+    text = f"Employee ID,Work Email\nE999,{org.engineer.work_email}\n"
+    plan = plan_of(text)
+    (change,) = plan.updated
+    assert change.fields["employee_id"] == ("E100", "E999")
+    assert change.flags == [
+        "matched by email, but the file gives another employee ID (E100 → E999): "
+        "is this the same person?"
+    ]
+    # Giving an id to someone who had none is not a risk.
+    plan = plan_of(f"Employee ID,Work Email\nE200,{org.engineer2.work_email}\n")
+    assert plan.updated[0].flags == []
+
+
+@pytest.mark.django_db
+def test_moving_many_people_is_warned_about_and_flagged(org, settings):
+    settings.CADENCE_IMPORT_MANAGER_CHANGE_WARN_SHARE = 0.2
+    movers = [org.engineer, org.engineer2, org.seller]
+    text = "Work Email,Manager Email\n" + "".join(
+        f"{p.work_email},{org.hr.work_email}\n" for p in movers
+    )
+    plan = plan_of(text)
+    assert plan.moved == 3 and plan.many_managers_change
+    assert "changes the manager of 3 people (30% of the organisation)" in plan.warnings[0]
+    assert all("manager changes" in c.flags[0] for c in plan.updated)
+    settings.CADENCE_IMPORT_MANAGER_CHANGE_WARN_SHARE = 0.5
+    plan = plan_of(text)
+    assert not plan.warnings and all(not c.flags for c in plan.updated)
+
+
+@pytest.mark.django_db
+def test_rows_to_create_show_every_field_that_will_be_saved():
+    text = (
+        "Employee ID,Work Email,First Name,Last Name,Job Title,Level,Department,Office,"
+        "Hire Date,Manager ID,Status,Team\n"
+        "E1,boss@acme.test,Grace,Hopper,CEO,L9,Leadership,Berlin,2015-03-01,,Active,Core\n"
+        "E2,ada@acme.test,Ada,Lovelace,Engineer,L3,Eng,Remote,2020-01-15,E1,Terminated,Core\n"
+    )
+    change = plan_of(text).created[1]
+    assert change.fields == {
+        "employee_id": ("", "E2"),
+        "first_name": ("", "Ada"),
+        "last_name": ("", "Lovelace"),
+        "job_title": ("", "Engineer"),
+        "level": ("", "L3"),
+        "department": ("", "Eng"),
+        "location": ("", "Remote"),
+        "start_date": ("", "2020-01-15"),
+        "manager": ("", "Grace Hopper"),
+        "status": ("", "Left"),
+        "custom:Team": ("", "Core"),
+    }
+
+
+@pytest.mark.django_db
+def test_changes_read_as_words_not_code(org):
+    plan = plan_of(f"Work Email,Status\n{org.seller.work_email},Terminated\n")
+    (change,) = plan.deactivated
+    assert change.fields["status"] == ("Active", "Left")
+    assert str(change) == (
+        f"deactivate line 2: Sam Seller <{org.seller.work_email}> (status: Active → Left)"
+    )
+    assert "Person.Status" not in str(change)

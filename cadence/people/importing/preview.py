@@ -3,6 +3,7 @@ imports the import page shows."""
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from cadence.core.models import AuditEvent
 from cadence.people.importing.plan import Change, ImportPlan
@@ -54,7 +55,7 @@ class PastImport:
     """One import as the import page lists it."""
 
     at: datetime.datetime
-    by: str  # an email, or "" for the command line
+    by: Any  # the User who uploaded it, None for the command line
     file_name: str
     summary: dict[str, int]  # created, updated, deactivated, unchanged (empty: not applied)
     state: str  # a PeopleImport.State, or "applied" for command-line runs
@@ -65,11 +66,11 @@ class PastImport:
 def past_imports(limit: int = 20) -> list[PastImport]:
     """The latest imports, newest first: web uploads (whatever their state) and runs of
     ``cadence import-people``, which leave only their audit event. Two queries."""
-    uploads = PeopleImport.objects.select_related("uploaded_by").defer("content")[:limit]
+    uploads = PeopleImport.objects.select_related("uploaded_by__person").defer("content")[:limit]
     rows = [
         PastImport(
             at=upload.applied_at or upload.uploaded_at,
-            by=upload.uploaded_by.email,
+            by=upload.uploaded_by,
             file_name=upload.file_name,
             summary=(
                 upload.summary.get("result")
@@ -88,7 +89,7 @@ def past_imports(limit: int = 20) -> list[PastImport]:
     rows += [
         PastImport(
             at=event.at,
-            by="",
+            by=None,
             file_name=event.data.get("file", ""),
             summary={
                 k: event.data.get(k, 0) for k in ("created", "updated", "deactivated", "unchanged")
