@@ -490,7 +490,7 @@ def progress_rule(request: HttpRequest) -> HttpResponse:
 
 def key_result_chart(key_result: KeyResult, start: Any) -> str:
     """The key result's value over time, from its start value through every check-in."""
-    from cadence.core.charts import line_chart
+    from cadence.core.charts import line_chart_sizes
 
     history = list(key_result.check_ins.all())
     if not history:
@@ -499,8 +499,8 @@ def key_result_chart(key_result: KeyResult, start: Any) -> str:
     if start < history[0].at.date():
         points.append((start, float(history[0].previous_value)))
     points += [(c.at.date(), float(c.value)) for c in history]
-    chart = line_chart(points, target=float(key_result.target_value), y_label=key_result.unit)
-    # line_chart escapes every text it is given and returns markup of its own making.
+    chart = line_chart_sizes(points, target=float(key_result.target_value), y_label=key_result.unit)
+    # line_chart_sizes escapes every text it is given and returns markup of its own making.
     return mark_safe(chart)  # noqa: S308
 
 

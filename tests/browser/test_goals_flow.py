@@ -120,7 +120,7 @@ def test_inline_check_in_then_goal_history(page: Page, console: Console, org) ->
     expect(history).to_have_count(1)
     expect(history.first).to_contain_text("Flaky runners fixed")
     expect(history.first).to_contain_text("At risk")
-    expect(page.locator("figure.chart svg")).to_have_count(1)
+    expect(page.locator("figure.chart svg:visible")).to_have_count(1)
     check_page(page, "goals-goal")
     assert not console.errors(), console
 
