@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cadence.goals.models import CheckIn, Goal, KeyResult
+from cadence.people.access import department_with_parents
 from cadence.people.models import Department, Person
 from cadence.planning.models import PerformancePeriod
 
@@ -66,11 +67,7 @@ def alignment_candidates(
         .values_list("pk", flat=True)[:ALIGN_CHOICES_LIMIT]
     )
     if me is not None and me.department_id:
-        parts = me.department.full_name.split("/")
-        names = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-        departments = list(
-            Department.objects.filter(full_name__in=names).values_list("pk", flat=True)
-        )
+        departments = list(department_with_parents(me.department))
         ids += (
             goals.filter(owner_type=Goal.Owner.TEAM, owner_department__in=departments)
             .order_by()
@@ -185,14 +182,10 @@ class AlignForm(forms.Form):
 
 
 class StateForm(forms.Form):
-    state = forms.ChoiceField(
-        label=_("State"),
-        choices=[
-            (Goal.State.ACTIVE, _("Active")),
-            (Goal.State.COMPLETED, _("Completed")),
-            (Goal.State.CANCELLED, _("Cancelled")),
-        ],
-    )
+    """The state a goal page's button moves to; which moves exist is
+    ``models.TRANSITIONS``'s to say, so every state is a valid choice here."""
+
+    state = forms.ChoiceField(label=_("State"), choices=Goal.State.choices)
 
 
 class KeyResultForm(forms.ModelForm):
