@@ -206,7 +206,7 @@ class CompetencyOut(Schema):
 
     @staticmethod
     def resolve_expectations(obj: Any) -> list[Any]:
-        return list(obj.expectations.all())
+        return sorted(obj.expectations.all(), key=lambda e: queries.level_sort_key(e.level))
 
 
 class GroupOut(Schema):

@@ -327,11 +327,12 @@ def competencies(request: HttpRequest) -> HttpResponse:
         (f for f in all_frameworks if f.pk == wanted), all_frameworks[0] if all_frameworks else None
     )
     groups = queries.framework_tree(framework) if framework else []
+    levels = queries.framework_levels(groups)
     context = {
         "frameworks": all_frameworks,
         "framework": framework,
-        "groups": groups,
-        "levels": queries.framework_levels(groups),
+        "grids": queries.competency_grid(groups, levels),
+        "levels": levels,
         "frozen": framework is not None and services.framework_is_frozen(framework),
         "framework_form": FrameworkForm(),
         "copy_form": CopyFrameworkForm(),
