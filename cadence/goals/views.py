@@ -34,6 +34,7 @@ from cadence.goals.models import KeyResult
 from cadence.goals.progress import explain_goal, explain_key_result
 from cadence.people import access as people_access
 from cadence.people.access import Refused
+from cadence.planning import queries as planning_queries
 
 NAV = "goals"
 
@@ -242,7 +243,17 @@ def goal_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Goal created."))
             return redirect("goals:goal", goal_id=goal.pk)
-    context.update(form=form, nav_active=NAV, creating=True)
+    report_ids = [
+        int(value.partition(":")[2]) for value, _label in owners if value.startswith("person:")
+    ]
+    context.update(
+        form=form,
+        nav_active=NAV,
+        creating=True,
+        agreed_plan_people=[
+            p.full_name for p in planning_queries.people_with_agreed_plans(report_ids, period)
+        ],
+    )
     return render(request, "goals/goal_form.html", context)
 
 
@@ -272,7 +283,13 @@ def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Goal saved."))
             return redirect("goals:goal", goal_id=goal.pk)
-    context = {"form": form, "goal": goal, "nav_active": NAV, "period": goal.period}
+    context = {
+        "form": form,
+        "goal": goal,
+        "nav_active": NAV,
+        "period": goal.period,
+        "reopens_plan": planning_queries.plan_reopened_by(goal),
+    }
     return render(request, "goals/goal_form.html", context)
 
 
@@ -388,7 +405,14 @@ def key_result_add(request: HttpRequest, goal_id: int) -> HttpResponse:
             messages.success(request, _("Key result added."))
             return redirect("goals:goal", goal_id=goal.pk)
     return render(
-        request, "goals/key_result_form.html", {"form": form, "goal": goal, "nav_active": NAV}
+        request,
+        "goals/key_result_form.html",
+        {
+            "form": form,
+            "goal": goal,
+            "nav_active": NAV,
+            "reopens_plan": planning_queries.plan_reopened_by(goal),
+        },
     )
 
 
@@ -413,7 +437,13 @@ def key_result_edit(request: HttpRequest, key_result_id: int) -> HttpResponse:
     return render(
         request,
         "goals/key_result_form.html",
-        {"form": form, "goal": goal, "key_result": key_result, "nav_active": NAV},
+        {
+            "form": form,
+            "goal": goal,
+            "key_result": key_result,
+            "nav_active": NAV,
+            "reopens_plan": planning_queries.plan_reopened_by(goal),
+        },
     )
 
 

@@ -5,12 +5,12 @@ same queries for a team of 3 or 30 and a plan with 1 or 20 development items.
 """
 
 import datetime
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from cadence.goals.access import goals_visible_to
 from cadence.goals.models import Goal, KeyResult
@@ -26,6 +26,9 @@ from cadence.planning.models import (
     PerformancePlan,
     PlanEvent,
 )
+
+# What a reader who may not read a goal sees of a history entry about it (not saved).
+HIDDEN_GOAL_CHANGE = gettext_lazy("A goal you cannot see (a private goal) changed.")
 
 # --- periods ---------------------------------------------------------------------------
 
@@ -85,50 +88,11 @@ def framework_tree(framework: CompetencyFramework) -> list[CompetencyGroup]:
     )
 
 
-def level_sort_key(level: str) -> tuple[tuple[int, int, str], ...]:
-    """Natural order of job levels: "L3" before "L10", "IC2" before "IC10".
-
-    Numbers compare as numbers and words as words (ignoring case), so "L10" no longer
-    sorts between "L1" and "L2" as it does as text (and as it does in SQL)."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
-        for part in re.split(r"(\d+)", level.strip())
-        if part
-    )
-
-
 def framework_levels(groups: list[CompetencyGroup]) -> list[str]:
-    """The job levels the framework describes, in natural order, for the grid's columns."""
+    """The job levels the framework describes, sorted, for the editor's columns."""
     return sorted(
-        {e.level for g in groups for c in g.competencies.all() for e in c.expectations.all()},
-        key=level_sort_key,
+        {e.level for g in groups for c in g.competencies.all() for e in c.expectations.all()}
     )
-
-
-@dataclass
-class CompetencyRow:
-    competency: Competency
-    # The expected behaviour at each of the framework's levels, in the grid's column
-    # order; "" where the competency says nothing for that level.
-    cells: list[str]
-
-
-@dataclass
-class GroupGrid:
-    group: CompetencyGroup
-    rows: list[CompetencyRow]
-
-
-def competency_grid(groups: list[CompetencyGroup], levels: list[str]) -> list[GroupGrid]:
-    """The framework as a level × competency grid, one per group (no further query)."""
-    grids = []
-    for group in groups:
-        rows = []
-        for competency in group.competencies.all():
-            by_level = {e.level: e.behaviour for e in competency.expectations.all()}
-            rows.append(CompetencyRow(competency, [by_level.get(level, "") for level in levels]))
-        grids.append(GroupGrid(group, rows))
-    return grids
 
 
 @dataclass
@@ -251,5 +215,62 @@ def plan_detail(user: Any, plan: PerformancePlan) -> PlanDetail:
         development_items=list(plan.development_items.select_related("competency")),
         goals=plan_goals(user, plan.person, plan.period),
         competencies=expected_competencies(plan.person, plan.period),
-        events=list(plan.events.select_related("actor__person").order_by("at", "id")),
+        events=plan_history(user, plan),
+    )
+
+
+def plan_history(user: Any, plan: PerformancePlan) -> list[PlanEvent]:
+    """The plan's history as ``user`` may read it (two queries).
+
+    An entry about a goal names the goal and its key results; it reaches only those who
+    may read that goal now (``goals.access.goals_visible_to``, the goal's own rule).
+    Everyone else keeps the entry — the plan was reopened, signatures were cleared —
+    with the goal named as "a goal you cannot see"."""
+    events = list(plan.events.select_related("actor__person").order_by("at", "id"))
+    about = {e.goal_id for e in events if e.goal_id is not None}
+    readable = (
+        set(goals_visible_to(user).filter(pk__in=about).values_list("pk", flat=True))
+        if about
+        else set()
+    )
+    for event in events:
+        if event.goal_id is not None and event.goal_id not in readable:
+            event.comment = str(HIDDEN_GOAL_CHANGE)
+    return events
+
+
+# --- what a change elsewhere would reopen ---------------------------------------------
+
+
+def plan_reopened_by(goal: Goal) -> PerformancePlan | None:
+    """The agreed plan a change to ``goal`` (its fields or key results) would reopen —
+    the rule of ``goals.services._plan_changed`` — so the page can say so before the
+    change is made. None for drafts, proposals, cancelled goals and team or company
+    goals, or when the owner has no agreed plan for the goal's period."""
+    if goal.owner_type != Goal.Owner.PERSON or not goal.is_agreed:
+        return None
+    return agreed_plan_of(goal.owner_person_id, goal.period_id)
+
+
+def agreed_plan_of(person_id: int | None, period_id: int) -> PerformancePlan | None:
+    """The person's plan for the period when it is agreed (a move that changes what was
+    agreed — approving or cancelling their goal — would reopen it)."""
+    if person_id is None:
+        return None
+    return (
+        PerformancePlan.objects.select_related("person", "period")
+        .filter(person_id=person_id, period_id=period_id, state=PerformancePlan.State.AGREED)
+        .first()
+    )
+
+
+def people_with_agreed_plans(person_ids: list[int], period: PerformancePeriod) -> list[Person]:
+    """Which of these people have an agreed plan for the period (one query): a goal set
+    for them now is active at once and reopens it."""
+    return list(
+        Person.objects.filter(
+            pk__in=person_ids,
+            plans__period=period,
+            plans__state=PerformancePlan.State.AGREED,
+        ).order_by("last_name", "first_name", "id")
     )
