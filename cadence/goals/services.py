@@ -102,12 +102,14 @@ def _title(value: str) -> str:
     return title
 
 
-def _plan_changed(actor: Any, goal: Goal, what: str) -> None:
+def _plan_changed(actor: Any, goal: Goal, what: str, *, agreed: bool | None = None) -> None:
     """An agreed person goal is part of that person's plan: changing it (or its
     measures) reopens an agreed plan. A draft, a proposal or a cancelled goal is not
     part of what was agreed, so changing it reopens nothing (``planning.queries.
     plan_reopened_by`` tells the user before they make a change that will)."""
-    if goal.owner_type != Goal.Owner.PERSON or not goal.is_agreed:
+    # ``agreed``: a state change says whether it changed what was agreed (cancelling an
+    # agreed goal does, though the goal is no longer agreed afterwards).
+    if goal.owner_type != Goal.Owner.PERSON or not (goal.is_agreed if agreed is None else agreed):
         return
     # Imported here: planning imports goals for the plan pages.
     from cadence.planning.services import plan_record_change
@@ -607,7 +609,7 @@ def goal_move(*, actor: Any, goal: Goal, state: str, comment: str = "") -> Goal:
             "cancel": _("Goal cancelled: %(title)s"),
             "reopen": _("Goal reopened: %(title)s"),
         }
-        _plan_changed(actor, goal, messages[transition.name] % {"title": goal.title})
+        _plan_changed(actor, goal, messages[transition.name] % {"title": goal.title}, agreed=True)
     return goal
 
 
