@@ -60,8 +60,7 @@ def _explain(key_result: KeyResult) -> str:
 
 
 def _require_member(request: HttpRequest) -> None:
-    if not people_access.is_member(request.user):
-        raise Http404
+    people_access.require_member(request.user)
 
 
 def _errors(error: ValidationError) -> str:
@@ -303,9 +302,7 @@ def _goal_action(
     **kw: Any,
 ) -> HttpResponse:
     if approving:
-        goal = access.goal_for_read(request.user, goal_id)
-        if not access.can_approve_goal(request.user, goal):
-            raise Refused(_("Only the owner's manager can approve or return this goal."))
+        goal = access.goal_for_approval(request.user, goal_id)
     else:
         goal = access.goal_for_edit(request.user, goal_id)
         if "state" in kw:  # approving is the approvers' move, whatever the form posts

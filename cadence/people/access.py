@@ -117,17 +117,28 @@ def self_and_line_filter(me: Person, *, through: str = "") -> Q:
     return Q(**{f"{through}pk" if through else "pk": me.pk}) | line_filter(me, through=through)
 
 
+def _with_parents(full_names: Iterable[str]) -> set[int]:
+    names: set[str] = set()
+    for full_name in full_names:
+        parts = full_name.split("/")
+        names.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+    if not names:
+        return set()
+    return set(Department.objects.filter(full_name__in=names).values_list("pk", flat=True))
+
+
+def department_with_parents(department: Department) -> set[int]:
+    """The department and every department above it (Engineering/Platform is inside
+    Engineering), in one query whatever the depth."""
+    return _with_parents([department.full_name])
+
+
 def with_parent_departments(department_ids: Iterable[int | None]) -> set[int]:
-    """The departments and every department above them (Engineering/Platform is inside
-    Engineering), in two queries whatever the depth."""
+    """``department_with_parents`` for many departments known by id (two queries)."""
     ids = {pk for pk in department_ids if pk is not None}
     if not ids:
         return set()
-    names: set[str] = set()
-    for full_name in Department.objects.filter(pk__in=ids).values_list("full_name", flat=True):
-        parts = full_name.split("/")
-        names.update("/".join(parts[: i + 1]) for i in range(len(parts)))
-    return set(Department.objects.filter(full_name__in=names).values_list("pk", flat=True))
+    return _with_parents(Department.objects.filter(pk__in=ids).values_list("full_name", flat=True))
 
 
 @cached_per_request
@@ -135,9 +146,9 @@ def own_department_ids(user: Any) -> set[int]:
     """The acting person's department and every department above it (a member of
     Engineering/Platform is a member of Engineering)."""
     me = acting_person(user)
-    if me is None or me.department_id is None:
+    if me is None or me.department is None:
         return set()
-    return with_parent_departments([me.department_id])
+    return department_with_parents(me.department)
 
 
 def is_hr_admin(user: Any) -> bool:

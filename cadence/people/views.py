@@ -254,6 +254,7 @@ def attributes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/attributes.html",
+        # Not an object read: the list of definitions, after require_people_manager.
         {"attributes": CustomAttribute.objects.all(), "nav_active": "import"},
     )
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -63,12 +63,6 @@ class ImportUploadForm(forms.Form):
             raise ValidationError(str(exc)) from exc
 
 
-def _import_for_manager(user: object, import_id: int) -> PeopleImport:
-    # Any HR admin may follow and confirm any upload: imports are a shared HR duty.
-    access.require_people_manager(user)
-    return get_object_or_404(PeopleImport.objects.select_related("uploaded_by"), pk=import_id)
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
@@ -93,7 +87,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
-    upload = _import_for_manager(request.user, import_id)
+    upload = access.people_import_for_manage(request.user, import_id)
     preview = upload.summary.get("preview", {})
     context = {
         "upload": upload,
@@ -112,7 +106,7 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def import_confirm(request: HttpRequest, import_id: int) -> HttpResponse:
-    upload = _import_for_manager(request.user, import_id)
+    upload = access.people_import_for_manage(request.user, import_id)
     try:
         services.people_import_confirm(
             actor=request.user,

@@ -11,8 +11,8 @@ import pytest
 from cadence.kpis import services
 from cadence.kpis.models import Kpi
 from cadence.people import services as people
-from cadence.people.models import Department
-from tests.conftest import Org
+from cadence.people.models import Department, Person
+from tests.conftest import Org, make_person
 
 
 @pytest.fixture
@@ -75,3 +75,34 @@ def sales_kpi(org: Org) -> Kpi:
         scope="team",
         department=Department.objects.get(full_name="Sales/Enterprise"),
     )
+
+
+@pytest.fixture
+def out_of_reach(org: Org, role_kpi: Kpi) -> dict[str, Person]:
+    """For the Platform manager (eng_manager): three people they may not name, each
+    holding the role of ``role_kpi`` so that only access tells them apart from nobody.
+
+    other_branch  Sam Seller (E200), active, in Sales
+    left          Lee Gone (E300), in Sales, has left
+    own_left      Bo Former (E400), left the Platform manager's own line
+    """
+    people.person_update(actor=None, person=org.seller, employee_id="E200")
+    org.seller.refresh_from_db()
+    left = make_person(
+        "lee.gone@example.com",
+        manager=org.sales_manager,
+        department="Sales/Enterprise",
+        employee_id="E300",
+        job_title="Account executive",
+    )
+    own_left = make_person(
+        "bo.former@example.com",
+        manager=org.eng_manager,
+        department="Engineering/Platform",
+        employee_id="E400",
+        job_title="Account executive",
+    )
+    for person in (left, own_left):
+        people.person_mark_left(actor=None, person=person)
+        person.refresh_from_db()
+    return {"other_branch": org.seller, "left": left, "own_left": own_left}

@@ -163,3 +163,63 @@ def test_recording(org, team_kpi, person_kpi, role_kpi):
     with pytest.raises(Refused):
         team_kpi.save()
         access.kpi_for_record(org.hr.user, team_kpi.pk)
+
+
+# --- the people a KPI, a value or an import row names ------------------------------------------
+
+
+def test_definition_finds_only_people_the_user_may_define_kpis_for(org, out_of_reach):
+    manager = org.eng_manager.user
+    assert access.person_for_definition(manager, key="E100") == org.engineer
+    assert access.person_for_definition(manager, key="ANN.engineer@example.com") == org.engineer
+    assert access.person_for_definition(manager, person_id=org.engineer.pk) == org.engineer
+    # Unknown, another branch, left (from either branch) and oneself: all nobody.
+    for key in (
+        "E999",
+        "E200",
+        "sam.seller@example.com",
+        "E300",
+        "E400",
+        "eng.manager@example.com",
+    ):
+        assert access.person_for_definition(manager, key=key) is None, key
+    for person in (*out_of_reach.values(), org.eng_manager):
+        assert access.person_for_definition(manager, person_id=person.pk) is None, person
+    assert access.person_for_definition(manager, person_id=10**9) is None
+    # HR admins define for any active person, never for someone who left.
+    assert access.person_for_definition(org.hr.user, key="E200") == org.seller
+    assert access.person_for_definition(org.hr.user, key="E300") is None
+    # An employee without reports and an executive define nothing.
+    assert access.person_for_definition(org.engineer.user, key="E100") is None
+    assert access.person_for_definition(org.exec_viewer.user, key="E100") is None
+
+
+def test_import_finds_only_people_whose_values_the_uploader_may_see(org, out_of_reach):
+    keys = {"E100", "E200", "sam.seller@example.com", "E300", "E400", "E999"}
+    # The manager sees their line, the one who left it included; not the other branch.
+    assert access.people_for_import(org.eng_manager.user, keys) == {
+        "E100": org.engineer,
+        "ann.engineer@example.com": org.engineer,
+        "E400": out_of_reach["own_left"],
+        "bo.former@example.com": out_of_reach["own_left"],
+    }
+    assert set(access.people_for_import(org.hr.user, keys)) >= {"E200", "E300", "E400"}
+    assert set(access.people_for_import(None, keys)) >= {"E200", "E300", "E400"}
+    assert access.people_for_import(org.engineer.user, keys) == {
+        "E100": org.engineer,
+        "ann.engineer@example.com": org.engineer,
+    }
+    assert access.people_for_import(AnonymousUser(), keys) == {}
+
+
+def test_series_person_is_none_for_unknown_and_hidden_alike(org, role_kpi, out_of_reach):
+    manager = org.sales_manager.user
+    assert access.series_person(manager, role_kpi, org.seller.pk) == org.seller
+    assert access.series_person(manager, role_kpi, str(org.seller.pk)) == org.seller
+    for wanted in (org.engineer.pk, out_of_reach["own_left"].pk, 10**9, "x", None):
+        assert access.series_person(manager, role_kpi, wanted) is None, wanted
+        with pytest.raises(Http404):
+            access.series_person_for_read(manager, role_kpi, wanted)
+    # The seller reads their own series only.
+    assert access.series_person(org.seller.user, role_kpi, org.seller.pk) == org.seller
+    assert access.series_person(org.seller.user, role_kpi, out_of_reach["left"].pk) is None

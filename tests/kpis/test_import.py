@@ -210,3 +210,25 @@ def test_an_actor_may_import_only_what_they_may_record(org, kpis, sales_kpi):
         data=b"KPI,Period,Value,Person\r\ncalls,2026-01,1,sam.seller@example.com\r\n",
     )
     assert summary.created == 1
+
+
+def test_unknown_other_branch_and_left_people_read_the_same(org, role_kpi, out_of_reach):
+    """The Sales manager imports role values: a typo, an engineer of another branch and
+    someone who left another branch must give one sentence, naming nobody."""
+    keys = ("E999", "nobody@example.com", "E100", "ann.engineer@example.com", "E400")
+    rows = "".join(f"calls,2026-01,1,{key}\r\n" for key in keys)
+    with pytest.raises(MeasurementImportErrors) as raised:
+        measurements_import(
+            actor=org.sales_manager.user,
+            data=f"KPI,Period,Value,Person\r\n{rows}".encode(),
+            file_name="k.csv",
+        )
+    errors = raised.value.errors
+    assert [e.line for e in errors] == [2, 3, 4, 5, 6]
+    said = {
+        str(e).removeprefix(f"line {e.line}: ").replace(key, "KEY")
+        for e, key in zip(errors, keys, strict=True)
+    }
+    assert said == {"Person: no person you may record values for has the employee ID or email KEY"}
+    text = " ".join(map(str, errors))
+    assert "Ann" not in text and "Bo Former" not in text and "does not hold" not in text

@@ -320,3 +320,40 @@ def test_other_branch_manager_cannot_record_for_a_role_holder_outside_their_line
     )
     assert response.status_code == 404
     assert not KpiMeasurement.objects.exists()
+
+
+def test_the_kpi_form_names_nobody_outside_the_line(org, out_of_reach):
+    """Unknown, another branch's, left (either branch): one sentence, no name."""
+    client = org.client_for(org.eng_manager)
+    answers = set()
+    for key in ("E999", "nobody@example.com", "E200", "sam.seller@example.com", "E300", "E400"):
+        response = client.post(
+            url("kpi_create"),
+            {
+                "name": "X",
+                "target": "1",
+                "direction": "increase",
+                "frequency": "monthly",
+                "scope": "person",
+                "person": key,
+            },
+        )
+        assert response.status_code == 422, key
+        answers.add(str(response.context["form"].errors.as_data()))
+        html = response.content.decode()
+        assert "Sam Seller" not in html and "Lee Gone" not in html and "Bo Former" not in html
+    assert len(answers) == 1
+    assert "no active person you may define KPIs for" in answers.pop()
+    assert not Kpi.objects.filter(name="X").exists()
+
+
+def test_role_kpi_series_of_unknown_hidden_and_left_people_is_404(org, role_kpi, out_of_reach):
+    client = org.client_for(org.sales_manager)
+    assert client.get(url("kpi", role_kpi.pk), {"person": org.seller.pk}).status_code == 200
+    for wanted in (10**9, org.engineer.pk, out_of_reach["own_left"].pk):
+        assert client.get(url("kpi", role_kpi.pk), {"person": wanted}).status_code == 404
+        response = client.post(
+            url("record", role_kpi.pk), {"period": "2026-01-01", "value": "1", "person": wanted}
+        )
+        assert response.status_code == 404
+    assert not KpiMeasurement.objects.exists()
