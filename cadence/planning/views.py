@@ -107,6 +107,8 @@ def _render_plan(
     expectations_form: ExpectationsForm | None = None,
 ) -> HttpResponse:
     user = request.user
+    # The period selector of the plan tabs (My plan already has the list).
+    context.setdefault("periods", queries.periods())
     can_edit = access.can_edit_plan(user, plan)
     can_sign = access.can_sign(user, plan)
     context.update(
@@ -332,6 +334,7 @@ def competencies(request: HttpRequest) -> HttpResponse:
         "frameworks": all_frameworks,
         "framework": framework,
         "grids": queries.competency_grid(groups, levels),
+        "periods": queries.periods(),
         "levels": levels,
         "frozen": framework is not None and services.framework_is_frozen(framework),
         "framework_form": FrameworkForm(),
@@ -529,6 +532,7 @@ def competencies_upload(request: HttpRequest, framework_id: int) -> HttpResponse
     context = {
         "framework": framework,
         "form": form,
+        "periods": queries.periods(),
         "tab": "competencies",
         **_tabs(request.user),
         "nav_active": NAV,
