@@ -12,7 +12,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -20,11 +19,11 @@ from ninja.pagination import paginate
 
 from cadence.core.db import atomic_retrying
 from cadence.core.pagination import KeysetPagination
-from cadence.core.pagination import KeysetPagination
 from cadence.goals import access, queries, services
 from cadence.goals.models import CheckIn, Goal, KeyResult
 from cadence.people import access as people_access
 from cadence.people.display import person_shown
+from cadence.planning import access as planning_access
 from cadence.planning.models import PerformancePeriod
 
 router = Router(tags=["goals"])
@@ -221,15 +220,10 @@ class CheckInIn(Schema):
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _require_member(request: HttpRequest) -> None:
-    if not people_access.is_member(request.user):
-        raise Http404
-
-
-def _period(period_id: int | None) -> PerformancePeriod | None:
+def _period(request: HttpRequest, period_id: int | None) -> PerformancePeriod | None:
     if period_id is None:
         return None
-    return get_object_or_404(PerformancePeriod, pk=period_id)
+    return planning_access.period_for_read(request.user, period_id)
 
 
 def _parent_for(request: HttpRequest, parent_id: int | None) -> Goal | None:
@@ -238,16 +232,14 @@ def _parent_for(request: HttpRequest, parent_id: int | None) -> Goal | None:
     return access.goal_for_read(request.user, parent_id)
 
 
-def _goal_out(goal_id: int) -> Goal:
-    goal = queries.with_key_results(Goal.objects.filter(pk=goal_id)).get()
+def _goal_out(request: HttpRequest, goal_id: int) -> Goal:
+    """The goal as responses show it, read again through the caller's visible goals."""
+    goals = access.goals_visible_to(request.user).filter(pk=goal_id)
+    goal = queries.with_key_results(goals).first()
+    if goal is None:
+        raise Http404
     queries._flag([goal])
     return goal
-
-
-def _key_result_for_read(request: HttpRequest, key_result_id: int) -> KeyResult:
-    key_result = get_object_or_404(KeyResult.objects.only("goal_id"), pk=key_result_id)
-    goal = access.goal_for_read(request.user, key_result.goal_id)
-    return goal.key_results.get(pk=key_result_id)
 
 
 # --- goals -------------------------------------------------------------------------------
@@ -264,7 +256,7 @@ def list_goals(
     ),
     q: str = Query("", description="Words in the title."),
 ) -> QuerySet[Goal]:
-    _require_member(request)
+    people_access.require_member(request.user)
     owner_person = None
     if owner == "me":
         owner_person = people_access.acting_person(request.user)
@@ -279,7 +271,7 @@ def list_goals(
     if department is not None:
         dept = people_access.department_for_read(request.user, department)
     return queries.goal_search(
-        request.user, period=_period(period), owner=owner_person, department=dept, q=q
+        request.user, period=_period(request, period), owner=owner_person, department=dept, q=q
     )
 
 
@@ -291,15 +283,19 @@ def list_goals(
 def alignment(
     request: HttpRequest, period: int | None = Query(None, description="Default: current.")
 ) -> list[Goal]:
-    _require_member(request)
-    chosen = _period(period) if period is not None else queries.default_period(queries.periods())
+    people_access.require_member(request.user)
+    chosen = (
+        _period(request, period)
+        if period is not None
+        else queries.default_period(queries.periods())
+    )
     return queries.alignment_first_levels(request.user, chosen)
 
 
 @router.get("/goals/{goal_id}", response=GoalDetailOut, summary="One goal with its key results")
 def get_goal(request: HttpRequest, goal_id: int) -> Goal:
     access.goal_for_read(request.user, goal_id)
-    return _goal_out(goal_id)
+    return _goal_out(request, goal_id)
 
 
 @router.get(
@@ -318,8 +314,8 @@ def goal_children(request: HttpRequest, goal_id: int) -> list[Goal]:
     summary="Create a goal: one's own, a report's, a team's or the company's",
 )
 def create_goal(request: HttpRequest, payload: GoalIn) -> Status:
-    _require_member(request)
-    period = _period(payload.period_id)
+    people_access.require_member(request.user)
+    period = _period(request, payload.period_id)
     owner: dict = {"owner_type": payload.owner_type}
     if payload.owner_type == Goal.Owner.PERSON:
         if payload.owner_person_id is None:
@@ -346,7 +342,7 @@ def create_goal(request: HttpRequest, payload: GoalIn) -> Status:
         parent=_parent_for(request, payload.parent_id),
         **data,
     )
-    return Status(201, _goal_out(goal.pk))
+    return Status(201, _goal_out(request, goal.pk))
 
 
 @router.patch("/goals/{goal_id}", response=GoalDetailOut, summary="Change a goal")
@@ -369,7 +365,7 @@ def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch) -> Goal:
         services.goal_align(actor=request.user, goal=goal, parent=parent)
     if state is not None:
         services.goal_set_state(actor=request.user, goal=goal, state=state)
-    return _goal_out(goal.pk)
+    return _goal_out(request, goal.pk)
 
 
 # --- check-ins ---------------------------------------------------------------------------
@@ -382,7 +378,7 @@ def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch) -> Goal:
 )
 @paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_check_ins(request: HttpRequest, key_result_id: int) -> QuerySet[CheckIn]:
-    return queries.check_ins(_key_result_for_read(request, key_result_id))
+    return queries.check_ins(access.key_result_for_read(request.user, key_result_id))
 
 
 @router.post(

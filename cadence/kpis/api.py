@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -22,7 +22,6 @@ from cadence.core.pagination import KeysetPagination
 from cadence.kpis import access, queries, services
 from cadence.kpis.models import Kpi, KpiMeasurement
 from cadence.people import access as people_access
-from cadence.people.models import Person
 
 router = Router(tags=["kpis"])
 
@@ -142,11 +141,6 @@ class MeasurementIn(Schema):
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _require_member(request: HttpRequest) -> None:
-    if not people_access.is_member(request.user):
-        raise Http404
-
-
 def _with_kpi(measurements: list[KpiMeasurement], kpi: Kpi) -> list[KpiMeasurement]:
     for m in measurements:
         m.kpi = kpi
@@ -177,7 +171,7 @@ def list_kpis(
     scope: Kpi.Scope | None = Query(None, description="role, team or person."),  # noqa: B008
     active: bool | None = Query(True, description="Only active KPIs (default), or inactive."),
 ) -> QuerySet[Kpi]:
-    _require_member(request)
+    people_access.require_member(request.user)
     kpis = access.kpis_visible_to(request.user).select_related("department", "person")
     if scope is not None:
         kpis = kpis.filter(scope=scope)
@@ -195,12 +189,19 @@ def get_kpi(request: HttpRequest, kpi_id: int) -> Kpi:
 
 @router.post("/kpis", response={201: KpiOut}, summary="Define a KPI")
 def create_kpi(request: HttpRequest, payload: KpiIn) -> Status:
-    _require_member(request)
+    people_access.require_member(request.user)
+    if not access.can_define_any(request.user):
+        raise people_access.Refused(_("Only HR admins and managers can define KPIs."))
     department = person = None
     if payload.department_id is not None:
         department = people_access.department_for_read(request.user, payload.department_id)
     if payload.person_id is not None:
-        person = people_access.person_for_read(request.user, payload.person_id)
+        # Unknown, outside the caller's line and left answer alike.
+        person = access.person_for_definition(request.user, person_id=payload.person_id)
+        if person is None:
+            raise ValidationError(
+                {"person_id": _("no active person you may define KPIs for has this id.")}
+            )
     if not access.can_define(
         request.user, scope=payload.scope, department=department, person=person
     ):
@@ -229,9 +230,7 @@ def list_measurements(
     kpi = access.kpi_for_read(request.user, kpi_id)
     who = None
     if person is not None:
-        who = Person.objects.filter(pk=person).first()
-        if who is None or not access.can_read_series(request.user, kpi, who):
-            raise Http404
+        who = access.series_person_for_read(request.user, kpi, person)
     # Newest first, then by id: the cursor's key needs a unique, non-null last field.
     return (
         queries.measurements_for(request.user, kpi, person=who)
@@ -250,8 +249,8 @@ def record_measurement(request: HttpRequest, kpi_id: int, payload: MeasurementIn
     kpi = access.kpi_for_record(request.user, kpi_id)
     person = None
     if payload.person_id is not None:
-        person = Person.objects.filter(pk=payload.person_id).first()
-        if person is None or not access.can_read_series(request.user, kpi, person):
+        person = access.series_person(request.user, kpi, payload.person_id)
+        if person is None:
             raise ValidationError(
                 {"person": _("Person: no such person among this KPI's holders you see.")}
             )

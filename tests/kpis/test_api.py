@@ -84,8 +84,9 @@ def test_define_refused_outside_the_line(org, platform):
     other = org.client_for(org.sales_manager)
     body = {"name": "X", "target": 1, "scope": "team", "department_id": platform.pk}
     assert post(other, f"{API}/kpis", body).status_code == 403
+    # A person outside the caller's line reads like an unknown one (see test_access).
     body = {"name": "X", "target": 1, "scope": "person", "person_id": org.engineer.pk}
-    assert post(other, f"{API}/kpis", body).status_code == 403
+    assert post(other, f"{API}/kpis", body).status_code == 422
     role = {"name": "X", "target": 1, "scope": "role", "job_title": "Engineer"}
     assert post(org.client_for(org.eng_manager), f"{API}/kpis", role).status_code == 403
     assert not Kpi.objects.exists()
@@ -211,3 +212,30 @@ def test_list_query_count_is_fixed(
     client = org.client_for(org.eng_manager)
     with django_assert_max_num_queries(12):
         assert client.get(f"{API}/kpis").status_code == 200
+
+
+def test_unknown_other_branch_and_left_people_answer_alike(org, role_kpi, out_of_reach):
+    """Defining, recording and reading: a person id the caller may not name gets the
+    same answer as one that does not exist."""
+    manager = org.client_for(org.eng_manager)
+    answers = set()
+    for person in (10**9, org.seller.pk, out_of_reach["left"].pk, out_of_reach["own_left"].pk):
+        body = {"name": "X", "target": 1, "scope": "person", "person_id": person}
+        response = post(manager, f"{API}/kpis", body)
+        assert response.status_code == 422, person
+        answers.add(response.content)
+    assert len(answers) == 1 and b"Seller" not in answers.pop()
+    assert not Kpi.objects.filter(name="X").exists()
+    sales = org.client_for(org.sales_manager)
+    url = f"{API}/kpis/{role_kpi.pk}/measurements"
+    recorded, listed = set(), set()
+    for person in (10**9, org.engineer.pk, out_of_reach["own_left"].pk):
+        body = {"period_start": "2026-01-01", "value": 1, "person_id": person}
+        response = post(sales, url, body)
+        assert response.status_code == 422
+        recorded.add(response.content)
+        response = sales.get(url, {"person": person})
+        assert response.status_code == 404
+        listed.add(response.content)
+    assert len(recorded) == 1 and len(listed) == 1
+    assert not KpiMeasurement.objects.exists()
