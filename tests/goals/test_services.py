@@ -671,6 +671,94 @@ def test_changing_a_person_goal_reopens_an_agreed_plan(org, period, person_goal_
     assert PerformancePlan.objects.get(pk=plan.pk).state == "proposed"
 
 
+def agreed_plan(org, period) -> PerformancePlan:
+    plan = planning.plan_open(actor=org.eng_manager.user, person=org.engineer, period=period)
+    return reagree(org, plan)
+
+
+def reagree(org, plan: PerformancePlan) -> PerformancePlan:
+    planning.plan_propose(actor=org.eng_manager.user, plan=plan)
+    planning.plan_sign(actor=org.eng_manager.user, plan=plan)
+    planning.plan_sign(actor=org.engineer.user, plan=plan)
+    plan.refresh_from_db()
+    assert plan.state == "agreed"
+    return plan
+
+
+def state_of(plan: PerformancePlan) -> str:
+    return PerformancePlan.objects.get(pk=plan.pk).state
+
+
+def test_a_draft_and_its_changes_leave_an_agreed_plan_alone(org, period):
+    """The issue: a draft silently reopened the plan and cleared both signatures."""
+    plan = agreed_plan(org, period)
+    draft = services.goal_create(
+        actor=org.engineer.user,
+        period=period,
+        title="Learn Rust",
+        owner_type="person",
+        owner_person=org.engineer,
+    )
+    kr = services.key_result_create(actor=org.engineer.user, goal=draft, title="Book read")
+    services.key_result_update(actor=org.engineer.user, key_result=kr, title="Two books read")
+    services.goal_update(actor=org.engineer.user, goal=draft, title="Learn Rust well")
+    services.goal_submit(actor=org.engineer.user, goal=draft)
+    services.goal_return_to_draft(actor=org.eng_manager.user, goal=draft)
+    services.key_result_delete(actor=org.engineer.user, key_result=kr)
+    services.goal_set_state(actor=org.engineer.user, goal=draft, state="cancelled")
+    plan.refresh_from_db()
+    assert plan.state == "agreed"
+    assert plan.employee_signed_at is not None and plan.manager_signed_at is not None
+    assert not plan.events.filter(kind="reopened").exists()
+
+
+def test_approving_a_goal_adds_it_to_the_plan_and_reopens_it(org, period):
+    plan = agreed_plan(org, period)
+    goal = services.goal_create(
+        actor=org.engineer.user,
+        period=period,
+        title="Learn Rust",
+        owner_type="person",
+        owner_person=org.engineer,
+    )
+    services.goal_submit(actor=org.engineer.user, goal=goal)
+    assert state_of(plan) == "agreed"
+    services.goal_approve(actor=org.eng_manager.user, goal=goal)
+    assert state_of(plan) == "proposed"
+    event = plan.events.get(kind="reopened")
+    assert (event.comment, event.goal_id) == ("Goal agreed: Learn Rust", goal.pk)
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["title", "key_result_added", "key_result_retargeted", "key_result_removed", "cancelled"],
+)
+def test_a_change_to_an_agreed_goal_reopens_the_plan(org, period, person_goal_set, change):
+    plan = agreed_plan(org, period)
+    goal, kr = person_goal_set.goal, person_goal_set.kr_tickets
+    actor = org.eng_manager.user
+    if change == "title":
+        services.goal_update(actor=actor, goal=goal, title="Ship the importer v2")
+    elif change == "key_result_added":
+        services.key_result_create(actor=actor, goal=goal, title="Docs written")
+    elif change == "key_result_retargeted":
+        services.key_result_update(actor=actor, key_result=kr, target_value=Decimal(20))
+    elif change == "key_result_removed":
+        services.key_result_delete(actor=actor, key_result=kr)
+    else:
+        services.goal_set_state(actor=actor, goal=goal, state="cancelled")
+    assert state_of(plan) == "proposed"
+    assert plan.events.get(kind="reopened").goal_id == goal.pk
+
+
+def test_completing_an_agreed_goal_is_progress_not_a_change_of_plan(org, period, person_goal_set):
+    plan = agreed_plan(org, period)
+    services.goal_set_state(
+        actor=org.eng_manager.user, goal=person_goal_set.goal, state="completed"
+    )
+    assert state_of(plan) == "agreed"
+
+
 # --- full recomputation ---------------------------------------------------------------
 
 
