@@ -25,9 +25,12 @@ E301,ok.person@example.com,Ok,Person,next tuesday
 """
 
 
-def _upload(page: Page, name: str, content: bytes) -> None:
-    page.goto("/")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Import").click()
+def _upload(page: Page, name: str, content: bytes, *, via_menu: bool = True) -> None:
+    if via_menu:
+        page.goto("/")
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Import").click()
+    else:  # a phone folds the menu away
+        page.goto("/people/import/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Import people")
     check_page(page, "import-start")
     page.get_by_label("HRIS export:").set_input_files(
@@ -86,3 +89,44 @@ def test_errors_are_listed_by_line_and_nothing_can_be_confirmed(page: Page, org)
     expect(status.get_by_role("link", name="Upload a corrected file")).to_be_visible()
     assert not Person.objects.filter(work_email="ok.person@example.com").exists()
     check_page(page, "import-errors")
+
+
+RISKY_CSV = "\n".join(
+    [
+        "Employee ID,Work Email,First Name,Job Title,Shoe Size,Desk (Floor)",
+        # Ann is E100: matched by email with another id, the row HR must look at twice.
+        "E999,ann.engineer@example.com,Ann,Principal Engineer,39,3",
+        "E700,new.person@example.com,Noor,Engineer,41,2",
+    ]
+).encode()
+
+
+def test_preview_warns_about_risky_rows(page: Page, org):
+    _check_risky_preview(page, org)
+
+
+def test_risky_preview_reads_well_on_a_phone(mobile_page: Page, org):
+    _check_risky_preview(mobile_page, org)
+
+
+def _check_risky_preview(page: Page, org) -> None:
+    sign_in(page, org.hr.work_email)
+    _upload(page, "risky.csv", RISKY_CSV, via_menu=page.viewport_size["width"] >= 760)
+
+    status = page.locator("#import-status")
+    expect(status.locator(".import-warning").first).to_contain_text(
+        "No manager column was recognised"
+    )
+    expect(status).to_contain_text("1 change deserves a second look.")
+    expect(status.locator(".import-custom")).to_contain_text("Shoe Size, Desk (Floor)")
+    flagged = page.get_by_role("region", name=re.compile("To check before confirming"))
+    expect(flagged.locator("tr.flagged")).to_have_count(1)
+    expect(flagged).to_contain_text("matched by email, but the file gives another employee ID")
+    expect(flagged).to_contain_text("E100")
+    created = page.get_by_role("region", name=re.compile("To create"))
+    for value in ("E700", "Noor", "Engineer", "41", "Active"):
+        expect(created).to_contain_text(value)
+    columns = page.get_by_role("region", name="How the columns are read")
+    expect(columns).to_contain_text("kept as custom attribute")
+    check_page(page, "import-risky")
+    expect(status.get_by_role("button", name="Confirm and import")).to_be_visible()

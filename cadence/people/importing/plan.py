@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cadence.core.tabular import RowError, Table
 from cadence.people.importing.columns import (
@@ -163,10 +164,12 @@ class ImportPlan:
         found = []
         if self.created and not self.has_manager_column:
             found.append(
-                _(
+                ngettext(
                     "No manager column was recognised (looked for %(aliases)s): the "
-                    "%(n)d people to create will have no manager. Name the column with a "
-                    "mapping line such as 'Your Header=manager_email' if the file has one."
+                    "person to create will have no manager.",
+                    "No manager column was recognised (looked for %(aliases)s): the "
+                    "%(n)d people to create will have no manager.",
+                    len(self.created),
                 )
                 % {
                     "n": len(self.created),
@@ -174,6 +177,10 @@ class ImportPlan:
                         alias for name in MANAGER_FIELDS for alias in HEADER_ALIASES[name][:2]
                     ),
                 }
+                + " "
+                + _(
+                    "If the file has one, name it with a mapping line: 'Your Header=manager_email'."
+                )
             )
         if self.many_managers_change:
             found.append(
