@@ -40,7 +40,8 @@ def seeded_database(size: int, fresh: bool) -> Path:
     key = support.source_fingerprint(
         "cadence/*/migrations/*.py",
         "cadence/people/seeding.py",
-        "cadence/people/importing.py",
+        "cadence/core/tabular.py",
+        "cadence/people/importing/*.py",
         "cadence/people/services.py",
         "cadence/core/management/commands/seed.py",
     )
