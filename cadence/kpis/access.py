@@ -176,7 +176,7 @@ def can_read_kpi(user: Any, kpi: Kpi) -> bool:
     if me is None:
         return False
     if kpi.scope == Kpi.Scope.PERSON:
-        return is_self_or_above(me, kpi.person)
+        return kpi.person is not None and is_self_or_above(me, kpi.person)
     if kpi.scope == Kpi.Scope.TEAM:
         return kpi.department_id in related_department_ids(user)
     if holds_role(me, kpi):

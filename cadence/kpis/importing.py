@@ -238,15 +238,15 @@ def _plan_import(actor: Any, data: bytes, file_name: str) -> list[_Row]:
                     % {"code": kpi.code, "for": f" for {stored.full_name}" if stored else ""},
                 )
             )
-        key = (kpi.pk, stored.pk if stored else None, start)
-        if key in seen:
+        series = (kpi.pk, stored.pk if stored else None, start)
+        if series in seen:
             errors.append(
                 RowError(
                     line,
                     "Period",
                     _("line %(other)d already has a value of %(code)s for %(period)s%(for)s")
                     % {
-                        "other": seen[key],
+                        "other": seen[series],
                         "code": kpi.code,
                         "period": period_label(kpi.frequency, start),
                         "for": f" and {stored.full_name}" if stored else "",
@@ -254,7 +254,7 @@ def _plan_import(actor: Any, data: bytes, file_name: str) -> list[_Row]:
                 )
             )
         else:
-            seen[key] = line
+            seen[series] = line
         if len(errors) == row_errors and value is not None:
             rows.append(_Row(line, kpi, stored, start, value, note))
     if errors:
