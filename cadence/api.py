@@ -122,6 +122,8 @@ class CadenceOpenAPI(OpenAPISchema):
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
         for status, description in ERRORS.items():
             result.setdefault(status, {"description": description, "content": error})
+        if self.request_body(operation):
+            result.setdefault(400, {"description": "The body is not JSON.", "content": error})
         return result
 
 

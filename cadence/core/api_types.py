@@ -40,8 +40,13 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Day = Annotated[datetime.date, Field(ge=datetime.date(1900, 1, 1), le=datetime.date(2199, 12, 31))]
 """A calendar day between 1900 and 2199."""
 
-Amount = Annotated[Decimal, Field(gt=Decimal("-1e14"), lt=Decimal("1e14"), allow_inf_nan=False)]
-"""A value of a key result or KPI: ``DecimalField(max_digits=18, decimal_places=4)``."""
+Amount = Annotated[
+    Decimal,
+    Field(ge=Decimal("-99999999999999"), le=Decimal("99999999999999"), allow_inf_nan=False),
+]
+"""A value of a key result or KPI: ``DecimalField(max_digits=18, decimal_places=4)``, so
+at most 14 digits before the point. (SQLite keeps 15 significant digits: a value just
+below 10**14 with decimals would read back as 10**14 and no longer fit the column.)"""
 
 Weight = Annotated[Decimal, Field(gt=0, lt=Decimal("100000"), allow_inf_nan=False)]
 """A goal's weight: ``DecimalField(max_digits=7, decimal_places=2)``, above zero."""

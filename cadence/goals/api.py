@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from cadence.core.api_types import COMMENT, LONG_TEXT, MAX_ID, SEARCH, Amount, Day, Id, Text, Weight
 from cadence.core.db import atomic_retrying
 from cadence.core.pagination import KeysetPagination
 from cadence.goals import access, queries, services
@@ -175,32 +176,32 @@ class CheckInOut(Schema):
 
 
 class GoalIn(Schema):
-    title: str = Field(min_length=1, max_length=300)
-    description: str = ""
-    period_id: int
+    title: Text = Field(min_length=1, max_length=300)
+    description: Text = Field("", max_length=LONG_TEXT)
+    period_id: Id
     kind: Goal.Kind = Goal.Kind.OBJECTIVE
     visibility: Goal.Visibility = Goal.Visibility.PUBLIC
-    parent_id: int | None = None
-    weight: Decimal = Decimal(1)
-    due_on: datetime.date | None = None
+    parent_id: Id | None = None
+    weight: Weight = Decimal(1)
+    due_on: Day | None = None
     owner_type: Goal.Owner = Field(
         Goal.Owner.PERSON, description="person (default: the caller), team or company"
     )
-    owner_person_id: int | None = Field(
+    owner_person_id: Id | None = Field(
         None, description="For a person goal: whose (default: the caller)."
     )
-    owner_department_id: int | None = Field(None, description="For a team goal: which team.")
+    owner_department_id: Id | None = Field(None, description="For a team goal: which team.")
 
 
 class GoalPatch(Schema):
-    title: str | None = Field(None, min_length=1, max_length=300)
-    description: str | None = None
+    title: Text | None = Field(None, min_length=1, max_length=300)
+    description: Text | None = Field(None, max_length=LONG_TEXT)
     kind: Goal.Kind | None = None
     visibility: Goal.Visibility | None = None
-    weight: Decimal | None = None
-    due_on: datetime.date | None = None
+    weight: Weight | None = None
+    due_on: Day | None = None
     parent_id: int | None = Field(
-        None, description="Align to this goal; send 0 to remove the alignment."
+        None, ge=0, le=MAX_ID, description="Align to this goal; send 0 to remove the alignment."
     )
     state: Goal.State | None = Field(
         None,
@@ -212,9 +213,9 @@ class GoalPatch(Schema):
 
 
 class CheckInIn(Schema):
-    value: Decimal
+    value: Amount
     confidence: CheckIn.Confidence = CheckIn.Confidence.ON_TRACK
-    comment: str = Field("", max_length=2000)
+    comment: Text = Field("", max_length=COMMENT)
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -232,7 +233,7 @@ def _parent_for(request: HttpRequest, parent_id: int | None) -> Goal | None:
     return access.goal_for_read(request.user, parent_id)
 
 
-def _goal_out(request: HttpRequest, goal_id: int) -> Goal:
+def _goal_out(request: HttpRequest, goal_id: Id) -> Goal:
     """The goal as responses show it, read again through the caller's visible goals."""
     goals = access.goals_visible_to(request.user).filter(pk=goal_id)
     goal = queries.with_key_results(goals).first()
@@ -249,12 +250,12 @@ def _goal_out(request: HttpRequest, goal_id: int) -> Goal:
 @paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_goals(
     request: HttpRequest,
-    period: int | None = Query(None, description="Period id."),
-    owner: str | None = Query(None, description="'me' or a person id."),
-    department: int | None = Query(
+    period: Id | None = Query(None, description="Period id."),
+    owner: Text | None = Query(None, max_length=20, description="'me' or a person id."),
+    department: Id | None = Query(
         None, description="Goals of this department (or below), or of people in it."
     ),
-    q: str = Query("", description="Words in the title."),
+    q: Text = Query("", max_length=SEARCH, description="Words in the title."),
 ) -> QuerySet[Goal]:
     people_access.require_member(request.user)
     owner_person = None
@@ -281,7 +282,7 @@ def list_goals(
     summary="The alignment tree's first two levels: company goals and those aligned to them",
 )
 def alignment(
-    request: HttpRequest, period: int | None = Query(None, description="Default: current.")
+    request: HttpRequest, period: Id | None = Query(None, description="Default: current.")
 ) -> list[Goal]:
     people_access.require_member(request.user)
     chosen = (
@@ -293,7 +294,7 @@ def alignment(
 
 
 @router.get("/goals/{goal_id}", response=GoalDetailOut, summary="One goal with its key results")
-def get_goal(request: HttpRequest, goal_id: int) -> Goal:
+def get_goal(request: HttpRequest, goal_id: Id) -> Goal:
     access.goal_for_read(request.user, goal_id)
     return _goal_out(request, goal_id)
 
@@ -303,7 +304,7 @@ def get_goal(request: HttpRequest, goal_id: int) -> Goal:
     response=list[TreeNodeOut],
     summary="Goals aligned to this one (the next level of the tree, first 100 by title)",
 )
-def goal_children(request: HttpRequest, goal_id: int) -> list[Goal]:
+def goal_children(request: HttpRequest, goal_id: Id) -> list[Goal]:
     goal = access.goal_for_read(request.user, goal_id)
     return queries.children_of(request.user, goal)
 
@@ -347,7 +348,7 @@ def create_goal(request: HttpRequest, payload: GoalIn) -> Status:
 
 @router.patch("/goals/{goal_id}", response=GoalDetailOut, summary="Change a goal")
 @atomic_retrying  # goal_for_edit locks the goal's row; see cadence.core.db
-def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch) -> Goal:
+def update_goal(request: HttpRequest, goal_id: Id, payload: GoalPatch) -> Goal:
     changes = payload.dict(exclude_unset=True)
     goal = access.goal_for_edit(request.user, goal_id, new_parent_id=changes.get("parent_id"))
     parent_id = changes.pop("parent_id", "unset")
@@ -377,7 +378,7 @@ def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch) -> Goal:
     summary="A key result's check-ins, newest first",
 )
 @paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def list_check_ins(request: HttpRequest, key_result_id: int) -> QuerySet[CheckIn]:
+def list_check_ins(request: HttpRequest, key_result_id: Id) -> QuerySet[CheckIn]:
     return queries.check_ins(access.key_result_for_read(request.user, key_result_id))
 
 
@@ -386,7 +387,7 @@ def list_check_ins(request: HttpRequest, key_result_id: int) -> QuerySet[CheckIn
     response={201: CheckInOut},
     summary="Post a check-in on a key result",
 )
-def create_check_in(request: HttpRequest, key_result_id: int, payload: CheckInIn) -> Status:
+def create_check_in(request: HttpRequest, key_result_id: Id, payload: CheckInIn) -> Status:
     key_result = access.key_result_for_check_in(request.user, key_result_id)
     check_in = services.check_in_create(
         actor=request.user,

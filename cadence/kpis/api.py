@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from cadence.core.api_types import LONG_TEXT, Amount, Day, Id, Text
 from cadence.core.pagination import KeysetPagination
 from cadence.kpis import access, queries, services
 from cadence.kpis.models import Kpi, KpiMeasurement
@@ -116,26 +117,26 @@ class RecordedOut(MeasurementOut):
 
 
 class KpiIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
-    code: str | None = Field(None, max_length=100)
-    description: str = ""
-    unit: str = Field("", max_length=30)
-    target: Decimal
+    name: Text = Field(min_length=1, max_length=200)
+    code: Text | None = Field(None, max_length=100)
+    description: Text = Field("", max_length=LONG_TEXT)
+    unit: Text = Field("", max_length=30)
+    target: Amount
     direction: Kpi.Direction = Kpi.Direction.HIGHER_IS_BETTER
     frequency: Kpi.Frequency = Kpi.Frequency.MONTHLY
     scope: Kpi.Scope
-    job_title: str = Field("", max_length=200)
-    department_id: int | None = None
-    person_id: int | None = None
+    job_title: Text = Field("", max_length=200)
+    department_id: Id | None = None
+    person_id: Id | None = None
 
 
 class MeasurementIn(Schema):
-    period_start: datetime.date = Field(
+    period_start: Day = Field(
         description="Any day in the period; stored as the period's first day."
     )
-    value: Decimal
-    person_id: int | None = Field(None, description="Required for role KPIs.")
-    note: str = Field("", max_length=500)
+    value: Amount
+    person_id: Id | None = Field(None, description="Required for role KPIs.")
+    note: Text = Field("", max_length=500)
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -183,7 +184,7 @@ def list_kpis(
 @router.get(
     "/kpis/{kpi_id}", response=KpiDetailOut, summary="One KPI with the series the caller may see"
 )
-def get_kpi(request: HttpRequest, kpi_id: int) -> Kpi:
+def get_kpi(request: HttpRequest, kpi_id: Id) -> Kpi:
     return _detail(request.user, access.kpi_for_read(request.user, kpi_id))
 
 
@@ -224,8 +225,8 @@ def create_kpi(request: HttpRequest, payload: KpiIn) -> Status:
 @paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_measurements(
     request: HttpRequest,
-    kpi_id: int,
-    person: int | None = Query(None, description="For role KPIs: one holder's series."),
+    kpi_id: Id,
+    person: Id | None = Query(None, description="For role KPIs: one holder's series."),
 ) -> QuerySet[KpiMeasurement]:
     kpi = access.kpi_for_read(request.user, kpi_id)
     who = None
@@ -245,7 +246,7 @@ def list_measurements(
     summary="Record a value (replaces the value of the same period)",
 )
 @transaction.atomic
-def record_measurement(request: HttpRequest, kpi_id: int, payload: MeasurementIn) -> Status:
+def record_measurement(request: HttpRequest, kpi_id: Id, payload: MeasurementIn) -> Status:
     kpi = access.kpi_for_record(request.user, kpi_id)
     person = None
     if payload.person_id is not None:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from cadence.core.api_types import SEARCH, Day, Id, Text
 from cadence.core.pagination import KeysetPagination
 from cadence.people import access, queries, services
 from cadence.people.forms import PersonForm
@@ -122,12 +123,13 @@ def _require_directory(request: HttpRequest) -> None:
 @paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_people(
     request: HttpRequest,
-    q: str = Query(
+    q: Text = Query(
         "",
+        max_length=SEARCH,
         description="Words found in the name, email, title, or the employee ID of "
         "people whose employment details the caller may see.",
     ),
-    department_id: int | None = Query(None, description="This department and those below."),
+    department_id: Id | None = Query(None, description="This department and those below."),
     include_left: bool = Query(False, description="HR admins and executives only."),
 ) -> QuerySet[Person]:
     _require_directory(request)
@@ -140,7 +142,7 @@ def list_people(
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="One person")
-def get_person(request: HttpRequest, person_id: int) -> Person:
+def get_person(request: HttpRequest, person_id: Id) -> Person:
     return access.person_for_read(request.user, person_id)
 
 
@@ -152,7 +154,7 @@ def get_person(request: HttpRequest, person_id: int) -> Person:
 @paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_reports(
     request: HttpRequest,
-    person_id: int,
+    person_id: Id,
     direct_only: bool = Query(False, description="Direct reports only."),
 ) -> QuerySet[Person]:
     manager = access.team_for_read(request.user, person_id)
@@ -170,7 +172,7 @@ def list_departments(request: HttpRequest) -> QuerySet[Department]:
 
 
 @router.get("/departments/{department_id}", response=DepartmentOut, summary="One department")
-def get_department(request: HttpRequest, department_id: int) -> Department:
+def get_department(request: HttpRequest, department_id: Id) -> Department:
     department = access.department_for_read(request.user, department_id)
     return queries.department_with_headcount(department.pk)
 
@@ -182,22 +184,22 @@ class PersonWrite(Schema):
     """Fields of a person record. On PATCH every field is optional and only those given
     change; ``manager`` is the manager's work email or employee ID, "" for none."""
 
-    first_name: str | None = None
-    last_name: str | None = None
-    work_email: str | None = None
-    employee_id: str | None = None
-    job_title: str | None = None
-    level: str | None = None
-    department_id: int | None = Field(None, description="null for no department.")
-    location: str | None = None
-    start_date: datetime.date | None = None
-    manager: str | None = Field(
-        None, description='The manager\'s work email or employee ID; "" for none.'
+    first_name: Text | None = Field(None, max_length=150)
+    last_name: Text | None = Field(None, max_length=150)
+    work_email: Text | None = Field(None, max_length=254)
+    employee_id: Text | None = Field(None, max_length=64)
+    job_title: Text | None = Field(None, max_length=200)
+    level: Text | None = Field(None, max_length=50)
+    department_id: Id | None = Field(None, description="null for no department.")
+    location: Text | None = Field(None, max_length=200)
+    start_date: Day | None = None
+    manager: Text | None = Field(
+        None, max_length=254, description='The manager\'s work email or employee ID; "" for none.'
     )
 
 
 class LeaveIn(Schema):
-    left_on: datetime.date = Field(description="The person's last day.")
+    left_on: Day = Field(description="The person's last day.")
 
 
 def _form_data(payload: PersonWrite, base: dict[str, Any]) -> dict[str, Any]:
@@ -208,7 +210,7 @@ def _form_data(payload: PersonWrite, base: dict[str, Any]) -> dict[str, Any]:
     return {k: "" if v is None else v for k, v in data.items()}
 
 
-def _person_out(person_id: int) -> Person:
+def _person_out(person_id: Id) -> Person:
     return Person.objects.select_related("department", "manager", "user").get(pk=person_id)
 
 
@@ -225,7 +227,7 @@ def create_person(request: HttpRequest, payload: PersonWrite) -> Status:
 
 @router.patch("/people/{person_id}", response=PersonOut, summary="Change a person (HR admins)")
 @transaction.atomic
-def update_person(request: HttpRequest, person_id: int, payload: PersonWrite) -> Person:
+def update_person(request: HttpRequest, person_id: Id, payload: PersonWrite) -> Person:
     person = access.person_for_edit(request.user, person_id)
     form = PersonForm(person=person)
     base = {name: form[name].value() for name in form.fields}
@@ -240,7 +242,7 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonWrite) ->
     "/people/{person_id}/leave", response=PersonOut, summary="Mark a person as left (HR admins)"
 )
 @transaction.atomic
-def mark_person_left(request: HttpRequest, person_id: int, payload: LeaveIn) -> Person:
+def mark_person_left(request: HttpRequest, person_id: Id, payload: LeaveIn) -> Person:
     person = access.person_for_edit(request.user, person_id)
     services.person_mark_left(actor=request.user, person=person, left_on=payload.left_on)
     return _person_out(person.pk)
@@ -252,7 +254,7 @@ def mark_person_left(request: HttpRequest, person_id: int, payload: LeaveIn) -> 
     summary="Reactivate a person who left (HR admins)",
 )
 @transaction.atomic
-def reactivate_person(request: HttpRequest, person_id: int) -> Person:
+def reactivate_person(request: HttpRequest, person_id: Id) -> Person:
     person = access.person_for_edit(request.user, person_id)
     services.person_reactivate(actor=request.user, person=person)
     return _person_out(person.pk)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from cadence.core.api_types import COMMENT, LONG_TEXT, Day, Id, Text
 from cadence.people.access import acting_person
 from cadence.people.models import Person
 from cadence.planning import access, queries, services
@@ -170,8 +171,8 @@ class PlanRow(Schema):
 
 
 class PlanOpenIn(Schema):
-    period_id: int
-    person_id: int | None = Field(None, description="Defaults to the caller.")
+    period_id: Id
+    person_id: Id | None = Field(None, description="Defaults to the caller.")
     from_previous: bool = Field(
         False,
         description="Copy expectations and open development items from the person's previous plan.",
@@ -179,17 +180,17 @@ class PlanOpenIn(Schema):
 
 
 class PlanPatchIn(Schema):
-    expectations: str
+    expectations: Text = Field(max_length=LONG_TEXT)
 
 
 class SignIn(Schema):
-    comment: str = ""
+    comment: Text = Field("", max_length=COMMENT)
 
 
 class DevelopmentItemIn(Schema):
-    need: str
-    action: str
-    due_on: datetime.date | None = None
+    need: Text = Field(min_length=1, max_length=300)
+    action: Text = Field(max_length=LONG_TEXT)
+    due_on: Day | None = None
     status: DevelopmentItem.Status = DevelopmentItem.Status.OPEN
 
 
@@ -260,7 +261,7 @@ def list_periods(request: HttpRequest) -> list[PerformancePeriod]:
     summary="A competency framework version with its groups, competencies and "
     "expected behaviour per level",
 )
-def get_framework(request: HttpRequest, framework_id: int) -> dict[str, Any]:
+def get_framework(request: HttpRequest, framework_id: Id) -> dict[str, Any]:
     framework: CompetencyFramework = access.framework_for_read(request.user, framework_id)
     return {
         "id": framework.pk,
@@ -280,7 +281,7 @@ def get_framework(request: HttpRequest, framework_id: int) -> dict[str, Any]:
     response={200: PlanDetailOut, 404: dict},
     summary="The caller's plan for a period (default: the active one)",
 )
-def my_plan(request: HttpRequest, period: int | None = Query(None)) -> Any:
+def my_plan(request: HttpRequest, period: Id | None = Query(None)) -> Any:
     access.require_member(request.user)
     me = acting_person(request.user)
     chosen = queries.period_from(period, queries.periods())
@@ -298,8 +299,8 @@ def my_plan(request: HttpRequest, period: int | None = Query(None)) -> Any:
 )
 def list_plans(
     request: HttpRequest,
-    period: int | None = Query(None, description="Period id; default the active one."),
-    team: str | None = Query(None, description="'me': my direct reports."),
+    period: Id | None = Query(None, description="Period id; default the active one."),
+    team: Text | None = Query(None, max_length=10, description="'me': my direct reports."),
 ) -> list[dict[str, Any]]:
     access.require_member(request.user)
     chosen = queries.period_from(period, queries.periods())
@@ -333,7 +334,7 @@ def list_plans(
     response=PlanDetailOut,
     summary="One plan with its goals, expected competencies, development items and history",
 )
-def get_plan(request: HttpRequest, plan_id: int) -> PerformancePlan:
+def get_plan(request: HttpRequest, plan_id: Id) -> PerformancePlan:
     return _detail(request, access.plan_for_read(request.user, plan_id))
 
 
@@ -370,7 +371,7 @@ def open_plan(request: HttpRequest, payload: PlanOpenIn) -> Any:
     summary="Change the expectations (reopens an agreed plan)",
 )
 @transaction.atomic
-def patch_plan(request: HttpRequest, plan_id: int, payload: PlanPatchIn) -> PerformancePlan:
+def patch_plan(request: HttpRequest, plan_id: Id, payload: PlanPatchIn) -> PerformancePlan:
     plan = access.plan_for_edit(request.user, plan_id)
     plan = services.plan_update(actor=request.user, plan=plan, expectations=payload.expectations)
     return _detail(request, access.plan_for_read(request.user, plan.pk))
@@ -378,7 +379,7 @@ def patch_plan(request: HttpRequest, plan_id: int, payload: PlanPatchIn) -> Perf
 
 @router.post("/plans/{plan_id}/propose", response=PlanDetailOut, summary="Draft → proposed")
 @transaction.atomic
-def propose_plan(request: HttpRequest, plan_id: int) -> PerformancePlan:
+def propose_plan(request: HttpRequest, plan_id: Id) -> PerformancePlan:
     plan = access.plan_for_edit(request.user, plan_id)
     services.plan_propose(actor=request.user, plan=plan)
     return _detail(request, access.plan_for_read(request.user, plan.pk))
@@ -390,7 +391,7 @@ def propose_plan(request: HttpRequest, plan_id: int) -> PerformancePlan:
     summary="Sign as the employee or as the manager, whichever the caller is",
 )
 @transaction.atomic
-def sign_plan(request: HttpRequest, plan_id: int, payload: SignIn) -> PerformancePlan:
+def sign_plan(request: HttpRequest, plan_id: Id, payload: SignIn) -> PerformancePlan:
     plan = access.plan_for_sign(request.user, plan_id)
     services.plan_sign(actor=request.user, plan=plan, comment=payload.comment)
     return _detail(request, access.plan_for_read(request.user, plan.pk))
@@ -402,7 +403,7 @@ def sign_plan(request: HttpRequest, plan_id: int, payload: SignIn) -> Performanc
     summary="Add a development item (reopens an agreed plan)",
 )
 @transaction.atomic
-def add_development_item(request: HttpRequest, plan_id: int, payload: DevelopmentItemIn) -> Any:
+def add_development_item(request: HttpRequest, plan_id: Id, payload: DevelopmentItemIn) -> Any:
     plan = access.plan_for_edit(request.user, plan_id)
     item = services.development_item_add(
         actor=request.user,
@@ -421,7 +422,7 @@ def add_development_item(request: HttpRequest, plan_id: int, payload: Developmen
 )
 @transaction.atomic
 def update_development_item(
-    request: HttpRequest, item_id: int, payload: DevelopmentItemIn
+    request: HttpRequest, item_id: Id, payload: DevelopmentItemIn
 ) -> DevelopmentItem:
     item = access.development_item_for_edit(request.user, item_id)
     return services.development_item_update(
@@ -440,7 +441,7 @@ def update_development_item(
     summary="Remove a development item (reopens an agreed plan)",
 )
 @transaction.atomic
-def remove_development_item(request: HttpRequest, item_id: int) -> Any:
+def remove_development_item(request: HttpRequest, item_id: Id) -> Any:
     item = access.development_item_for_edit(request.user, item_id)
     services.development_item_remove(actor=request.user, item=item)
     return Status(204, None)
