@@ -192,6 +192,18 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+# The sign-in limits above count per client address. Behind a reverse proxy every
+# request comes from the proxy's address, and one limit would lock out the whole
+# organisation; so allauth takes the client's address from X-Forwarded-For, the entry
+# this many proxies from the right (1 for the nginx of docs/deployment.md; 0 when
+# clients connect directly, where the header could be forged). A proxy that sets one
+# trusted header instead (e.g. X-Real-IP) is named by CADENCE_CLIENT_IP_HEADER.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(
+    os.environ.get(
+        "CADENCE_TRUSTED_PROXY_COUNT", "1" if env_bool("CADENCE_BEHIND_PROXY", True) else "0"
+    )
+)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("CADENCE_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cadence"
 

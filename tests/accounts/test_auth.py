@@ -212,3 +212,107 @@ def test_activating_totp_needs_the_password_again(org: Org) -> None:
     assert response.status_code == 200
     assert client.get(reverse("mfa_activate_totp")).status_code == 302
     assert "mfa.totp.secret" not in client.session
+
+
+# --- sign-in limits behind the reverse proxy ----------------------------------------------
+
+
+def sign_in_from(address: str, email: str, password: str = PASSWORD) -> tuple[Client, Any]:
+    # As nginx forwards it (docs/deployment.md): every request comes from the proxy's
+    # address, the client's is the last X-Forwarded-For entry.
+    client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address)
+    return client, sign_in(client, email, password)
+
+
+def test_behind_the_proxy_one_clients_failures_do_not_lock_out_another(org: Org) -> None:
+    # "login_failed": "10/m/ip": ten failures from one address, spread over accounts so
+    # that no account's own limit is reached first.
+    emails = ["ceo.boss@example.com", "eng.head@example.com", "sales.head@example.com"]
+    for attempt in range(10):
+        _, response = sign_in_from("203.0.113.7", emails[attempt % 3], "guess")
+        assert "Too many" not in response.text
+    locked, response = sign_in_from("203.0.113.7", "ann.engineer@example.com")
+    assert "Too many failed login attempts" in response.text
+    assert signed_in_user_id(locked) is None
+    # Someone else in the organisation, behind the same proxy, still signs in.
+    other, _ = sign_in_from("198.51.100.20", "ann.engineer@example.com")
+    assert signed_in_user_id(other) == str(org.engineer.user_id)
+
+
+def test_the_proxy_count_and_client_header_come_from_the_environment(monkeypatch) -> None:
+    import importlib
+
+    import cadence.settings
+
+    try:
+        monkeypatch.setenv("CADENCE_TRUSTED_PROXY_COUNT", "2")
+        monkeypatch.setenv("CADENCE_CLIENT_IP_HEADER", "X-Real-IP")
+        configured = importlib.reload(cadence.settings)
+        assert configured.ALLAUTH_TRUSTED_PROXY_COUNT == 2
+        assert configured.ALLAUTH_TRUSTED_CLIENT_IP_HEADER == "X-Real-IP"
+        monkeypatch.delenv("CADENCE_TRUSTED_PROXY_COUNT")
+        monkeypatch.delenv("CADENCE_CLIENT_IP_HEADER")
+        monkeypatch.setenv("CADENCE_BEHIND_PROXY", "0")
+        direct = importlib.reload(cadence.settings)
+        # Without a proxy the header is the client's to forge: not trusted.
+        assert direct.ALLAUTH_TRUSTED_PROXY_COUNT == 0
+        assert direct.ALLAUTH_TRUSTED_CLIENT_IP_HEADER is None
+    finally:
+        monkeypatch.undo()
+        importlib.reload(cadence.settings)
+
+
+# --- the API's answer without credentials --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer cad_not-a-token"},
+        {"X-API-Token": "cad_not-a-token"},
+    ],
+    ids=["none", "bad bearer", "bad header"],
+)
+def test_api_writes_without_valid_credentials_get_401_not_a_csrf_error(
+    org: Org, headers: dict[str, str]
+) -> None:
+    # ninja checked the CSRF token before the session, so these were "403 CSRF check
+    # failed"; docs/api.md promises 401.
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/api/v1/goals",
+        {"title": "x", "period_id": 1},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Unauthorized"}
+    challenge = response["WWW-Authenticate"]
+    assert challenge.startswith('Bearer realm="Cadence"')
+    assert ('error="invalid_token"' in challenge) == bool(headers)
+
+
+def test_a_revoked_token_gets_401(org: Org) -> None:
+    from cadence.accounts.models import ApiToken
+    from cadence.accounts.services import api_token_create, api_token_revoke
+
+    token, secret = api_token_create(actor=org.engineer.user, name="script")
+    api_token_revoke(actor=org.engineer.user, token=ApiToken.objects.get(pk=token.pk))
+    response = Client(enforce_csrf_checks=True).patch(
+        "/api/v1/plans/1",
+        {"expectations": "x"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 401
+    assert "WWW-Authenticate" in response
+
+
+def test_a_signed_in_session_still_needs_the_csrf_token(org: Org) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(org.engineer.user)
+    response = client.post(
+        "/api/v1/goals", {"title": "x", "period_id": 1}, content_type="application/json"
+    )
+    assert response.status_code == 403
