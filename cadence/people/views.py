@@ -1,5 +1,7 @@
 """Directory, profile, team and org-chart pages. Thin: parse → access → query → render."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -102,8 +104,7 @@ def org_chart(request: HttpRequest, person_id: int | None = None) -> HttpRespons
     if person_id is None:
         me = access.acting_person(request.user)
         if me is None:
-            context = {"roots": queries.top_of_organisation(), "nav_active": "org"}
-            return render(request, "people/org_chart.html", context)
+            return render(request, "people/org_chart.html", _top_of_chart())
         person_id = me.pk
     person = access.person_for_read(request.user, person_id)
     context = {
@@ -120,11 +121,15 @@ def org_chart(request: HttpRequest, person_id: int | None = None) -> HttpRespons
 def org_chart_top(request: HttpRequest) -> HttpResponse:
     if not access.can_view_directory(request.user):
         raise Http404
-    return render(
-        request,
-        "people/org_chart.html",
-        {"roots": queries.top_of_organisation(), "nav_active": "org"},
-    )
+    return render(request, "people/org_chart.html", _top_of_chart())
+
+
+def _top_of_chart() -> dict[str, Any]:
+    # One person at the top (the usual case): open their reports, so the chart starts as
+    # a chart; several roots (a merger, an import without managers) start closed.
+    roots = queries.top_of_organisation()
+    root_reports = queries.direct_reports(roots[0]) if len(roots) == 1 else None
+    return {"roots": roots, "root_reports": root_reports, "nav_active": "org"}
 
 
 @require_GET

@@ -4,6 +4,7 @@ Every page is tried as every role (see ``tests/people/test_access.py`` for the c
 then what each page shows, and to whom, and how many queries it costs.
 """
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -459,6 +460,58 @@ def test_org_chart_centres_on_me_and_expands_in_place(cast: Cast) -> None:
     assert "<html" not in fragment
     assert o.engineer.full_name in fragment and o.engineer2.full_name in fragment
     assert cast.leaver.full_name not in fragment
+
+
+def test_org_chart_is_boxes_with_disclosure_buttons(cast: Cast) -> None:
+    o = cast.org
+    client = cast.client("employee")
+    top = client.get(reverse("people:org_chart_top")).text
+    # One person at the top: their box opens on their reports, already there.
+    assert re.search(
+        rf'<button type="button" class="org-toggle" aria-expanded="true" '
+        rf'aria-controls="children-{o.ceo.pk}">4 reports',
+        top,
+    )
+    assert f'<ul class="org-children" id="children-{o.ceo.pk}">' in top
+    # Their reports are closed boxes whose buttons fetch the next level once, and a link
+    # for readers without JavaScript.
+    sales = o.sales_head.pk
+    reports = reverse("people:org_chart_reports", args=[sales])
+    assert re.search(
+        rf'<button type="button" class="org-toggle" hidden aria-expanded="false" '
+        rf'aria-controls="children-{sales}" hx-get="{reports}" hx-trigger="click once"',
+        top,
+    )
+    assert f'<ul class="org-children" id="children-{sales}" hidden>' in top
+    assert (
+        f'class="org-toggle-link" href="{reverse("people:org_chart_person", args=[sales])}"' in top
+    )
+    assert len(re.findall(r'class="org-box(?: focus)?"', top)) == 5
+    assert '<script src="/static/cadence/orgchart.js" defer></script>' in top
+
+    # Centred on someone: the managers above, then their box, marked and open.
+    mine = cast.client("self").get(reverse("people:org_chart")).text
+    assert re.search(
+        r'<div class="org-box focus" aria-current="true">\s*<div class="org-box-person">\s*'
+        r'<span class="person">.*?Ann Engineer',
+        mine,
+        re.S,
+    )
+    assert mine.count('class="org-item org-chain"') == 3
+
+    fragment = client.get(
+        reverse("people:org_chart_reports", args=[o.eng_manager.pk]), HTTP_HX_REQUEST="true"
+    ).text
+    assert fragment.count('<li class="org-item">') == 2
+    assert "<html" not in fragment
+
+
+def test_org_chart_queries_do_not_grow_with_the_organisation(cast: Cast) -> None:
+    hr = cast.client("hr_admin")
+    url = reverse("people:org_chart_top")
+    before = queries_for(hr, url)
+    grow_team(cast.org.ceo, 0, 8)
+    assert queries_for(hr, url) == before
 
 
 # --- query counts -------------------------------------------------------------------------
