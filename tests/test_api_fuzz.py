@@ -7,9 +7,13 @@ operation) and derandomized so that a run is the same run every time. Deselect w
 ``-m "not fuzz"``.
 """
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -36,6 +40,18 @@ CHECKS = [
 @pytest.fixture
 def world(org: Org) -> World:
     return build_world(org)
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_for_the_test() -> Iterator[None]:
+    # Django closes the database connection when a request ends; its test client turns
+    # that off, the WSGI application called here does not. On PostgreSQL the test's
+    # transaction (and its data) would be gone after the first request.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
