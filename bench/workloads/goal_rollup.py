@@ -301,10 +301,10 @@ def numpy_recompute_all() -> int:
     """The baseline: same load, NumPy compute, same writes."""
     from django.db import connection, transaction
 
-    from cadence.goals import services
+    from cadence.goals import rollup
 
     with transaction.atomic():
-        goals, key_results = services.load_for_recompute()
+        goals, key_results = rollup.load_for_recompute()
         goal_changed, kr_changed = numpy_compute(goals, key_results)
         with connection.cursor() as cursor:
             if kr_changed:
@@ -345,7 +345,7 @@ def run(args: Namespace) -> list[dict[str, Any]]:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from cadence.goals import services
+        from cadence.goals import rollup, services
         from cadence.goals.models import Goal, KeyResult
 
         rows = Goal.objects.count() + KeyResult.objects.count()
@@ -354,7 +354,7 @@ def run(args: Namespace) -> list[dict[str, Any]]:
         product, baseline, written = [], [], 0
         for round_ in range(ROUNDS):
             reset_progress()
-            seconds, written = timed(services.goals_recompute_all)
+            seconds, written = timed(rollup.goals_recompute_all)
             product.append(seconds)
             support.log(f"round {round_ + 1}: recompute_all {seconds:.2f} s ({written:,} rows)")
             expected = dict(Goal.objects.values_list("pk", "progress"))
@@ -384,13 +384,13 @@ def run(args: Namespace) -> list[dict[str, Any]]:
             )
         )
 
-        steady = [timed(services.goals_recompute_all)[0] for _ in range(ROUNDS)]
+        steady = [timed(rollup.goals_recompute_all)[0] for _ in range(ROUNDS)]
 
         def numpy_steady() -> None:
-            numpy_compute(*services.load_for_recompute())
+            numpy_compute(*rollup.load_for_recompute())
 
         steady_base = [timed(numpy_steady)[0] for _ in range(ROUNDS)]
-        still = services.goals_recompute_all()
+        still = rollup.goals_recompute_all()
         results.append(
             support.result(
                 f"{NAME}_steady",
@@ -443,7 +443,7 @@ def run(args: Namespace) -> list[dict[str, Any]]:
             times.append(sw.seconds)
             queries.append(len(ctx))
         # The incremental roll-ups left the same figures a full recomputation would.
-        drift = services.goals_recompute_all()
+        drift = rollup.goals_recompute_all()
         median_ms = support.median(times) * 1000
         results.append(
             support.result(

@@ -1,7 +1,7 @@
 """Transactions that survive PostgreSQL refusing one side of a lock conflict.
 
 Writes to the goal tree lock whole chains in one global order (see
-``cadence.goals.services.lock_chain``), and a page that may re-align a goal locks the
+``cadence.goals.rollup.lock_chain``), and a page that may re-align a goal locks the
 requested parent's chain up front, so no deadlock is known. This is the safety net for
 one nobody foresaw: PostgreSQL aborts one side after ``deadlock_timeout``, and
 re-running that request from the start is safe — nothing it did was committed — so the

@@ -30,7 +30,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from cadence.goals.models import Goal, KeyResult, Transition
-from cadence.goals.services import lock_chain
+from cadence.goals.rollup import lock_chain
 from cadence.people.access import (
     Refused,
     acting_person,

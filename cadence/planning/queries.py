@@ -244,7 +244,7 @@ def plan_history(user: Any, plan: PerformancePlan) -> list[PlanEvent]:
 
 def plan_reopened_by(goal: Goal) -> PerformancePlan | None:
     """The agreed plan a change to ``goal`` (its fields or key results) would reopen —
-    the rule of ``goals.services._plan_changed`` — so the page can say so before the
+    the rule of ``goals.services.common._plan_changed`` — so the page can say so before the
     change is made. None for drafts, proposals, cancelled goals and team or company
     goals, or when the owner has no agreed plan for the goal's period."""
     if goal.owner_type != Goal.Owner.PERSON or not goal.is_agreed:
