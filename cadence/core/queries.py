@@ -18,7 +18,8 @@ AREAS: dict[str, tuple[Any, tuple[str, ...]]] = {
 
 
 def audit_events(*, area: str = "", q: str = "", person: Any = None) -> QuerySet[AuditEvent]:
-    """Newest first. ``q`` matches words of the summary or the actor's email; ``person``
+    """Newest first. ``q`` matches words of the summary or the actor's name or email
+    (the page shows people by name, so that is what readers type); ``person``
     keeps the changes to that person's record and to their account's roles."""
     events = AuditEvent.objects.select_related("actor__person").order_by("-at", "-id")
     if area in AREAS:
@@ -27,7 +28,11 @@ def audit_events(*, area: str = "", q: str = "", person: Any = None) -> QuerySet
             prefixes |= Q(action__startswith=prefix)
         events = events.filter(prefixes)
     for term in q.split()[:5]:
-        events = events.filter(Q(summary__icontains=term) | Q(actor__email__icontains=term))
+        events = events.filter(
+            Q(summary__icontains=term)
+            | Q(actor__email__icontains=term)
+            | Q(actor__person__search_text__contains=term.lower())
+        )
     if person is not None:
         about = Q(target_type="people.person", target_id=str(person.pk))
         if person.user_id:

@@ -25,7 +25,7 @@ from cadence.goals import services as goals
 from cadence.goals.models import CheckIn
 from cadence.people import services as people
 from cadence.planning import services as planning
-from tests.conftest import Org
+from tests.conftest import Org, make_person
 
 # --- the one date format ---------------------------------------------------------------
 
@@ -204,3 +204,11 @@ def test_goal_page_dates_values_and_authors(org: Org, fy) -> None:
     assert "decrease to 3%" in html
     row = html[html.index(written(check_in.at)) :]
     assert "Ann Engineer" in row[: row.index("</tr>")]
+
+
+def test_audit_log_finds_changes_by_the_name_it_shows(org: Org) -> None:
+    zelda = make_person("z.q@example.com", first_name="Zelda", last_name="Quinn")
+    people.person_update(actor=zelda.user, person=org.engineer, job_title="Staff Engineer")
+    found = org.client_for(org.hr).get(reverse("audit_log"), {"q": "zelda"})
+    # Her own record's creation names her in its summary; her change to Ann's does not.
+    assert "person.update" in [e.action for e in found.context["page"].object_list]
