@@ -4,7 +4,9 @@ Safe to run again: the import matches people by employee id, so a second run
 changes nothing and creates no duplicates.
 """
 
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from cadence.accounts.models import User
@@ -22,10 +24,10 @@ DEMO_DOMAIN = "demo.cadence.test"
 class Command(BaseCommand):
     help = "Load the demo organisation (about 200 people) and print demo logins."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--people", type=int, default=DEMO_SIZE)
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         summary = self._load_people(int(options["people"]))
         self.stdout.write(f"Demo organisation: {summary}")
         logins = self._assign_roles()
@@ -61,6 +63,8 @@ class Command(BaseCommand):
         employee = (
             active.filter(manager=manager, direct_reports__isnull=True).order_by("id").first()
         )
+        if ceo is None or hr is None or manager is None or employee is None:
+            raise CommandError("The demo organisation is too small for one login per role.")
         # The executive login is an executive viewer, not the top of the organisation:
         # everyone is in the CEO's line anyway, so as the CEO the role would show nothing
         # of its own. The individual contributor closest to the top (a chief of staff, an
@@ -74,11 +78,13 @@ class Command(BaseCommand):
         picks = {"hr admin": hr, "executive": executive, "manager": manager, "employee": employee}
         # Running the demo again must not leave an earlier pick with the role.
         User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}", is_executive=True).exclude(
-            pk=executive.user_id
+            person=executive
         ).update(is_executive=False)
         logins = {}
         for role, person in picks.items():
-            user: User = person.user
+            user = person.user
+            if user is None:
+                raise CommandError(f"{person} has no account to sign in with.")
             user.set_password(DEMO_PASSWORD)
             user.is_hr_admin = role == "hr admin"
             user.is_executive = role == "executive"
