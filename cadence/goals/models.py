@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadence.core.search import IndexedTextField
 from cadence.people.models import BytewiseCharField, Department, Person
 from cadence.planning.models import PerformancePeriod
 
@@ -304,3 +305,23 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_result}: {self.value} ({self.at:%Y-%m-%d})"
+
+
+class GoalSearchEntry(models.Model):
+    """A row of the goal titles' trigram index on SQLite: the FTS5 table over
+    ``Goal.title`` that triggers keep in step (``cadence.core.search``). Read only,
+    through the searches in ``goals.queries``; PostgreSQL has a GIN index instead."""
+
+    goal = models.OneToOneField(
+        Goal,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    title = IndexedTextField()
+
+    class Meta:
+        managed = False
+        db_table = "goals_goal_search"

@@ -25,8 +25,9 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from cadence.core import search
 from cadence.goals import access
-from cadence.goals.models import CheckIn, Goal, KeyResult
+from cadence.goals.models import CheckIn, Goal, GoalSearchEntry, KeyResult
 from cadence.people import access as people_access
 from cadence.people.models import Department, Person
 from cadence.planning.models import PerformancePeriod
@@ -299,6 +300,14 @@ def alignment_first_levels(user: Any, period: PerformancePeriod | None) -> list[
     return roots
 
 
+def _title_matches(goals: QuerySet[Goal], q: str) -> QuerySet:
+    """Ids of ``goals`` whose title holds every word of ``q`` (any case)."""
+    terms = q.split()[:5]
+    if not terms:
+        return goals.values("pk")
+    return search.matching_ids(goals, GoalSearchEntry, "title", terms, lookup="icontains")
+
+
 def _path_ids(goal: Goal) -> list[int]:
     return [int(part) for part in goal.alignment_path.strip("/").split("/") if part]
 
@@ -316,8 +325,6 @@ def alignment_matches(
     if period is None:
         return [], 0
     matches = tree_goals(user).filter(period=period)
-    for term in q.split()[:5]:
-        matches = matches.filter(title__icontains=term)
     if department is not None:
         from cadence.people.queries import department_and_below
 
@@ -325,9 +332,11 @@ def alignment_matches(
         matches = matches.filter(
             Q(owner_department__in=departments) | Q(owner_person__department__in=departments)
         )
-    # No ORDER BY: SQLite stops at the limit instead of sorting every match of a common
-    # word (~60 ms at 300,000 goals); the tree shows the matches in title order anyway.
-    found = list(matches.order_by().only("id", "alignment_path")[:TREE_SEARCH_LIMIT])
+    # Through the trigram index (cadence.core.search). No ORDER BY: SQLite stops at the
+    # limit instead of sorting every match of a common word (~60 ms at 300,000 goals);
+    # the tree shows the matches in title order anyway.
+    ids = _title_matches(matches, q).order_by()[:TREE_SEARCH_LIMIT]
+    found = list(Goal.objects.filter(pk__in=ids).only("id", "alignment_path"))
     wanted: set[int] = set()
     for goal in found:
         wanted.update(_path_ids(goal))
@@ -419,8 +428,8 @@ def goal_search(
         goals = goals.filter(
             Q(owner_department__in=departments) | Q(owner_person__department__in=departments)
         )
-    for term in q.split()[:5]:
-        goals = goals.filter(title__icontains=term)
+    if q.split():
+        goals = Goal.objects.filter(pk__in=_title_matches(goals, q))
     # Period then id: the order of the period index, so a page needs no sort of the
     # whole set (a title order would sort ~300,000 public goals for every page).
     return goals.select_related("period", "owner_person", "owner_department").order_by(

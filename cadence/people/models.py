@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadence.core.paths import subtree_bounds  # noqa: F401 - re-exported for the people app
+from cadence.core.search import IndexedTextField
 
 
 class BytewiseCharField(models.CharField):
@@ -201,3 +202,24 @@ class PeopleImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_state_display()})"
+
+
+class PersonSearchEntry(models.Model):
+    """A row of the directory's trigram index on SQLite: the FTS5 table over
+    ``Person.search_text`` that triggers keep in step (``cadence.core.search``). Read
+    only, through ``people.queries.directory_search``; PostgreSQL has a GIN index on
+    the column instead and no such table."""
+
+    person = models.OneToOneField(
+        Person,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    search_text = IndexedTextField()
+
+    class Meta:
+        managed = False
+        db_table = "people_person_search"

@@ -10,8 +10,9 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
+from cadence.core import search
 from cadence.people import access
-from cadence.people.models import Department, Person, subtree_bounds
+from cadence.people.models import Department, Person, PersonSearchEntry, subtree_bounds
 
 
 def with_card_data(people: QuerySet[Person]) -> QuerySet[Person]:
@@ -43,17 +44,20 @@ def directory_search(
     """People matching every word of ``q`` in name, email or title, or whose employee
     id is exactly ``q`` when the user may see that person's employment details."""
     people = access.people_visible_to(user, include_left=include_left)
-    terms = q.lower().split()[:5]
-    if terms:
-        matches = Q()
-        for term in terms:
-            matches &= Q(search_text__contains=term)
-        by_id = _employee_id_matches(user, q.strip())
-        if by_id:
-            matches |= Q(pk__in=by_id)
-        people = people.filter(matches)
     if department is not None:
         people = people.filter(department_id__in=department_and_below(department))
+    terms = q.lower().split()[:5]
+    if terms:
+        # Through the trigram index (cadence.core.search): the found ids, then the rows.
+        found = Q(
+            pk__in=search.matching_ids(
+                people, PersonSearchEntry, "search_text", terms, lookup="contains"
+            )
+        )
+        by_id = _employee_id_matches(user, q.strip())
+        if by_id:
+            found |= Q(pk__in=people.filter(pk__in=by_id).order_by().values("pk"))
+        people = Person.objects.filter(found)
     return people.select_related("department", "manager").order_by("last_name", "first_name", "id")
 
 
