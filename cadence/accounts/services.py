@@ -1,18 +1,17 @@
 """Writes for accounts: personal API tokens."""
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from cadence.accounts.models import ApiToken
+from cadence.accounts.models import ApiToken, User
 from cadence.core.audit import audit
 
 
 @transaction.atomic
 def api_token_create(
-    *, actor: Any, name: str, expires_in_days: int | None = None
+    *, actor: User, name: str, expires_in_days: int | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token for the actor. Returns the row and the secret, which is shown
     to the user once and never stored."""
@@ -31,7 +30,7 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     if token.revoked_at is not None:
         return
     token.revoked_at = timezone.now()
@@ -39,7 +38,7 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
     audit(actor=actor, action="api_token.revoke", target=token, summary=token.name)
 
 
-def api_token_authenticate(secret: str) -> Any | None:
+def api_token_authenticate(secret: str) -> User | None:
     """The active user a presented token belongs to, or None."""
     if not secret.startswith(ApiToken.PREFIX):
         return None

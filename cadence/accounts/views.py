@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cadence.accounts import services
 from cadence.accounts.models import ApiToken
+from cadence.accounts.types import AuthenticatedHttpRequest
 
 
 class ApiTokenForm(forms.Form):
@@ -32,7 +33,7 @@ class ApiTokenForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
@@ -52,7 +53,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     # Scoped to the user's own tokens: someone else's token id is simply not found.
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     services.api_token_revoke(actor=request.user, token=token)

@@ -1,8 +1,8 @@
-from typing import Any
-
+from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from cadence.accounts.types import Actor
 from cadence.core.models import AuditEvent
 
 # What each action code means, in the words the audit log shows. A service that records
@@ -64,11 +64,17 @@ def action_label(action: str) -> str:
 
 
 def audit(
-    *, actor: Any, action: str, summary: str, target: Any = None, data: dict | None = None
+    *,
+    actor: Actor | None,
+    action: str,
+    summary: str,
+    target: models.Model | None = None,
+    data: dict | None = None,
 ) -> AuditEvent:
-    """Record an audit event; call inside the service's transaction."""
+    """Record an audit event; call inside the service's transaction. ``actor`` None
+    (the command line, the demo) and anonymous both record no actor."""
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         summary=summary[:500],
         target_type=target._meta.label_lower if target is not None else "",

@@ -310,11 +310,11 @@ def parse_date(value: str, *, day_first: bool = False) -> datetime.date | None:
         day, month = (a, b) if day_first else (b, a)
         return _make_date(_year(m[3]), month, day)
     if m := _DAY_MONTH_RE.fullmatch(value):
-        month = _MONTHS.get(m[2].lower())
-        return _make_date(int(m[3]), month, int(m[1])) if month else None
+        named = _MONTHS.get(m[2].lower())
+        return _make_date(int(m[3]), named, int(m[1])) if named else None
     if m := _MONTH_DAY_RE.fullmatch(value):
-        month = _MONTHS.get(m[1].lower())
-        return _make_date(int(m[3]), month, int(m[2])) if month else None
+        named = _MONTHS.get(m[1].lower())
+        return _make_date(int(m[3]), named, int(m[2])) if named else None
     return None
 
 

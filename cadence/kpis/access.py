@@ -27,12 +27,11 @@ Refusals answer 404 where the actor may not know the KPI exists and 403 (``Refus
 with a sentence where they may see it but not do this.
 """
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from cadence.accounts.types import Actor
 from cadence.kpis.models import Kpi
 from cadence.people.access import (
     Refused,
@@ -74,7 +73,7 @@ __all__ = [
 
 
 @cached_per_request
-def related_department_ids(user: Any) -> set[int]:
+def related_department_ids(user: Actor) -> set[int]:
     """Departments whose team KPIs the acting person may read: those holding them or
     someone in their line, and every department above those."""
     me = acting_person(user)
@@ -119,7 +118,7 @@ def holds_role(person: Person, kpi: Kpi) -> bool:
     return person.is_active and person.job_title.strip().lower() == kpi.job_title.strip().lower()
 
 
-def series_people_filter(user: Any) -> Q | None:
+def series_people_filter(user: Actor) -> Q | None:
     """Whose series of a role KPI the user may read, as a filter on people; None for
     everyone's (HR admins, executives)."""
     if sees_whole_organisation(user):
@@ -133,7 +132,7 @@ def series_people_filter(user: Any) -> Q | None:
 # --- reading ----------------------------------------------------------------------------
 
 
-def kpis_visible_to(user: Any) -> QuerySet[Kpi]:
+def kpis_visible_to(user: Actor) -> QuerySet[Kpi]:
     """KPIs the user may read (active or not). Unknown or outside users get none."""
     if not is_member(user):
         return Kpi.objects.none()
@@ -167,7 +166,7 @@ def kpis_visible_to(user: Any) -> QuerySet[Kpi]:
     return kpis.filter(visible)
 
 
-def can_read_kpi(user: Any, kpi: Kpi) -> bool:
+def can_read_kpi(user: Actor, kpi: Kpi) -> bool:
     if not is_member(user):
         return False
     if sees_whole_organisation(user):
@@ -189,7 +188,7 @@ def can_read_kpi(user: Any, kpi: Kpi) -> bool:
     )
 
 
-def can_read_series(user: Any, kpi: Kpi, person: Person | None) -> bool:
+def can_read_series(user: Actor, kpi: Kpi, person: Person | None) -> bool:
     """May the user read the series of ``person`` (role KPIs) — the KPI itself readable."""
     if kpi.scope != Kpi.Scope.ROLE or person is None:
         return can_read_kpi(user, kpi)
@@ -203,7 +202,7 @@ def _kpis() -> QuerySet[Kpi]:
     return Kpi.objects.select_related("department", "person", "created_by")
 
 
-def kpi_for_read(user: Any, kpi_id: int) -> Kpi:
+def kpi_for_read(user: Actor, kpi_id: int) -> Kpi:
     kpi = _kpis().filter(pk=kpi_id).first()
     if kpi is None or not can_read_kpi(user, kpi):
         raise Http404
@@ -218,7 +217,7 @@ def kpi_for_read(user: Any, kpi_id: int) -> Kpi:
 # id belongs to someone outside their reach.
 
 
-def series_people(user: Any) -> QuerySet[Person]:
+def series_people(user: Actor) -> QuerySet[Person]:
     """Whose KPI values the user may see (people who left included: their values stay):
     everyone for HR admins and executives, else themselves and their line."""
     if not is_member(user):
@@ -228,12 +227,14 @@ def series_people(user: Any) -> QuerySet[Person]:
     return people if people_filter is None else people.filter(people_filter)
 
 
-def series_person(user: Any, kpi: Kpi, person_id: Any) -> Person | None:
+def series_person(user: Actor, kpi: Kpi, person_id: str | int | None) -> Person | None:
     """The person (by id, as the request gives it) whose values of ``kpi`` the user
     may read; None when there is no such person or they are out of the user's reach."""
+    if person_id is None:
+        return None
     try:
         pk = int(person_id)
-    except (TypeError, ValueError):
+    except ValueError:
         return None
     person = series_people(user).filter(pk=pk).first()
     if person is None or not can_read_series(user, kpi, person):
@@ -241,7 +242,7 @@ def series_person(user: Any, kpi: Kpi, person_id: Any) -> Person | None:
     return person
 
 
-def series_person_for_read(user: Any, kpi: Kpi, person_id: Any) -> Person:
+def series_person_for_read(user: Actor, kpi: Kpi, person_id: str | int | None) -> Person:
     """``series_person``, answering 404 for unknown and hidden alike."""
     person = series_person(user, kpi, person_id)
     if person is None:
@@ -249,7 +250,7 @@ def series_person_for_read(user: Any, kpi: Kpi, person_id: Any) -> Person:
     return person
 
 
-def people_for_import(user: Any, keys: set[str]) -> dict[str, Person]:
+def people_for_import(user: Actor | None, keys: set[str]) -> dict[str, Person]:
     """The people an import's Person column names (employee ID, or work email in any
     case), keyed by what the file may say, among those the uploader may see values of.
     ``user`` None is the command line, run by an operator: everyone."""
@@ -267,7 +268,7 @@ def people_for_import(user: Any, keys: set[str]) -> dict[str, Person]:
     return found
 
 
-def _definable_people(user: Any) -> QuerySet[Person]:
+def _definable_people(user: Actor) -> QuerySet[Person]:
     """Active people the user may define a person KPI for (``can_define``): anyone for
     HR admins, a manager's line (not themselves), nobody else."""
     people = Person.objects.filter(status=Person.Status.ACTIVE)
@@ -282,7 +283,7 @@ def _definable_people(user: Any) -> QuerySet[Person]:
 
 
 def person_for_definition(
-    user: Any, *, key: str = "", person_id: int | None = None
+    user: Actor, *, key: str = "", person_id: int | None = None
 ) -> Person | None:
     """The person a KPI being defined is for, named by work email or employee ID (the
     form) or by id (the API); None when nobody the user may define KPIs for answers to
@@ -300,7 +301,7 @@ def person_for_definition(
 
 
 def can_define(
-    user: Any, *, scope: str, department: Department | None = None, person: Person | None = None
+    user: Actor, *, scope: str, department: Department | None = None, person: Person | None = None
 ) -> bool:
     """May the user define a KPI with this scope (for this department or person)?"""
     if not is_member(user):
@@ -317,7 +318,7 @@ def can_define(
     return False
 
 
-def can_define_any(user: Any) -> bool:
+def can_define_any(user: Actor) -> bool:
     """Whether to offer "Define a KPI" at all: HR admins and managers."""
     if is_hr_admin(user):
         return True
@@ -325,11 +326,11 @@ def can_define_any(user: Any) -> bool:
     return me is not None and has_reports(me)
 
 
-def can_edit_kpi(user: Any, kpi: Kpi) -> bool:
+def can_edit_kpi(user: Actor, kpi: Kpi) -> bool:
     return can_define(user, scope=kpi.scope, department=kpi.department, person=kpi.person)
 
 
-def kpi_for_edit(user: Any, kpi_id: int) -> Kpi:
+def kpi_for_edit(user: Actor, kpi_id: int) -> Kpi:
     """The KPI, locked for the rest of the transaction, when the user may change it:
     404 when they may not read it, 403 with the reason when they may read it."""
     kpi = kpi_for_read(user, kpi_id)
@@ -344,7 +345,7 @@ def kpi_for_edit(user: Any, kpi_id: int) -> Kpi:
 # --- recording --------------------------------------------------------------------------
 
 
-def can_record(user: Any, kpi: Kpi, person: Person | None = None) -> bool:
+def can_record(user: Actor, kpi: Kpi, person: Person | None = None) -> bool:
     """May the user record a value of ``kpi`` (for ``person`` on a role KPI)?
 
     With no person on a role KPI: may they record for anyone at all (to offer the form).
@@ -370,7 +371,7 @@ def can_record(user: Any, kpi: Kpi, person: Person | None = None) -> bool:
     return False
 
 
-def kpi_for_record(user: Any, kpi_id: int) -> Kpi:
+def kpi_for_record(user: Actor, kpi_id: int) -> Kpi:
     """A KPI the user may record values of (the person, for role KPIs, is checked by
     ``can_record`` once known)."""
     kpi = kpi_for_read(user, kpi_id)
@@ -381,12 +382,12 @@ def kpi_for_record(user: Any, kpi_id: int) -> Kpi:
     return kpi
 
 
-def can_import(user: Any) -> bool:
+def can_import(user: Actor) -> bool:
     """The CSV upload page: HR admins and managers (each row is then checked)."""
     return can_define_any(user)
 
 
-def require_importer(user: Any) -> None:
+def require_importer(user: Actor) -> None:
     require_member(user)
     if not can_import(user):
         raise Refused(_("Only HR admins and managers can import KPI values."))

@@ -28,6 +28,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from cadence.accounts.models import User
+from cadence.accounts.types import Actor
 from cadence.people.models import (
     CustomAttribute,
     Department,
@@ -49,7 +51,7 @@ class Refused(PermissionDenied):
 # repeat none of them.
 
 
-def cached_per_request[T](function: Callable[[Any], T]) -> Callable[[Any], T]:
+def cached_per_request[U: Actor, T](function: Callable[[U], T]) -> Callable[[U], T]:
     """Remember ``function(user)`` on the user object.
 
     Django builds a new user object for every request (and tests build their own), so
@@ -58,7 +60,7 @@ def cached_per_request[T](function: Callable[[Any], T]) -> Callable[[Any], T]:
     attribute = f"_cadence_{function.__name__}"
 
     @functools.wraps(function)
-    def cached(user: Any) -> T:
+    def cached(user: U) -> T:
         try:
             return getattr(user, attribute)
         except AttributeError:
@@ -69,7 +71,7 @@ def cached_per_request[T](function: Callable[[Any], T]) -> Callable[[Any], T]:
     return cached
 
 
-def _me(user: Any) -> Person | None:
+def _me(user: User) -> Person | None:
     # Loaded with what every page shows of "me" (navigation, home) so that asking
     # whether I manage anyone costs no further query.
     return (
@@ -87,14 +89,15 @@ def _me(user: Any) -> Person | None:
 _cached_me = cached_per_request(_me)
 
 
-def acting_person(user: Any) -> Person | None:
-    """The user's active person record, loaded once per request."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def acting_person(user: Actor | None) -> Person | None:
+    """The user's active person record, loaded once per request; None for the system
+    (services called with no actor), anonymous visitors and accounts without one."""
+    if user is None or not user.is_authenticated or not user.is_active:
         return None
     return _cached_me(user)
 
 
-def require_member(user: Any) -> None:
+def require_member(user: Actor) -> None:
     """404 for anyone who is not a member of the organisation: to them nothing exists."""
     if not is_member(user):
         raise Http404
@@ -142,7 +145,7 @@ def with_parent_departments(department_ids: Iterable[int | None]) -> set[int]:
 
 
 @cached_per_request
-def own_department_ids(user: Any) -> set[int]:
+def own_department_ids(user: Actor) -> set[int]:
     """The acting person's department and every department above it (a member of
     Engineering/Platform is a member of Engineering)."""
     me = acting_person(user)
@@ -151,23 +154,27 @@ def own_department_ids(user: Any) -> set[int]:
     return department_with_parents(me.department)
 
 
-def is_hr_admin(user: Any) -> bool:
+# The system (a service called with no actor) holds no role and is no member.
+
+
+def is_hr_admin(user: Actor | None) -> bool:
     return bool(
-        getattr(user, "is_authenticated", False)
+        user is not None
+        and user.is_authenticated
         and user.is_active
         and (user.is_hr_admin or user.is_superuser)
     )
 
 
-def is_executive(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_executive)
+def is_executive(user: Actor | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_executive)
 
 
-def sees_whole_organisation(user: Any) -> bool:
+def sees_whole_organisation(user: Actor | None) -> bool:
     return is_hr_admin(user) or is_executive(user)
 
 
-def is_member(user: Any) -> bool:
+def is_member(user: Actor | None) -> bool:
     """Signed in, active, and either an employee or holding an organisation-wide role."""
     return sees_whole_organisation(user) or acting_person(user) is not None
 
@@ -181,7 +188,7 @@ def is_in_line_of(manager: Person, person: Person) -> bool:
     )
 
 
-def is_manager(user: Any) -> bool:
+def is_manager(user: Actor) -> bool:
     person = acting_person(user)
     return person is not None and has_reports(person)
 
@@ -195,18 +202,18 @@ def has_reports(person: Person) -> bool:
 # --- can_* : answers for templates and for building the pages ------------------------
 
 
-def can_view_directory(user: Any) -> bool:
+def can_view_directory(user: Actor) -> bool:
     return is_member(user)
 
 
-def can_view_employment(user: Any, person: Person) -> bool:
+def can_view_employment(user: Actor, person: Person) -> bool:
     if sees_whole_organisation(user):
         return True
     me = acting_person(user)
     return me is not None and is_self_or_above(me, person)
 
 
-def employment_filter(user: Any) -> Q | None:
+def employment_filter(user: Actor) -> Q | None:
     """``can_view_employment`` as a filter on people, for searches and lists;
     None when the user may see everyone's."""
     if sees_whole_organisation(user):
@@ -217,11 +224,11 @@ def employment_filter(user: Any) -> Q | None:
     return self_and_line_filter(me)
 
 
-def can_view_team(user: Any, person: Person) -> bool:
+def can_view_team(user: Actor, person: Person) -> bool:
     return can_view_employment(user, person)
 
 
-def can_view_person(user: Any, person: Person) -> bool:
+def can_view_person(user: Actor, person: Person) -> bool:
     if not is_member(user):
         return False
     if person.status == Person.Status.ACTIVE:
@@ -229,33 +236,33 @@ def can_view_person(user: Any, person: Person) -> bool:
     return can_view_employment(user, person)
 
 
-def can_view_sensitive_attributes(user: Any) -> bool:
+def can_view_sensitive_attributes(user: Actor) -> bool:
     return is_hr_admin(user)
 
 
-def can_manage_people(user: Any) -> bool:
+def can_manage_people(user: Actor) -> bool:
     """Import people, add and edit them by hand, grant roles, mark attributes sensitive."""
     return is_hr_admin(user)
 
 
-def can_view_audit_log(user: Any) -> bool:
+def can_view_audit_log(user: Actor) -> bool:
     """Who changed what, when: HR admins. Summaries name private goals and the before
     values can hold sensitive attributes, both already HR's to see; executives read
     results, not the trail."""
     return is_hr_admin(user)
 
 
-def require_audit_reader(user: Any) -> None:
+def require_audit_reader(user: Actor) -> None:
     require_member(user)
     if not can_view_audit_log(user):
         raise Refused
 
 
-def can_include_left_people(user: Any) -> bool:
+def can_include_left_people(user: Actor) -> bool:
     return sees_whole_organisation(user)
 
 
-def visible_attributes(user: Any, person: Person) -> list[tuple[CustomAttribute, Any]]:
+def visible_attributes(user: Actor, person: Person) -> list[tuple[CustomAttribute, Any]]:
     """The custom attributes of ``person`` the user may read, as (definition, value)."""
     if not person.custom_attributes or not can_view_employment(user, person):
         return []
@@ -272,7 +279,7 @@ def visible_attributes(user: Any, person: Person) -> list[tuple[CustomAttribute,
     return sorted(out, key=lambda pair: pair[0].label.lower())
 
 
-def visible_people(user: Any, people: list[Person]) -> list[Person]:
+def visible_people(user: Actor, people: list[Person]) -> list[Person]:
     """Those of already-loaded ``people`` the user may see, e.g. a manager chain that
     passes through someone who left (their reports point at them until HR
     assigns a new manager)."""
@@ -282,7 +289,7 @@ def visible_people(user: Any, people: list[Person]) -> list[Person]:
 # --- *_for_* : the only way a view or endpoint obtains an object ---------------------
 
 
-def people_visible_to(user: Any, *, include_left: bool = False) -> QuerySet[Person]:
+def people_visible_to(user: Actor, *, include_left: bool = False) -> QuerySet[Person]:
     """People the user may list. Unknown or outside users get an empty set."""
     if not is_member(user):
         return Person.objects.none()
@@ -298,14 +305,14 @@ def _person_row(person_id: int) -> Person | None:
     )
 
 
-def person_for_read(user: Any, person_id: int) -> Person:
+def person_for_read(user: Actor, person_id: int) -> Person:
     person = _person_row(person_id)
     if person is None or not can_view_person(user, person):
         raise Http404
     return person
 
 
-def team_for_read(user: Any, person_id: int) -> Person:
+def team_for_read(user: Actor, person_id: int) -> Person:
     """The person whose team (reporting line) the user wants to see.
 
     403, not 404, for someone who may see the person: their card and direct reports
@@ -322,7 +329,7 @@ def reports_of(person: Person) -> QuerySet[Person]:
     return Person.objects.filter(line_filter(person))
 
 
-def department_for_read(user: Any, department_id: int) -> Department:
+def department_for_read(user: Actor, department_id: int) -> Department:
     if not can_view_directory(user):
         raise Http404
     department = Department.objects.filter(pk=department_id).select_related("parent").first()
@@ -331,13 +338,13 @@ def department_for_read(user: Any, department_id: int) -> Department:
     return department
 
 
-def require_people_manager(user: Any) -> None:
+def require_people_manager(user: Actor) -> None:
     require_member(user)
     if not can_manage_people(user):
         raise Refused
 
 
-def person_for_edit(user: Any, person_id: int) -> Person:
+def person_for_edit(user: Actor, person_id: int) -> Person:
     """A person (active or left) whose record an HR admin is about to change."""
     require_people_manager(user)
     person = _person_row(person_id)
@@ -346,7 +353,7 @@ def person_for_edit(user: Any, person_id: int) -> Person:
     return person
 
 
-def attribute_for_edit(user: Any, attribute_id: int) -> CustomAttribute:
+def attribute_for_edit(user: Actor, attribute_id: int) -> CustomAttribute:
     """A custom attribute definition an HR admin is about to change."""
     require_people_manager(user)
     attribute = CustomAttribute.objects.filter(pk=attribute_id).first()
@@ -355,7 +362,7 @@ def attribute_for_edit(user: Any, attribute_id: int) -> CustomAttribute:
     return attribute
 
 
-def people_import_for_manage(user: Any, import_id: int) -> PeopleImport:
+def people_import_for_manage(user: Actor, import_id: int) -> PeopleImport:
     """An uploaded people import to follow or confirm. Any HR admin may follow and
     confirm any upload: imports are a shared HR duty."""
     require_people_manager(user)

@@ -9,8 +9,9 @@ updates people by employee id and creates no duplicates.
 
 import time
 from collections import Counter
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cadence.people.importing import plan_import, read_table
 from cadence.people.models import Department, Person
@@ -21,7 +22,7 @@ from cadence.people.services import people_import
 class Command(BaseCommand):
     help = "Load a deterministic, realistic organisation of N people (benchmarks, trials)."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--people", type=int, required=True, help="how many people")
         parser.add_argument("--seed", type=int, default=1, help="same seed, same organisation")
         parser.add_argument(
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             help="seed even though the database holds people from another domain",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         people = int(options["people"])
         if people < 1:
             raise CommandError("--people must be at least 1.")
