@@ -136,8 +136,10 @@ def list_people(
     department = None
     if department_id is not None:
         department = access.department_for_read(request.user, department_id)
-    return queries.directory_search(
-        request.user, q=q, department=department, include_left=include_left
+    return queries.for_cards(
+        queries.directory_search(
+            request.user, q=q, department=department, include_left=include_left
+        )
     )
 
 
@@ -159,9 +161,9 @@ def list_reports(
 ) -> QuerySet[Person]:
     manager = access.team_for_read(request.user, person_id)
     if direct_only:
-        return queries.direct_reports_query(manager)
+        return queries.for_cards(queries.direct_reports_query(manager))
     # The id breaks no tie (a path ends with the person's id) but gives the cursor its key.
-    return queries.whole_line(manager).order_by("reporting_path", "id")
+    return queries.for_cards(queries.whole_line(manager).order_by("reporting_path", "id"))
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="List departments")

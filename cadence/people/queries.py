@@ -61,6 +61,22 @@ def directory_search(
     return people.select_related("department", "manager").order_by("last_name", "first_name", "id")
 
 
+# What a person card in the API reads (people.api.PersonCard, and can_view_person for
+# its manager). A Person has some twenty columns and a card joins two more people
+# rows: loading only these halves the cost of a 200-row page.
+CARD_FIELDS = (
+    *("id", "first_name", "last_name", "work_email", "job_title", "location", "status"),
+    *("reporting_path", "department_id", "manager_id"),
+    *("department__id", "department__name", "department__full_name"),
+    *("manager__id", "manager__first_name", "manager__last_name", "manager__work_email"),
+    *("manager__status", "manager__reporting_path"),
+)
+
+
+def for_cards(people: QuerySet[Person]) -> QuerySet[Person]:
+    return people.select_related("department", "manager").only(*CARD_FIELDS)
+
+
 def _employee_id_matches(user: Any, q: str) -> list[int]:
     # An exact lookup on the unique index (a few spellings of the case), not a scan:
     # ids are codes people type in full, and a partial match would let anyone probe
