@@ -336,7 +336,7 @@ def alignment_matches(
     # limit instead of sorting every match of a common word (~60 ms at 300,000 goals);
     # the tree shows the matches in title order anyway.
     ids = _title_matches(matches, q).order_by()[:TREE_SEARCH_LIMIT]
-    found = list(Goal.objects.filter(pk__in=ids).only("id", "alignment_path"))
+    found = list(Goal.objects.filter(pk__in=ids).order_by().only("id", "alignment_path"))
     wanted: set[int] = set()
     for goal in found:
         wanted.update(_path_ids(goal))
