@@ -6,15 +6,20 @@ import datetime
 import random
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
+from cadence.accounts.models import User
 from cadence.goals import services as goals
 from cadence.goals.models import CheckIn, Goal, KeyResult
 from cadence.people.models import Department, Person
 from cadence.planning import services as planning
-from cadence.planning.models import PerformancePeriod, PerformancePlan
+from cadence.planning.models import CompetencyFramework, PerformancePeriod, PerformancePlan
+
+if TYPE_CHECKING:
+    from cadence.kpis.models import Kpi
 
 COMPANY_GOALS = [
     (
@@ -39,7 +44,10 @@ COMPANY_GOALS = [
         ],
     ),
 ]
-TEAM_KRS = [
+# title, kind, direction, start, target, unit
+type KeyResultSpec = tuple[str, str, str, int, int, str]
+
+TEAM_KRS: list[KeyResultSpec] = [
     ("Ship the quarterly roadmap", "percentage", "increase", 0, 100, "%"),
     ("Customer-facing incidents", "number", "decrease", 12, 3, ""),
     ("Pipeline generated", "currency", "increase", 0, 2_500_000, "EUR"),
@@ -88,10 +96,18 @@ SCOPE = {
 }
 
 
+def _account(person: Person | None) -> User:
+    """The account of someone the demo has act: the people import gives every person
+    one, so a missing one is a broken demo, not a case to handle."""
+    if person is None or person.user is None:
+        raise RuntimeError(f"The demo needs an account for {person}.")
+    return person.user
+
+
 def load_performance_demo(
     *,
-    hr_user,
-    today: datetime.date | None = None,  # type: ignore[no-untyped-def]
+    hr_user: User,
+    today: datetime.date | None = None,
     say: Callable[[str], None] = print,
 ) -> bool:
     """Load once; returns False when the demo's FY periods already exist."""
@@ -116,7 +132,7 @@ def load_performance_demo(
     return True
 
 
-def _periods(hr_user, year: int) -> dict[str, PerformancePeriod]:  # type: ignore[no-untyped-def]
+def _periods(hr_user: User, year: int) -> dict[str, PerformancePeriod]:
     d = datetime.date
     previous = planning.period_create(
         actor=hr_user,
@@ -166,7 +182,7 @@ def _periods(hr_user, year: int) -> dict[str, PerformancePeriod]:  # type: ignor
     return {"previous": previous, "current": current}
 
 
-def _framework(hr_user, period: PerformancePeriod):  # type: ignore[no-untyped-def]
+def _framework(hr_user: User, period: PerformancePeriod) -> CompetencyFramework:
     framework = planning.framework_create(actor=hr_user, name="Cadence competencies", period=period)
     for group_name, competencies in COMPETENCIES.items():
         group = planning.group_create(actor=hr_user, framework=framework, name=group_name)
@@ -184,7 +200,7 @@ def _framework(hr_user, period: PerformancePeriod):  # type: ignore[no-untyped-d
     return framework
 
 
-def _add_krs(hr_user, goal: Goal, krs, rng: random.Random) -> int:  # type: ignore[no-untyped-def]
+def _add_krs(hr_user: User, goal: Goal, krs: list[KeyResultSpec], rng: random.Random) -> int:
     for title, kind, direction, start, target, unit in krs:
         goals.key_result_create(
             actor=hr_user,
@@ -200,7 +216,7 @@ def _add_krs(hr_user, goal: Goal, krs, rng: random.Random) -> int:  # type: igno
     return len(krs)
 
 
-def _goals(hr_user, period: PerformancePeriod, rng: random.Random) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _goals(hr_user: User, period: PerformancePeriod, rng: random.Random) -> tuple[int, int]:
     goal_count = kr_count = 0
     company = []
     for title, krs in COMPANY_GOALS:
@@ -208,7 +224,7 @@ def _goals(hr_user, period: PerformancePeriod, rng: random.Random) -> tuple[int,
         kr_count += _add_krs(hr_user, goal, krs, rng)
         company.append(goal)
         goal_count += 1
-    team_goal_of: dict[int, Goal] = {}
+    team_goal_of: dict[int | None, Goal] = {}
     top_departments = list(Department.objects.filter(parent__isnull=True).order_by("full_name"))
     for i, department in enumerate(top_departments):
         goal = goals.goal_create(
@@ -247,7 +263,7 @@ def _goals(hr_user, period: PerformancePeriod, rng: random.Random) -> tuple[int,
         )
         title, krs = rng.choice(PERSONAL)
         private = rng.random() < 0.1
-        manager_user = person.manager.user
+        manager_user = _account(person.manager)
         goal = goals.goal_create(
             actor=manager_user,
             period=period,
@@ -261,7 +277,7 @@ def _goals(hr_user, period: PerformancePeriod, rng: random.Random) -> tuple[int,
         goal_count += 1
         if rng.random() < 0.08:  # a draft awaiting the manager's approval
             own = goals.goal_create(
-                actor=person.user,
+                actor=_account(person),
                 period=period,
                 title="Speak at a conference",
                 owner_type="person",
@@ -269,14 +285,14 @@ def _goals(hr_user, period: PerformancePeriod, rng: random.Random) -> tuple[int,
                 parent=parent,
             )
             goals.key_result_create(
-                actor=person.user,
+                actor=_account(person),
                 goal=own,
                 title="Talk accepted",
                 kind="milestone",
                 start_value=0,
                 target_value=1,
             )
-            goals.goal_submit(actor=person.user, goal=own)
+            goals.goal_submit(actor=_account(person), goal=own)
             goal_count += 1
             kr_count += 1
     return goal_count, kr_count
@@ -377,7 +393,12 @@ def _check_ins(period: PerformancePeriod, today: datetime.date, rng: random.Rand
     return count
 
 
-def _plans(hr_user, periods, framework, rng: random.Random) -> int:  # type: ignore[no-untyped-def]
+def _plans(
+    hr_user: User,
+    periods: dict[str, PerformancePeriod],
+    framework: CompetencyFramework,
+    rng: random.Random,
+) -> int:
     """Agreed plans last year (then closed), and this year's in every state."""
     people = list(
         Person.objects.filter(status=Person.Status.ACTIVE, manager__isnull=False)
@@ -386,28 +407,28 @@ def _plans(hr_user, periods, framework, rng: random.Random) -> int:  # type: ign
     )
     previous = periods["previous"]
     for person in people[::3]:
-        plan = planning.plan_open(actor=person.manager.user, person=person, period=previous)
+        plan = planning.plan_open(actor=_account(person.manager), person=person, period=previous)
         planning.plan_update(
-            actor=person.manager.user,
+            actor=_account(person.manager),
             plan=plan,
             expectations=f"Own the {person.job_title.lower()} work of the team.",
         )
         planning.development_item_add(
-            actor=person.manager.user,
+            actor=_account(person.manager),
             plan=plan,
             need="Presenting to senior stakeholders",
             action="Present the team's quarterly review twice.",
             due_on=previous.ends_on,
         )
-        planning.plan_sign(actor=person.manager.user, plan=plan, comment="Agreed in our 1:1.")
-        planning.plan_sign(actor=person.user, plan=plan)
+        planning.plan_sign(actor=_account(person.manager), plan=plan, comment="Agreed in our 1:1.")
+        planning.plan_sign(actor=_account(person), plan=plan)
     planning.period_close(actor=hr_user, period=previous)
     current = periods["current"]
     for i, person in enumerate(people):
         roll = rng.random()
         if roll < 0.15:
             continue  # no plan yet: shows on the manager's team plans page
-        manager = person.manager.user
+        manager = _account(person.manager)
         plan = planning.plan_open(actor=manager, person=person, period=current, from_previous=True)
         planning.plan_update(
             actor=manager,
@@ -433,7 +454,7 @@ def _plans(hr_user, periods, framework, rng: random.Random) -> int:  # type: ign
         planning.plan_sign(actor=manager, plan=plan, comment="Looks right to me.")
         if roll < 0.6:
             continue  # the manager signed, the employee has not yet
-        planning.plan_sign(actor=person.user, plan=plan, comment="Thanks, agreed.")
+        planning.plan_sign(actor=_account(person), plan=plan, comment="Thanks, agreed.")
     return PerformancePlan.objects.count()
 
 
@@ -445,7 +466,7 @@ TEAM_KPIS = [
 ]
 
 
-def _kpis(hr_user, today: datetime.date, rng: random.Random) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _kpis(hr_user: User, today: datetime.date, rng: random.Random) -> tuple[int, int]:
     """Monthly KPIs for each top department, a role KPI and a personal KPI, with a
     year of values wandering around their targets."""
     from cadence.kpis import services as kpis
@@ -454,7 +475,7 @@ def _kpis(hr_user, today: datetime.date, rng: random.Random) -> tuple[int, int]:
     months.sort()
     defined = values = 0
 
-    def record(kpi, target: float, lower_is_better: bool, person=None) -> int:  # type: ignore[no-untyped-def]
+    def record(kpi: Kpi, target: float, lower_is_better: bool, person: Person | None = None) -> int:
         level = target * rng.uniform(0.7, 0.9 if not lower_is_better else 1.3)
         count = 0
         for month in months:

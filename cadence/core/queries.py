@@ -1,14 +1,19 @@
 """Reads of the audit trail, shared by the audit log page and the person history link."""
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cadence.core.models import AuditEvent
 
+if TYPE_CHECKING:
+    # Only named for the type: core is below the areas and imports none of them.
+    from cadence.people.models import Person
+
 # Areas of the product, by the prefixes of the actions their services record.
-AREAS: dict[str, tuple[Any, tuple[str, ...]]] = {
+AREAS: dict[str, tuple[Promise, tuple[str, ...]]] = {
     "people": (_("People and roles"), ("person.", "people.", "user.", "attribute.")),
     "plans": (_("Plans, periods and competencies"), ("plan.", "period.", "framework.")),
     "goals": (_("Goals and key results"), ("goal.", "goals.", "key_result.")),
@@ -17,7 +22,9 @@ AREAS: dict[str, tuple[Any, tuple[str, ...]]] = {
 }
 
 
-def audit_events(*, area: str = "", q: str = "", person: Any = None) -> QuerySet[AuditEvent]:
+def audit_events(
+    *, area: str = "", q: str = "", person: "Person | None" = None
+) -> QuerySet[AuditEvent]:
     """Newest first. ``q`` matches words of the summary or the actor's name or email
     (the page shows people by name, so that is what readers type); ``person``
     keeps the changes to that person's record and to their account's roles."""

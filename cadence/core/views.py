@@ -17,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not access.is_member(request.user):
         raise Http404
     me = access.acting_person(request.user)
-    context = {"nav_active": "home", "me": me, "team": None}
+    context: dict[str, object] = {"nav_active": "home", "me": me, "team": None}
     if me is not None and access.has_reports(me):
         context["team"] = queries.team(me)
     return render(request, "core/home.html", context)

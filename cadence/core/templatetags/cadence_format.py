@@ -6,14 +6,19 @@ by name rather than by email, a number by its kind, a target the way it is meant
 """
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from cadence.accounts.models import User
 from cadence.core.audit import action_label
+
+if TYPE_CHECKING:
+    # Only named for the type: core is below the areas and imports none of them.
+    from cadence.people.models import Person
 
 register = template.Library()
 
@@ -22,23 +27,24 @@ _CURRENT = object()
 
 
 @register.filter
-def person_name(who: Any) -> str:
+def person_name(who: "Person | User | str | None") -> str:
     """A person's name, for a ``Person`` or a sign-in ``User``.
 
     A user without a person record (an HR admin created by hand, a service account)
     is shown by email, the only name the account has; nobody (a system change) is ""
     so templates can say ``|default:_("Cadence")``."""
-    if who is None or who == "":
-        return ""
-    if hasattr(who, "full_name"):
+    if who is None or isinstance(who, str):
+        # A template's missing value is "", any other text is already a name.
+        return who or ""
+    if not isinstance(who, User):
         return who.full_name
     try:
         person = who.person
-    except (ObjectDoesNotExist, AttributeError):
+    except ObjectDoesNotExist:
         person = None
     if person is not None:
         return person.full_name
-    return getattr(who, "email", "") or str(who)
+    return who.email or str(who)
 
 
 def _decimal(value: Any) -> Decimal | None:
