@@ -29,6 +29,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from cadence.accounts.types import Actor
 from cadence.goals.models import Goal, KeyResult, Transition
 from cadence.goals.rollup import lock_chain
 from cadence.people.access import (
@@ -68,7 +69,7 @@ member_department_ids = own_department_ids
 
 
 @cached_per_request
-def managed_department_ids(user: Any) -> set[int]:
+def managed_department_ids(user: Actor) -> set[int]:
     """Departments whose team goals the acting person may edit: the departments of the
     managers at or below them in the manager chain (anyone with active reports)."""
     me = acting_person(user)
@@ -92,7 +93,7 @@ def managed_department_ids(user: Any) -> set[int]:
 # --- reading --------------------------------------------------------------------------
 
 
-def goals_visible_to(user: Any) -> QuerySet[Goal]:
+def goals_visible_to(user: Actor) -> QuerySet[Goal]:
     """Goals the user may read. Unknown or outside users get an empty set."""
     if not is_member(user):
         return Goal.objects.none()
@@ -113,7 +114,7 @@ def goals_visible_to(user: Any) -> QuerySet[Goal]:
     return goals.filter(visible)
 
 
-def can_read_goal(user: Any, goal: Goal) -> bool:
+def can_read_goal(user: Actor, goal: Goal) -> bool:
     if not is_member(user):
         return False
     if goal.visibility == Goal.Visibility.PUBLIC or is_hr_admin(user):
@@ -124,7 +125,7 @@ def can_read_goal(user: Any, goal: Goal) -> bool:
     if me is None:
         return False
     if goal.owner_type == Goal.Owner.PERSON:
-        return is_self_or_above(me, goal.owner_person)
+        return goal.owner_person is not None and is_self_or_above(me, goal.owner_person)
     return goal.owner_department_id in (member_department_ids(user) | managed_department_ids(user))
 
 
@@ -132,14 +133,14 @@ def _goals_with_owner() -> QuerySet[Goal]:
     return Goal.objects.select_related("period", "owner_person", "owner_department", "parent")
 
 
-def goal_for_read(user: Any, goal_id: int) -> Goal:
+def goal_for_read(user: Actor, goal_id: int) -> Goal:
     goal = _goals_with_owner().filter(pk=goal_id).first()
     if goal is None or not can_read_goal(user, goal):
         raise Http404
     return goal
 
 
-def key_result_for_read(user: Any, key_result_id: int) -> KeyResult:
+def key_result_for_read(user: Actor, key_result_id: int) -> KeyResult:
     """A key result whose goal the user may read; 404 otherwise (an unknown key result
     and one of a hidden goal answer alike)."""
     goal_id = KeyResult.objects.filter(pk=key_result_id).values_list("goal_id", flat=True).first()
@@ -153,7 +154,7 @@ def key_result_for_read(user: Any, key_result_id: int) -> KeyResult:
     return key_result
 
 
-def goal_for_approval(user: Any, goal_id: int) -> Goal:
+def goal_for_approval(user: Actor, goal_id: int) -> Goal:
     """A goal the user may approve or return to draft: 404 when they may not see it,
     403 when they may read it but the decision is not theirs (the owner, a colleague).
     Whether it is awaiting approval is the service's rule."""
@@ -166,7 +167,7 @@ def goal_for_approval(user: Any, goal_id: int) -> Goal:
 # --- editing --------------------------------------------------------------------------
 
 
-def _may_change(user: Any, goal: Goal) -> bool:
+def _may_change(user: Actor, goal: Goal) -> bool:
     """The edit rule without the closed-period check."""
     if not is_member(user):
         return False
@@ -176,22 +177,22 @@ def _may_change(user: Any, goal: Goal) -> bool:
     if me is None:
         return False
     if goal.owner_type == Goal.Owner.PERSON:
-        return is_self_or_above(me, goal.owner_person)
+        return goal.owner_person is not None and is_self_or_above(me, goal.owner_person)
     if goal.owner_type == Goal.Owner.TEAM:
         return goal.owner_department_id in managed_department_ids(user)
     return False
 
 
-def can_edit_goal(user: Any, goal: Goal) -> bool:
+def can_edit_goal(user: Actor, goal: Goal) -> bool:
     return not goal.period.is_closed and _may_change(user, goal)
 
 
-def can_check_in(user: Any, key_result: KeyResult) -> bool:
+def can_check_in(user: Actor, key_result: KeyResult) -> bool:
     goal = key_result.goal
     return goal.state == Goal.State.ACTIVE and can_edit_goal(user, goal)
 
 
-def can_approve_goal(user: Any, goal: Goal) -> bool:
+def can_approve_goal(user: Actor, goal: Goal) -> bool:
     """Who may approve (or return to draft) the goal a person proposed."""
     if goal.period.is_closed or not is_member(user):
         return False
@@ -202,10 +203,11 @@ def can_approve_goal(user: Any, goal: Goal) -> bool:
         return False
     if is_hr_admin(user):
         return True
-    return me is not None and is_in_line_of(me, goal.owner_person)
+    owner = goal.owner_person
+    return me is not None and owner is not None and is_in_line_of(me, owner)
 
 
-def can_make_transition(user: Any, goal: Goal, transition: Transition) -> bool:
+def can_make_transition(user: Actor, goal: Goal, transition: Transition) -> bool:
     """May the user make this move of the state machine (``models.TRANSITIONS``)?
     Approving and returning: ``can_approve_goal``; every other move: the editors."""
     if transition.by == "approver":
@@ -213,12 +215,12 @@ def can_make_transition(user: Any, goal: Goal, transition: Transition) -> bool:
     return can_edit_goal(user, goal)
 
 
-def transitions_for(user: Any, goal: Goal) -> list[Transition]:
+def transitions_for(user: Actor, goal: Goal) -> list[Transition]:
     """The moves the user may make on the goal now: the goal page's buttons."""
     return [t for t in goal.transitions() if can_make_transition(user, goal, t)]
 
 
-def require_transition(user: Any, goal: Goal, state: str) -> None:
+def require_transition(user: Actor, goal: Goal, state: str) -> None:
     """Refuse (403) a move to ``state`` the user may not make; a move the state machine
     does not have is left to the service, which says why."""
     transition = goal.transition_to(state)
@@ -227,7 +229,7 @@ def require_transition(user: Any, goal: Goal, state: str) -> None:
 
 
 def can_create_goal(
-    user: Any,
+    user: Actor,
     *,
     period: PerformancePeriod,
     owner_type: str,
@@ -250,7 +252,7 @@ def can_create_goal(
     return _may_change(user, probe)
 
 
-def goal_for_edit(user: Any, goal_id: int, *, new_parent_id: Any = None) -> Goal:
+def goal_for_edit(user: Actor, goal_id: int, *, new_parent_id: Any = None) -> Goal:
     """The goal, locked for the rest of the transaction, when the user may change it:
     404 when they may not see it, 403 with the reason when they may see it but not
     change it.
@@ -285,7 +287,7 @@ def _alignment_path_of(goal_id: Any) -> str:
     return path or ""
 
 
-def key_result_for_edit(user: Any, key_result_id: int) -> KeyResult:
+def key_result_for_edit(user: Actor, key_result_id: int) -> KeyResult:
     """A key result whose goal the user may change (see ``goal_for_edit``)."""
     goal_id = KeyResult.objects.filter(pk=key_result_id).values_list("goal_id", flat=True).first()
     if goal_id is None:
@@ -298,7 +300,7 @@ def key_result_for_edit(user: Any, key_result_id: int) -> KeyResult:
     return key_result
 
 
-def key_result_for_check_in(user: Any, key_result_id: int) -> KeyResult:
+def key_result_for_check_in(user: Actor, key_result_id: int) -> KeyResult:
     """A key result the user may check in on: 404 when its goal is hidden from them,
     403 with the reason otherwise."""
     key_result = KeyResult.objects.filter(pk=key_result_id).first()

@@ -90,15 +90,14 @@ class GoalOut(Schema):
         # Someone who left, to a reader who may not open their profile: "Former
         # employee" and no id (people.display, docs/access.md).
         user = context["request"].user
-        shown = person_shown(user, obj.owner_person) if obj.owner_person_id else None
+        person, department = obj.owner_person, obj.owner_department
+        shown = person_shown(user, person) if person is not None else None
         return {
             "type": obj.owner_type,
             "person_id": shown.person_id if shown else None,
             "person_name": shown.name if shown else None,
             "department_id": obj.owner_department_id,
-            "department_name": (
-                obj.owner_department.full_name if obj.owner_department_id else None
-            ),
+            "department_name": department.full_name if department is not None else None,
         }
 
     @staticmethod
@@ -316,7 +315,7 @@ def goal_children(request: HttpRequest, goal_id: Id) -> list[Goal]:
 )
 def create_goal(request: HttpRequest, payload: GoalIn) -> Status:
     people_access.require_member(request.user)
-    period = _period(request, payload.period_id)
+    period = planning_access.period_for_read(request.user, payload.period_id)
     owner: dict = {"owner_type": payload.owner_type}
     if payload.owner_type == Goal.Owner.PERSON:
         if payload.owner_person_id is None:

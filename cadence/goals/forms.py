@@ -1,14 +1,35 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cadence.accounts.types import Actor
 from cadence.goals.models import CheckIn, Goal, KeyResult
 from cadence.people.access import department_with_parents
 from cadence.people.models import Department, Person
 from cadence.planning.models import PerformancePeriod
 
 ALIGN_CHOICES_LIMIT = 200
+
+
+class DepartmentChoiceField(forms.ModelChoiceField[Department]):
+    def label_from_instance(self, obj: Department) -> str:
+        return obj.full_name.replace("/", " › ")
+
+
+class GoalChoiceField(forms.ModelChoiceField[Goal]):
+    def label_from_instance(self, obj: Goal) -> str:
+        return f"{obj.title} ({obj.get_owner_type_display()})"
+
+
+def _field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """The form's own copy of a field it declares, as its class (``form.fields`` holds
+    plain ``Field``s to a type checker)."""
+    field = form.fields[name]
+    assert isinstance(field, kind)
+    return field
 
 
 class PeriodForm(forms.Form):
@@ -33,21 +54,21 @@ class AlignmentFilterForm(forms.Form):
         max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": _("Words in the title")}),
     )
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         label=_("Department"),
         required=False,
         queryset=Department.objects.order_by("full_name"),
         empty_label=_("All departments"),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["department"].label_from_instance = lambda d: d.full_name.replace("/", " › ")
-
 
 def alignment_candidates(
-    tree_goals: Any, period: PerformancePeriod, me: Any, *, exclude: Goal | None = None
-) -> Any:
+    tree_goals: QuerySet[Goal],
+    period: PerformancePeriod,
+    me: Person | None,
+    *,
+    exclude: Goal | None = None,
+) -> QuerySet[Goal]:
     """Goals one may align to: company goals, team goals of one's department and those
     above it, and one's manager's goals — in this period or the period it sits in."""
     periods = [period.pk] + ([period.parent_id] if period.parent_id else [])
@@ -66,7 +87,7 @@ def alignment_candidates(
         .order_by()
         .values_list("pk", flat=True)[:ALIGN_CHOICES_LIMIT]
     )
-    if me is not None and me.department_id:
+    if me is not None and me.department is not None:
         departments = list(department_with_parents(me.department))
         ids += (
             goals.filter(owner_type=Goal.Owner.TEAM, owner_department__in=departments)
@@ -87,22 +108,22 @@ class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["title", "description", "kind", "visibility", "parent", "weight", "due_on"]
+        field_classes = {"parent": GoalChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "due_on": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args: Any, parents: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, parents: QuerySet[Goal] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = parents if parents is not None else Goal.objects.none()
-        self.fields["parent"].required = False
-        self.fields["parent"].empty_label = _("Not aligned")
-        self.fields["parent"].label_from_instance = lambda g: (
-            f"{g.title} ({g.get_owner_type_display()})"
-        )
+        parent = _field(self, "parent", GoalChoiceField)
+        parent.queryset = parents if parents is not None else Goal.objects.none()
+        parent.required = False
+        parent.empty_label = _("Not aligned")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("visibility") == Goal.Visibility.PRIVATE and data.get("parent"):
             raise forms.ValidationError(
                 _("A private goal cannot be aligned: alignment is visible to everyone.")
@@ -110,7 +131,7 @@ class GoalForm(forms.ModelForm):
         return data
 
 
-def owner_choices(user: Any) -> list[tuple[str, str]]:
+def owner_choices(user: Actor) -> list[tuple[str, str]]:
     """Whom the user may create goals for: themself, their direct reports, the teams
     they manage (all of them for HR) and, for HR admins, the company. The access rule
     is checked again on submit (``access.can_create_goal``)."""
@@ -120,9 +141,9 @@ def owner_choices(user: Any) -> list[tuple[str, str]]:
     me = people_access.acting_person(user)
     choices: list[tuple[str, str]] = []
     if me is not None:
-        choices.append(("me", _("Me")))
+        choices.append(("me", gettext("Me")))
         choices += [
-            (f"person:{p.pk}", _("%(name)s (my report)") % {"name": p.full_name})
+            (f"person:{p.pk}", gettext("%(name)s (my report)") % {"name": p.full_name})
             for p in me.direct_reports.filter(status=Person.Status.ACTIVE).order_by(
                 "last_name", "first_name"
             )
@@ -131,11 +152,11 @@ def owner_choices(user: Any) -> list[tuple[str, str]]:
     if not people_access.is_hr_admin(user):
         departments = departments.filter(pk__in=access.managed_department_ids(user))
     choices += [
-        (f"team:{d.pk}", _("Team: %(name)s") % {"name": d.full_name.replace("/", " › ")})
+        (f"team:{d.pk}", gettext("Team: %(name)s") % {"name": d.full_name.replace("/", " › ")})
         for d in departments
     ]
     if people_access.is_hr_admin(user):
-        choices.append(("company", _("The company")))
+        choices.append(("company", gettext("The company")))
     return choices
 
 
@@ -147,14 +168,15 @@ class GoalCreateForm(GoalForm):
 
     def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = owners
+        self.owners = owners
+        _field(self, "owner", forms.ChoiceField).choices = owners
         self.order_fields(["owner", *GoalForm.Meta.fields])
 
     def clean_owner(self) -> str:
         # Left out (an older client, a script): the first choice, one's own goal.
-        return self.cleaned_data.get("owner") or self.fields["owner"].choices[0][0]
+        return self.cleaned_data.get("owner") or self.owners[0][0]
 
-    def owner_fields(self, me: Any) -> dict[str, Any]:
+    def owner_fields(self, me: Person | None) -> dict[str, Any]:
         kind, _sep, pk = self.cleaned_data["owner"].partition(":")
         if kind == "me":
             return {"owner_type": Goal.Owner.PERSON, "owner_person": me}
@@ -176,9 +198,9 @@ class AlignForm(forms.Form):
         empty_label=_("Not aligned"),
     )
 
-    def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, parents: QuerySet[Goal], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = parents
+        _field(self, "parent", forms.ModelChoiceField).queryset = parents
 
 
 class StateForm(forms.Form):

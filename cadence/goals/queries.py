@@ -9,7 +9,6 @@ part of it, not as nodes, not in child counts, not in its search.
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -25,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from cadence.accounts.types import Actor
 from cadence.core import search
 from cadence.goals import access
 from cadence.goals.models import CheckIn, Goal, GoalSearchEntry, KeyResult
@@ -148,7 +148,7 @@ def _flag(
 # --- My goals / Team goals -------------------------------------------------------------
 
 
-def my_goals(user: Any, period: PerformancePeriod | None) -> list[Goal]:
+def my_goals(user: Actor, period: PerformancePeriod | None) -> list[Goal]:
     """The user's own goals of ``period`` with key results and their latest check-in."""
     me = people_access.acting_person(user)
     if me is None or period is None:
@@ -200,7 +200,7 @@ class TeamGoals:
         return sum(m.stale_count for m in self.members)
 
 
-def team_goals(user: Any, manager: Person, period: PerformancePeriod | None) -> TeamGoals:
+def team_goals(user: Actor, manager: Person, period: PerformancePeriod | None) -> TeamGoals:
     """The goals of ``manager``'s active direct reports that the user may see, with the
     health and stale flags. Three queries whatever the size of the team."""
     # Sorted here: ordering by name in SQL makes SQLite walk its name index over the
@@ -226,7 +226,7 @@ def team_goals(user: Any, manager: Person, period: PerformancePeriod | None) -> 
 # --- the alignment tree ----------------------------------------------------------------
 
 
-def tree_goals(user: Any) -> QuerySet[Goal]:
+def tree_goals(user: Actor) -> QuerySet[Goal]:
     """Goals that may appear in the user's alignment tree: visible and public."""
     return access.goals_visible_to(user).filter(visibility=Goal.Visibility.PUBLIC)
 
@@ -239,7 +239,7 @@ class CappedCount(Subquery):
     output_field = IntegerField()
 
 
-def _with_child_counts(user: Any, goals: QuerySet[Goal]) -> QuerySet[Goal]:
+def _with_child_counts(user: Actor, goals: QuerySet[Goal]) -> QuerySet[Goal]:
     # Counted with the same rule as the nodes themselves: a child the user may not see
     # is not even a number on the page.
     children = tree_goals(user).filter(parent=OuterRef("pk")).order_by().values("pk")
@@ -252,7 +252,7 @@ def _tree_order(goals: QuerySet[Goal]) -> QuerySet[Goal]:
     return goals.order_by("title", "id")
 
 
-def alignment_roots(user: Any, period: PerformancePeriod | None) -> list[Goal]:
+def alignment_roots(user: Actor, period: PerformancePeriod | None) -> list[Goal]:
     """The company goals of ``period`` at the top of the tree (not aligned to another
     goal of the same period)."""
     if period is None:
@@ -265,7 +265,7 @@ def alignment_roots(user: Any, period: PerformancePeriod | None) -> list[Goal]:
     return list(_tree_order(_with_child_counts(user, roots)))
 
 
-def alignment_children(user: Any, parents: list[Goal]) -> dict[int, list[Goal]]:
+def alignment_children(user: Actor, parents: list[Goal]) -> dict[int, list[Goal]]:
     """The first CHILD_LIMIT visible children of each of ``parents``, by title (one
     query for all of them); the goal's own page lists the rest."""
     out: dict[int, list[Goal]] = {p.pk: [] for p in parents}
@@ -285,11 +285,11 @@ def alignment_children(user: Any, parents: list[Goal]) -> dict[int, list[Goal]]:
     return out
 
 
-def children_of(user: Any, goal: Goal) -> list[Goal]:
+def children_of(user: Actor, goal: Goal) -> list[Goal]:
     return alignment_children(user, [goal])[goal.pk]
 
 
-def alignment_first_levels(user: Any, period: PerformancePeriod | None) -> list[Goal]:
+def alignment_first_levels(user: Actor, period: PerformancePeriod | None) -> list[Goal]:
     """Roots with their children attached as ``tree_children``: what the tree shows
     before anyone expands a node. Two queries."""
     roots = alignment_roots(user, period)
@@ -313,7 +313,7 @@ def _path_ids(goal: Goal) -> list[int]:
 
 
 def alignment_matches(
-    user: Any,
+    user: Actor,
     period: PerformancePeriod | None,
     *,
     q: str = "",
@@ -374,7 +374,7 @@ class GoalDetail:
     key_results: list[KeyResult]
 
 
-def goal_detail(user: Any, goal: Goal) -> GoalDetail:
+def goal_detail(user: Actor, goal: Goal) -> GoalDetail:
     """A goal the user may read (``access.goal_for_read``), with the ancestors and
     children they may see, and each key result's whole check-in history."""
     ancestor_ids = [i for i in _path_ids(goal) if i != goal.pk]
@@ -407,7 +407,7 @@ def check_ins(key_result: KeyResult) -> QuerySet[CheckIn]:
 
 
 def goal_search(
-    user: Any,
+    user: Actor,
     *,
     period: PerformancePeriod | None = None,
     owner: Person | None = None,

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import F, FloatField, QuerySet, Sum
 from django.db.models.functions import Length
 
+from cadence.accounts.types import Actor
 from cadence.core.audit import audit
 from cadence.goals.models import Goal, KeyResult
 from cadence.goals.progress import COUNTED_STATES, goal_progress, key_result_progress
@@ -198,7 +199,7 @@ def load_for_recompute() -> tuple[list[tuple], list[tuple]]:
 
 
 @transaction.atomic
-def goals_recompute_all(*, actor: Any = None) -> int:
+def goals_recompute_all(*, actor: Actor | None = None) -> int:
     """Recompute the progress of every key result and goal from scratch and store what
     differs. Returns the number of rows written. Used after imports and by
     ``cadence goals-recompute``; the incremental roll-up keeps things consistent

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadence.core.db import atomic_retrying
+from cadence.core.http import HtmxHttpRequest
 from cadence.goals import access, health, queries, services
 from cadence.goals.actions import check_in_note, goal_actions
 from cadence.goals.forms import (
@@ -107,9 +108,10 @@ def team_goals(request: HttpRequest) -> HttpResponse:
         except ValueError:
             raise Http404 from None
     else:
-        manager = people_access.acting_person(request.user)
-        if manager is None or not people_access.has_reports(manager):
+        own = people_access.acting_person(request.user)
+        if own is None or not people_access.has_reports(own):
             raise Refused(_("Team goals are for managers: you have no direct reports."))
+        manager = own
     context = _period_context(request)
     me = people_access.acting_person(request.user)
     context.update(
@@ -126,7 +128,7 @@ def team_goals(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def alignment(request: HttpRequest) -> HttpResponse:
+def alignment(request: HtmxHttpRequest) -> HttpResponse:
     _require_member(request)
     choices = queries.periods()
     form = AlignmentFilterForm(request.GET or None)
@@ -460,7 +462,7 @@ def key_result_delete(request: HttpRequest, key_result_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def check_in(request: HttpRequest, key_result_id: int) -> HttpResponse:
+def check_in(request: HtmxHttpRequest, key_result_id: int) -> HttpResponse:
     """Post a check-in. With htmx: the key result's updated row (and, out of band, its
     goal's progress); without: back to where the form was."""
     key_result = access.key_result_for_check_in(request.user, key_result_id)

@@ -16,12 +16,11 @@ Refusals answer 404 where the actor may not know the plan exists, 403 where they
 read it but not do this with it.
 """
 
-from typing import Any
-
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from cadence.accounts.types import Actor
 from cadence.people.access import (
     Refused,
     acting_person,
@@ -56,24 +55,24 @@ def _closed_refusal(period: PerformancePeriod) -> Refused:
 # --- can_* ---------------------------------------------------------------------------
 
 
-def can_view_periods(user: Any) -> bool:
+def can_view_periods(user: Actor) -> bool:
     return is_member(user)
 
 
-def can_manage_periods(user: Any) -> bool:
+def can_manage_periods(user: Actor) -> bool:
     return is_hr_admin(user)
 
 
-def can_edit_frameworks(user: Any) -> bool:
+def can_edit_frameworks(user: Actor) -> bool:
     return is_hr_admin(user)
 
 
-def can_read_plan_of(user: Any, person: Person) -> bool:
+def can_read_plan_of(user: Actor, person: Person) -> bool:
     """The person, their manager chain, HR admins, executives (same as employment)."""
     return can_view_employment(user, person)
 
 
-def can_edit_plan_of(user: Any, person: Person) -> bool:
+def can_edit_plan_of(user: Actor, person: Person) -> bool:
     """The person, their manager chain and HR admins; executives only read."""
     if is_hr_admin(user):
         return True
@@ -81,16 +80,16 @@ def can_edit_plan_of(user: Any, person: Person) -> bool:
     return me is not None and is_self_or_above(me, person)
 
 
-def can_edit_plan(user: Any, plan: PerformancePlan) -> bool:
+def can_edit_plan(user: Actor, plan: PerformancePlan) -> bool:
     return not plan.period.is_closed and can_edit_plan_of(user, plan.person)
 
 
-def can_sign_as_employee(user: Any, plan: PerformancePlan) -> bool:
+def can_sign_as_employee(user: Actor | None, plan: PerformancePlan) -> bool:
     me = acting_person(user)
     return me is not None and me.pk == plan.person_id
 
 
-def can_sign_as_manager(user: Any, plan: PerformancePlan) -> bool:
+def can_sign_as_manager(user: Actor | None, plan: PerformancePlan) -> bool:
     """The plan's manager or anyone above them. Without a recorded manager (the top of
     the organisation), anyone above the person. Never the person themselves, and HR
     admins only when they are in that chain."""
@@ -98,17 +97,18 @@ def can_sign_as_manager(user: Any, plan: PerformancePlan) -> bool:
     if me is None or me.pk == plan.person_id:
         return False
     if plan.manager_id is not None:
-        return me.pk == plan.manager_id or is_in_line_of(me, plan.manager)
+        manager = plan.manager
+        return me.pk == plan.manager_id or (manager is not None and is_in_line_of(me, manager))
     return is_in_line_of(me, plan.person)
 
 
-def can_sign(user: Any, plan: PerformancePlan) -> bool:
+def can_sign(user: Actor, plan: PerformancePlan) -> bool:
     return not plan.period.is_closed and (
         can_sign_as_employee(user, plan) or can_sign_as_manager(user, plan)
     )
 
 
-def plans_filter(user: Any) -> Q | None:
+def plans_filter(user: Actor) -> Q | None:
     """``can_read_plan_of`` as a filter on plans; None when the user may read all."""
     people = employment_filter(user)
     if people is None:
@@ -120,19 +120,19 @@ def plans_filter(user: Any) -> Q | None:
 # --- *_for_* ---------------------------------------------------------------------------
 
 
-def require_period_manager(user: Any) -> None:
+def require_period_manager(user: Actor) -> None:
     require_member(user)
     if not can_manage_periods(user):
         raise Refused(_("Only HR admins manage performance periods."))
 
 
-def require_framework_editor(user: Any) -> None:
+def require_framework_editor(user: Actor) -> None:
     require_member(user)
     if not can_edit_frameworks(user):
         raise Refused(_("Only HR admins edit the competency framework."))
 
 
-def period_for_read(user: Any, period_id: int) -> PerformancePeriod:
+def period_for_read(user: Actor, period_id: int) -> PerformancePeriod:
     require_member(user)
     period = PerformancePeriod.objects.filter(pk=period_id).select_related("parent").first()
     if period is None:
@@ -140,7 +140,7 @@ def period_for_read(user: Any, period_id: int) -> PerformancePeriod:
     return period
 
 
-def period_for_manage(user: Any, period_id: int) -> PerformancePeriod:
+def period_for_manage(user: Actor, period_id: int) -> PerformancePeriod:
     require_period_manager(user)
     period = PerformancePeriod.objects.select_for_update().filter(pk=period_id).first()
     if period is None:
@@ -148,7 +148,7 @@ def period_for_manage(user: Any, period_id: int) -> PerformancePeriod:
     return period
 
 
-def framework_for_read(user: Any, framework_id: int) -> CompetencyFramework:
+def framework_for_read(user: Actor, framework_id: int) -> CompetencyFramework:
     require_member(user)
     framework = CompetencyFramework.objects.select_related("period").filter(pk=framework_id).first()
     if framework is None:
@@ -156,7 +156,7 @@ def framework_for_read(user: Any, framework_id: int) -> CompetencyFramework:
     return framework
 
 
-def framework_for_edit(user: Any, framework_id: int) -> CompetencyFramework:
+def framework_for_edit(user: Actor, framework_id: int) -> CompetencyFramework:
     """A framework an HR admin is about to change. A framework of a closed period is
     still returned: the services then write a new version instead of changing it."""
     require_framework_editor(user)
@@ -172,7 +172,7 @@ def _plan(plan_id: int, *, lock: bool = False) -> PerformancePlan | None:
     return plans.filter(pk=plan_id).first()
 
 
-def plan_for_read(user: Any, plan_id: int) -> PerformancePlan:
+def plan_for_read(user: Actor, plan_id: int) -> PerformancePlan:
     """The plan, for the person, their manager chain, HR admins and executives."""
     plan = _plan(plan_id)
     if plan is None or not can_read_plan_of(user, plan.person):
@@ -180,7 +180,7 @@ def plan_for_read(user: Any, plan_id: int) -> PerformancePlan:
     return plan
 
 
-def plan_for_edit(user: Any, plan_id: int) -> PerformancePlan:
+def plan_for_edit(user: Actor, plan_id: int) -> PerformancePlan:
     """The plan, locked, for the person, their manager chain and HR admins, while its
     period is open. Executives and others who may read it get 403."""
     plan = _plan(plan_id, lock=True)
@@ -193,7 +193,7 @@ def plan_for_edit(user: Any, plan_id: int) -> PerformancePlan:
     return plan
 
 
-def plan_for_sign(user: Any, plan_id: int) -> PerformancePlan:
+def plan_for_sign(user: Actor, plan_id: int) -> PerformancePlan:
     plan = _plan(plan_id, lock=True)
     if plan is None or not can_read_plan_of(user, plan.person):
         raise Http404
@@ -207,7 +207,7 @@ def plan_for_sign(user: Any, plan_id: int) -> PerformancePlan:
     return plan
 
 
-def person_for_planning(user: Any, person_id: int, period: PerformancePeriod) -> Person:
+def person_for_planning(user: Actor, person_id: int, period: PerformancePeriod) -> Person:
     """The person whose plan for ``period`` the user wants to open."""
     person = Person.objects.select_related("manager").filter(pk=person_id).first()
     if person is None or not can_read_plan_of(user, person):
@@ -225,7 +225,7 @@ def require_open_period(period: PerformancePeriod) -> None:
         raise _closed_refusal(period)
 
 
-def development_item_for_edit(user: Any, item_id: int) -> DevelopmentItem:
+def development_item_for_edit(user: Actor, item_id: int) -> DevelopmentItem:
     item = DevelopmentItem.objects.filter(pk=item_id).only("pk", "plan_id").first()
     if item is None:
         raise Http404
@@ -235,7 +235,7 @@ def development_item_for_edit(user: Any, item_id: int) -> DevelopmentItem:
     return item
 
 
-def group_for_edit(user: Any, group_id: int) -> CompetencyGroup:
+def group_for_edit(user: Actor, group_id: int) -> CompetencyGroup:
     require_framework_editor(user)
     group = CompetencyGroup.objects.select_related("framework__period").filter(pk=group_id).first()
     if group is None:
@@ -243,7 +243,7 @@ def group_for_edit(user: Any, group_id: int) -> CompetencyGroup:
     return group
 
 
-def competency_for_edit(user: Any, competency_id: int) -> Competency:
+def competency_for_edit(user: Actor, competency_id: int) -> Competency:
     require_framework_editor(user)
     competency = (
         Competency.objects.select_related("group__framework__period")

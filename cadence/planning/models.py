@@ -6,6 +6,8 @@ competencies expected at the person's level and the development needs agreed.
 It is agreed only when both sides have signed; a change afterwards reopens it.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -61,7 +63,7 @@ class PerformancePeriod(models.Model):
     def is_closed(self) -> bool:
         return self.state == self.State.CLOSED
 
-    def elapsed_share(self, today=None) -> float:  # type: ignore[no-untyped-def]
+    def elapsed_share(self, today: datetime.date | None = None) -> float:
         """How much of the period has passed, 0.0–1.0."""
         today = today or timezone.localdate()
         total = (self.ends_on - self.starts_on).days

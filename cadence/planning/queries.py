@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from cadence.goals.access import goals_visible_to
+from cadence.accounts.types import Actor
 from cadence.goals.models import Goal, KeyResult
 from cadence.people.models import Person
 from cadence.planning import access
@@ -140,7 +141,7 @@ def plan_of(person: Person, period: PerformancePeriod | None) -> PerformancePlan
     )
 
 
-def plans_visible_to(user: Any) -> QuerySet[PerformancePlan]:
+def plans_visible_to(user: Actor) -> QuerySet[PerformancePlan]:
     if not access.is_member(user):
         return PerformancePlan.objects.none()
     plans = PerformancePlan.objects.select_related("person", "period", "manager")
@@ -193,7 +194,7 @@ class PlanDetail:
     events: list[PlanEvent]
 
 
-def plan_goals(user: Any, person: Person, period: PerformancePeriod) -> list[Goal]:
+def plan_goals(user: Actor, person: Person, period: PerformancePeriod) -> list[Goal]:
     """The person's goals of the period with their key results, as far as the user may
     read them (the goals area's rule: private goals are for the owner, their manager
     chain and HR)."""
@@ -209,7 +210,7 @@ def plan_goals(user: Any, person: Person, period: PerformancePeriod) -> list[Goa
     )
 
 
-def plan_detail(user: Any, plan: PerformancePlan) -> PlanDetail:
+def plan_detail(user: Actor, plan: PerformancePlan) -> PlanDetail:
     return PlanDetail(
         plan=plan,
         development_items=list(plan.development_items.select_related("competency")),
@@ -219,7 +220,7 @@ def plan_detail(user: Any, plan: PerformancePlan) -> PlanDetail:
     )
 
 
-def plan_history(user: Any, plan: PerformancePlan) -> list[PlanEvent]:
+def plan_history(user: Actor, plan: PerformancePlan) -> list[PlanEvent]:
     """The plan's history as ``user`` may read it (two queries).
 
     An entry about a goal names the goal and its key results; it reaches only those who

@@ -12,7 +12,9 @@ Each function runs in a transaction and keeps what the models cannot express alo
 * Closed periods are read-only.
 
 Access is decided by ``cadence.goals.access`` before a service is called; services
-check only what keeps the data consistent.
+check only what keeps the data consistent. ``actor`` is whoever acts
+(``cadence.accounts.types.Actor``), or None for the system (commands, the demo, test
+data): the audit row and ``created_by`` then name no one.
 
 The functions live in ``goals`` (goals, alignment, the state machine) and
 ``key_results`` (key results and check-ins), with what both need in ``common``; callers

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from cadence.accounts.types import Actor
 from cadence.goals.models import Goal
 from cadence.goals.progress import COUNTED_STATES
 from cadence.planning.models import PerformancePeriod
@@ -80,7 +81,9 @@ def _title(value: str) -> str:
     return title
 
 
-def _plan_changed(actor: Any, goal: Goal, what: str, *, agreed: bool | None = None) -> None:
+def _plan_changed(
+    actor: Actor | None, goal: Goal, what: str, *, agreed: bool | None = None
+) -> None:
     """An agreed person goal is part of that person's plan: changing it (or its
     measures) reopens an agreed plan. A draft, a proposal or a cancelled goal is not
     part of what was agreed, so changing it reopens nothing (``planning.queries.
@@ -88,6 +91,8 @@ def _plan_changed(actor: Any, goal: Goal, what: str, *, agreed: bool | None = No
     # ``agreed``: a state change says whether it changed what was agreed (cancelling an
     # agreed goal does, though the goal is no longer agreed afterwards).
     if goal.owner_type != Goal.Owner.PERSON or not (goal.is_agreed if agreed is None else agreed):
+        return
+    if goal.owner_person is None:  # never: a person goal has its owner (a constraint)
         return
     # Imported here: planning imports goals for the plan pages.
     from cadence.planning.services import plan_record_change
@@ -102,4 +107,5 @@ def _counts(state: str) -> bool:
 
 
 def _refresh_progress(goal: Goal) -> None:
-    goal.progress = Goal.objects.filter(pk=goal.pk).values_list("progress", flat=True).first()
+    # The goal is locked by the calling service, so its row is there to read.
+    goal.progress = Goal.objects.values_list("progress", flat=True).get(pk=goal.pk)

@@ -10,6 +10,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadence.accounts.types import Actor
 from cadence.core.audit import audit
 from cadence.core.paths import move_subtree, path_under
 from cadence.goals.models import Goal
@@ -113,7 +114,7 @@ def _path_under(parent: Goal | None, goal_id: int) -> str:
 # --- goals ----------------------------------------------------------------------------
 
 
-def _default_state(actor: Any, owner_type: str, owner_person: Person | None) -> str:
+def _default_state(actor: Actor | None, owner_type: str, owner_person: Person | None) -> str:
     """A person drafting their own goal sends it to their manager for approval; a goal
     set by a manager or HR (and every team or company goal) is active at once."""
     me = acting_person(actor)
@@ -130,7 +131,7 @@ def _default_state(actor: Any, owner_type: str, owner_person: Person | None) -> 
 @transaction.atomic
 def goal_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     period: PerformancePeriod,
     title: str,
     owner_type: str,
@@ -182,7 +183,7 @@ def goal_create(
         due_on=due_on,
         state=state or default_state,
         parent=parent,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
     )
     if goal.state == Goal.State.ACTIVE:
         # Set active by a manager or HR (or a team or company goal): agreed as created.
@@ -217,7 +218,7 @@ def goal_create(
 
 
 @transaction.atomic
-def goal_update(*, actor: Any, goal: Goal, **changes: Any) -> Goal:
+def goal_update(*, actor: Actor | None, goal: Goal, **changes: Any) -> Goal:
     """Change a goal's own fields. Alignment goes through ``goal_align``, states through
     the approval functions and ``goal_set_state``."""
     _require_open(goal.period)
@@ -283,7 +284,7 @@ def goal_update(*, actor: Any, goal: Goal, **changes: Any) -> Goal:
 
 
 @transaction.atomic
-def goal_align(*, actor: Any, goal: Goal, parent: Goal | None) -> Goal:
+def goal_align(*, actor: Actor | None, goal: Goal, parent: Goal | None) -> Goal:
     """Align ``goal`` (and everything aligned below it) to ``parent``, or detach it
     with ``parent=None``. Both old and new chains are recomputed."""
     _require_open(goal.period)
@@ -339,7 +340,7 @@ def goal_align(*, actor: Any, goal: Goal, parent: Goal | None) -> Goal:
 
 
 def _set_state(
-    actor: Any, goal: Goal, state: str, action: str, comment: str = "", **extra: Any
+    actor: Actor | None, goal: Goal, state: str, action: str, comment: str = "", **extra: Any
 ) -> Goal:
     _require_open(goal.period)
     before = goal.state
@@ -392,7 +393,7 @@ def _refused_move(goal: Goal, target: str) -> ValidationError:
     )
 
 
-def goal_move(*, actor: Any, goal: Goal, state: str, comment: str = "") -> Goal:
+def goal_move(*, actor: Actor | None, goal: Goal, state: str, comment: str = "") -> Goal:
     """Move the goal to ``state`` along ``cadence.goals.models.TRANSITIONS`` — the only
     way a goal's state changes. Before: the caller checked that the actor may make
     this move (``access.can_make_transition``). After: the state, the roll-up, the audit
@@ -411,7 +412,7 @@ def goal_move(*, actor: Any, goal: Goal, state: str, comment: str = "") -> Goal:
         if me is not None and me.pk == goal.owner_person_id and not is_hr_admin(actor):
             raise ValidationError({"state": _("Someone else must approve your own goal.")})
         extra = {
-            "approved_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "approved_by": actor if actor is not None and actor.is_authenticated else None,
             "approved_at": timezone.now(),
         }
     action = {"submit": "goal.submit", "approve": "goal.approve", "return": "goal.return"}.get(
@@ -429,7 +430,7 @@ def goal_move(*, actor: Any, goal: Goal, state: str, comment: str = "") -> Goal:
 
 
 @transaction.atomic
-def goal_submit(*, actor: Any, goal: Goal) -> Goal:
+def goal_submit(*, actor: Actor | None, goal: Goal) -> Goal:
     """The owner sends their draft to their manager for approval."""
     if goal.state != Goal.State.DRAFT:
         raise ValidationError({"state": _("Only a draft goal can be sent for approval.")})
@@ -437,14 +438,14 @@ def goal_submit(*, actor: Any, goal: Goal) -> Goal:
 
 
 @transaction.atomic
-def goal_approve(*, actor: Any, goal: Goal) -> Goal:
+def goal_approve(*, actor: Actor | None, goal: Goal) -> Goal:
     if goal.state != Goal.State.PROPOSED:
         raise ValidationError({"state": _("Only a goal awaiting approval can be approved.")})
     return goal_move(actor=actor, goal=goal, state=Goal.State.ACTIVE)
 
 
 @transaction.atomic
-def goal_return_to_draft(*, actor: Any, goal: Goal, comment: str = "") -> Goal:
+def goal_return_to_draft(*, actor: Actor | None, goal: Goal, comment: str = "") -> Goal:
     """The manager sends a proposed goal back to its owner with a comment."""
     if goal.state != Goal.State.PROPOSED:
         raise ValidationError(
@@ -454,7 +455,7 @@ def goal_return_to_draft(*, actor: Any, goal: Goal, comment: str = "") -> Goal:
 
 
 @transaction.atomic
-def goal_set_state(*, actor: Any, goal: Goal, state: str) -> Goal:
+def goal_set_state(*, actor: Actor | None, goal: Goal, state: str) -> Goal:
     """Any move of the state machine by name of the target state (the page's state
     buttons and ``PATCH /api/v1/goals/{id}``). Cancelled goals leave every roll-up."""
     return goal_move(actor=actor, goal=goal, state=state)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadence.accounts.types import Actor
 from cadence.core.audit import audit
 from cadence.goals.models import CheckIn, Goal, KeyResult
 from cadence.goals.progress import key_result_progress
@@ -101,7 +102,7 @@ def _kr_progress(kr: KeyResult) -> float:
 @transaction.atomic
 def key_result_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     goal: Goal,
     title: str,
     kind: str = KeyResult.Kind.NUMBER,
@@ -146,7 +147,7 @@ def key_result_create(
 
 
 @transaction.atomic
-def key_result_update(*, actor: Any, key_result: KeyResult, **changes: Any) -> KeyResult:
+def key_result_update(*, actor: Actor | None, key_result: KeyResult, **changes: Any) -> KeyResult:
     goal = key_result.goal
     _require_open(goal.period)
     before: dict[str, str] = {}
@@ -182,7 +183,7 @@ def key_result_update(*, actor: Any, key_result: KeyResult, **changes: Any) -> K
 
 
 @transaction.atomic
-def key_result_delete(*, actor: Any, key_result: KeyResult) -> Goal:
+def key_result_delete(*, actor: Actor | None, key_result: KeyResult) -> Goal:
     goal = key_result.goal
     _require_open(goal.period)
     title = key_result.title
@@ -205,7 +206,7 @@ def key_result_delete(*, actor: Any, key_result: KeyResult) -> Goal:
 
 @transaction.atomic
 def check_in_create(
-    *, actor: Any, key_result: KeyResult, value: Any, confidence: str, comment: str = ""
+    *, actor: Actor | None, key_result: KeyResult, value: Any, confidence: str, comment: str = ""
 ) -> CheckIn:
     """Record a new value for a key result and roll the change up to the root.
 
@@ -254,7 +255,7 @@ def check_in_create(
     )
     check_in = CheckIn.objects.create(
         key_result=kr,
-        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author=actor if actor is not None and actor.is_authenticated else None,
         at=now,
         value=number,
         previous_value=previous,

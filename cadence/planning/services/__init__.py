@@ -1,7 +1,8 @@
 """Every write to periods, the competency framework and performance plans.
 
-One function per use case, keyword-only, the acting user passed in as ``actor``. Each
-runs in a transaction and writes its audit row. Invariants kept here:
+One function per use case, keyword-only, the acting user passed in as ``actor`` (an
+``Actor``, or None for the system: commands, the demo, test data). Each runs in a
+transaction and writes its audit row. Invariants kept here:
 
 * A closed period never changes again: nothing below writes to its plans (the access
   layer refuses first; the services check again so that a caller such as the goals

@@ -5,14 +5,15 @@ A framework used by a closed period is history: editing it writes a new version
 (``_writable``) and the change goes there.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from cadence.accounts.types import Actor
 from cadence.core.audit import audit
 from cadence.people.importing import RowError, TableError, read_table
 from cadence.planning import access
@@ -74,14 +75,16 @@ def _copy_framework(
 
 def framework_is_frozen(framework: CompetencyFramework) -> bool:
     """Used by a closed period: what was expected of people then must not change."""
-    return framework.period_id is not None and framework.period.is_closed
+    period = framework.period
+    return period is not None and period.is_closed
 
 
 @transaction.atomic
 def framework_create(
-    *, actor: Any, name: str, period: PerformancePeriod | None = None
+    *, actor: Actor | None, name: str, period: PerformancePeriod | None = None
 ) -> CompetencyFramework:
-    """A new, empty framework (the next version when the name exists)."""
+    """A new, empty framework (the next version when the name exists). ``actor`` None:
+    the ``import_competencies`` command."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the framework a name.")})
@@ -107,7 +110,7 @@ def _check_period_free(period: PerformancePeriod) -> None:
 
 @transaction.atomic
 def framework_copy_for_period(
-    *, actor: Any, framework: CompetencyFramework, period: PerformancePeriod
+    *, actor: Actor | None, framework: CompetencyFramework, period: PerformancePeriod
 ) -> CompetencyFramework:
     """Give ``period`` its own version of ``framework``: later edits to either one
     leave the other as it is."""
@@ -123,7 +126,7 @@ def framework_copy_for_period(
     return copy
 
 
-def _writable(actor: Any, framework: CompetencyFramework) -> FrameworkCopy | None:
+def _writable(actor: Actor | None, framework: CompetencyFramework) -> FrameworkCopy | None:
     """None when ``framework`` may be edited in place, else the new version to edit."""
     framework = CompetencyFramework.objects.select_related("period").get(pk=framework.pk)
     if not framework_is_frozen(framework):
@@ -134,13 +137,13 @@ def _writable(actor: Any, framework: CompetencyFramework) -> FrameworkCopy | Non
         action="framework.version",
         target=copy.framework,
         summary=f"{copy.framework}: {framework} belongs to the closed period "
-        f"{framework.period.name}",
+        f"{framework.period}",  # frozen: the framework has a period, named by str()
         data={"based_on": framework.pk},
     )
     return copy
 
 
-def _changed(actor: Any, framework: CompetencyFramework, summary: str) -> None:
+def _changed(actor: Actor | None, framework: CompetencyFramework, summary: str) -> None:
     audit(
         actor=actor, action="framework.change", target=framework, summary=f"{framework}: {summary}"
     )
@@ -148,7 +151,7 @@ def _changed(actor: Any, framework: CompetencyFramework, summary: str) -> None:
 
 @transaction.atomic
 def group_create(
-    *, actor: Any, framework: CompetencyFramework, name: str, order: int | None = None
+    *, actor: Actor | None, framework: CompetencyFramework, name: str, order: int | None = None
 ) -> CompetencyGroup:
     copy = _writable(actor, framework)
     if copy is not None:
@@ -168,7 +171,7 @@ def group_create(
 
 
 @transaction.atomic
-def group_update(*, actor: Any, group: CompetencyGroup, name: str) -> CompetencyGroup:
+def group_update(*, actor: Actor | None, group: CompetencyGroup, name: str) -> CompetencyGroup:
     copy = _writable(actor, group.framework)
     if copy is not None:
         group = copy.groups[group.pk]
@@ -187,7 +190,7 @@ def group_update(*, actor: Any, group: CompetencyGroup, name: str) -> Competency
 
 
 @transaction.atomic
-def group_delete(*, actor: Any, group: CompetencyGroup) -> CompetencyFramework:
+def group_delete(*, actor: Actor | None, group: CompetencyGroup) -> CompetencyFramework:
     """Remove a group and its competencies; returns the framework now holding the change."""
     copy = _writable(actor, group.framework)
     if copy is not None:
@@ -200,7 +203,7 @@ def group_delete(*, actor: Any, group: CompetencyGroup) -> CompetencyFramework:
 
 @transaction.atomic
 def competency_create(
-    *, actor: Any, group: CompetencyGroup, name: str, description: str = ""
+    *, actor: Actor | None, group: CompetencyGroup, name: str, description: str = ""
 ) -> Competency:
     copy = _writable(actor, group.framework)
     if copy is not None:
@@ -225,7 +228,7 @@ def competency_create(
 
 @transaction.atomic
 def competency_update(
-    *, actor: Any, competency: Competency, name: str, description: str
+    *, actor: Actor | None, competency: Competency, name: str, description: str
 ) -> Competency:
     copy = _writable(actor, competency.group.framework)
     if copy is not None:
@@ -247,7 +250,7 @@ def competency_update(
 
 
 @transaction.atomic
-def competency_delete(*, actor: Any, competency: Competency) -> CompetencyFramework:
+def competency_delete(*, actor: Actor | None, competency: Competency) -> CompetencyFramework:
     copy = _writable(actor, competency.group.framework)
     if copy is not None:
         competency = copy.competencies[competency.pk]
@@ -259,7 +262,7 @@ def competency_delete(*, actor: Any, competency: Competency) -> CompetencyFramew
 
 @transaction.atomic
 def expectation_set(
-    *, actor: Any, competency: Competency, level: str, behaviour: str
+    *, actor: Actor | None, competency: Competency, level: str, behaviour: str
 ) -> Competency:
     """The behaviour expected at ``level``; a blank behaviour removes the level.
     Returns the competency written to (its copy when a new version was made)."""
@@ -284,7 +287,7 @@ def expectation_set(
 class CompetencyImportErrors(Exception):  # noqa: N818 - reads better at the raise site
     """The file has errors; nothing was imported. ``errors`` lists every one."""
 
-    def __init__(self, errors: list[RowError | str]) -> None:
+    def __init__(self, errors: Sequence[RowError | str]) -> None:
         self.errors = [str(e) for e in errors]
         super().__init__(
             _("The file has %(n)d error(s); nothing was imported.") % {"n": len(errors)}
@@ -360,13 +363,14 @@ def competencies_check(*, data: bytes, file_name: str) -> list[dict[str, str]]:
     if not rows and not errors:
         errors.append(RowError(table.header_line + 1, "row", _("the file has no rows")))
     if errors:
-        raise CompetencyImportErrors(sorted(errors, key=lambda e: e.line))
+        errors.sort(key=lambda e: e.line)
+        raise CompetencyImportErrors(errors)
     return rows
 
 
 @transaction.atomic
 def competencies_import(
-    *, actor: Any, framework: CompetencyFramework, data: bytes, file_name: str
+    *, actor: Actor | None, framework: CompetencyFramework, data: bytes, file_name: str
 ) -> CompetencyImportSummary:
     """Add or update groups, competencies and expected behaviours from a CSV/XLSX file
     with the columns Group, Competency, Description, Level, Expected behaviour.

@@ -5,13 +5,13 @@ access layer refuses first; the plan services check again).
 """
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadence.accounts.types import Actor
 from cadence.core.audit import audit
 from cadence.planning.models import (
     PerformancePeriod,
@@ -24,7 +24,7 @@ from cadence.planning.models import (
 @transaction.atomic
 def period_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     name: str,
     kind: str,
     starts_on: datetime.date,
@@ -70,7 +70,7 @@ def period_create(
 
 
 @transaction.atomic
-def period_activate(*, actor: Any, period: PerformancePeriod) -> PerformancePeriod:
+def period_activate(*, actor: Actor | None, period: PerformancePeriod) -> PerformancePeriod:
     """Upcoming → active. A closed period stays closed."""
     period = PerformancePeriod.objects.select_for_update().get(pk=period.pk)
     if period.state == PerformancePeriod.State.ACTIVE:
@@ -86,7 +86,7 @@ def period_activate(*, actor: Any, period: PerformancePeriod) -> PerformancePeri
 
 
 @transaction.atomic
-def period_close(*, actor: Any, period: PerformancePeriod) -> PerformancePeriod:
+def period_close(*, actor: Actor | None, period: PerformancePeriod) -> PerformancePeriod:
     """Close the period: from now on its plans (and the goals of the period, whose
     ``*_for_edit`` check the same state) are read-only, kept forever."""
     period = PerformancePeriod.objects.select_for_update().get(pk=period.pk)

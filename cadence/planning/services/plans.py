@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadence.accounts.types import Actor
 from cadence.core.audit import audit
 from cadence.people.access import acting_person
 from cadence.people.models import Person
@@ -31,20 +32,20 @@ from cadence.planning.models import (
 
 def _event(
     plan: PerformancePlan,
-    actor: Any,
+    actor: Actor | None,
     kind: str,
     comment: str = "",
     *,
     goal: Any = None,
     **data: Any,
 ) -> PlanEvent:
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor if actor is not None and actor.is_authenticated else None
     return PlanEvent.objects.create(
         plan=plan, actor=user, kind=kind, comment=comment, data=data, goal=goal
     )
 
 
-def _audit_plan(actor: Any, plan: PerformancePlan, action: str, what: str = "") -> None:
+def _audit_plan(actor: Actor | None, plan: PerformancePlan, action: str, what: str = "") -> None:
     summary = f"{plan.person.full_name} · {plan.period.name}: {action}"
     audit(
         actor=actor,
@@ -64,7 +65,7 @@ def _lock(plan: PerformancePlan) -> PerformancePlan:
     return plan
 
 
-def _reopen(plan: PerformancePlan, actor: Any, what: str, goal: Any = None) -> None:
+def _reopen(plan: PerformancePlan, actor: Actor | None, what: str, goal: Any = None) -> None:
     """An agreed plan that changes goes back to proposed and needs both signatures
     again; the history says what changed."""
     plan.state = PerformancePlan.State.PROPOSED
@@ -88,7 +89,7 @@ def _reopen(plan: PerformancePlan, actor: Any, what: str, goal: Any = None) -> N
     _audit_plan(actor, plan, "reopen", what)
 
 
-def _touch(plan: PerformancePlan, actor: Any, what: str) -> None:
+def _touch(plan: PerformancePlan, actor: Actor | None, what: str) -> None:
     """Record a change to the plan's content: reopen when agreed, else note it."""
     if plan.state == PerformancePlan.State.AGREED:
         _reopen(plan, actor, what)
@@ -112,7 +113,7 @@ def previous_plan(person: Person, period: PerformancePeriod) -> PerformancePlan 
 
 @transaction.atomic
 def plan_open(
-    *, actor: Any, person: Person, period: PerformancePeriod, from_previous: bool = False
+    *, actor: Actor | None, person: Person, period: PerformancePeriod, from_previous: bool = False
 ) -> PerformancePlan:
     """The person's plan for the period, created as a draft when there is none (then,
     with ``from_previous``, holding the expectations and the open development items of
@@ -129,7 +130,7 @@ def plan_open(
         manager_id=person.manager_id,
         expectations=source.expectations if source else "",
         started_from=source,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
     )
     copied = 0
     if source is not None:
@@ -174,7 +175,9 @@ def _same_competency(competency: Competency | None, period: PerformancePeriod) -
 
 
 @transaction.atomic
-def plan_update(*, actor: Any, plan: PerformancePlan, expectations: str) -> PerformancePlan:
+def plan_update(
+    *, actor: Actor | None, plan: PerformancePlan, expectations: str
+) -> PerformancePlan:
     plan = _lock(plan)
     expectations = expectations.strip()
     if expectations == plan.expectations:
@@ -202,7 +205,7 @@ def _clean_item(need: str, action: str) -> tuple[str, str]:
 @transaction.atomic
 def development_item_add(
     *,
-    actor: Any,
+    actor: Actor | None,
     plan: PerformancePlan,
     need: str,
     action: str,
@@ -221,7 +224,7 @@ def development_item_add(
 @transaction.atomic
 def development_item_update(
     *,
-    actor: Any,
+    actor: Actor | None,
     item: DevelopmentItem,
     need: str,
     action: str,
@@ -247,7 +250,7 @@ def development_item_update(
 
 
 @transaction.atomic
-def development_item_remove(*, actor: Any, item: DevelopmentItem) -> None:
+def development_item_remove(*, actor: Actor | None, item: DevelopmentItem) -> None:
     plan = _lock(item.plan)
     need = item.need
     item.delete()
@@ -255,7 +258,7 @@ def development_item_remove(*, actor: Any, item: DevelopmentItem) -> None:
 
 
 @transaction.atomic
-def plan_propose(*, actor: Any, plan: PerformancePlan) -> PerformancePlan:
+def plan_propose(*, actor: Actor | None, plan: PerformancePlan) -> PerformancePlan:
     """Draft → proposed: ready for both signatures."""
     plan = _lock(plan)
     if plan.state != PerformancePlan.State.DRAFT:
@@ -269,7 +272,7 @@ def plan_propose(*, actor: Any, plan: PerformancePlan) -> PerformancePlan:
 
 
 @transaction.atomic
-def plan_sign(*, actor: Any, plan: PerformancePlan, comment: str = "") -> PerformancePlan:
+def plan_sign(*, actor: Actor | None, plan: PerformancePlan, comment: str = "") -> PerformancePlan:
     """Sign as the employee (when the actor is the person) or as the manager (the
     plan's manager or above). Both signatures make the plan agreed. Signing again on
     the same side is a no-op. A draft is proposed by the first signature."""
@@ -317,7 +320,7 @@ def plan_sign(*, actor: Any, plan: PerformancePlan, comment: str = "") -> Perfor
 @transaction.atomic
 def plan_record_change(
     *,
-    actor: Any,
+    actor: Actor | None,
     person: Person,
     period: PerformancePeriod,
     what: str,
