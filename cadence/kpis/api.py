@@ -54,18 +54,18 @@ class KpiOut(Schema):
 
     @staticmethod
     def resolve_department_name(obj: Kpi) -> str | None:
-        return obj.department.full_name if obj.department_id else None
+        return obj.department.full_name if obj.department else None
 
     @staticmethod
     def resolve_person_name(obj: Kpi) -> str | None:
-        return obj.person.full_name if obj.person_id else None
+        return obj.person.full_name if obj.person else None
 
     @staticmethod
     def resolve_url(obj: Kpi) -> str:
         return reverse("kpis:kpi", args=[obj.pk])
 
 
-class MeasurementOut(Schema):
+class _MeasurementFields(Schema):
     id: int
     kpi_id: int
     person_id: int | None = Field(description="Set for role KPIs (one series per holder).")
@@ -78,9 +78,11 @@ class MeasurementOut(Schema):
     source: KpiMeasurement.Source
     recorded_at: datetime.datetime
 
+
+class MeasurementOut(_MeasurementFields):
     @staticmethod
     def resolve_person_name(obj: KpiMeasurement) -> str | None:
-        return obj.person.full_name if obj.person_id else None
+        return obj.person.full_name if obj.person else None
 
     @staticmethod
     def resolve_period(obj: KpiMeasurement) -> str:
@@ -108,8 +110,25 @@ class KpiDetailOut(KpiOut):
         )
     )
 
+    @staticmethod
+    def resolve_series(obj: Kpi, context: dict[str, Any]) -> list[dict[str, Any]]:
+        return [
+            {
+                "person_id": s.person.pk if s.person else None,
+                "person_name": s.person.full_name if s.person else None,
+                "latest": _with_kpi([s.latest], obj)[0] if s.latest else None,
+                "on_target": s.on_target,
+                "measurements": _with_kpi(s.measurements[-RECENT_VALUES:], obj),
+            }
+            for s in queries.series_for(context["request"].user, obj)
+        ]
 
-class RecordedOut(MeasurementOut):
+
+class RecordedOut(_MeasurementFields):
+    """A value as ``MeasurementOut`` writes it, and what recording did. Built from a
+    ``MeasurementOut`` rather than read from the measurement: the outcome belongs to
+    the request, not to the row."""
+
     outcome: str = Field(description="created, replaced or unchanged.")
 
 
@@ -148,20 +167,6 @@ def _with_kpi(measurements: list[KpiMeasurement], kpi: Kpi) -> list[KpiMeasureme
     return measurements
 
 
-def _detail(user: Any, kpi: Kpi) -> Kpi:
-    kpi.series = [
-        {
-            "person_id": s.person.pk if s.person else None,
-            "person_name": s.person.full_name if s.person else None,
-            "latest": _with_kpi([s.latest], kpi)[0] if s.latest else None,
-            "on_target": s.on_target,
-            "measurements": _with_kpi(s.measurements[-RECENT_VALUES:], kpi),
-        }
-        for s in queries.series_for(user, kpi)
-    ]
-    return kpi
-
-
 # --- endpoints ---------------------------------------------------------------------------
 
 
@@ -185,7 +190,7 @@ def list_kpis(
     "/kpis/{kpi_id}", response=KpiDetailOut, summary="One KPI with the series the caller may see"
 )
 def get_kpi(request: HttpRequest, kpi_id: Id) -> Kpi:
-    return _detail(request.user, access.kpi_for_read(request.user, kpi_id))
+    return access.kpi_for_read(request.user, kpi_id)
 
 
 @router.post("/kpis", response={201: KpiOut}, summary="Define a KPI")
@@ -267,5 +272,5 @@ def record_measurement(request: HttpRequest, kpi_id: Id, payload: MeasurementIn)
         source=KpiMeasurement.Source.API,
     )
     measurement.kpi = kpi
-    measurement.outcome = outcome
-    return Status(201 if outcome == "created" else 200, measurement)
+    recorded = RecordedOut(**MeasurementOut.from_orm(measurement).dict(), outcome=outcome)
+    return Status(201 if outcome == "created" else 200, recorded)

@@ -6,8 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cadence.accounts.types import Actor
 from cadence.kpis import access
 from cadence.kpis.models import Kpi
+from cadence.people.forms import DepartmentChoiceField
 from cadence.people.models import Department, Person
 
 
@@ -42,7 +44,7 @@ class KpiForm(forms.Form):
     person = forms.CharField(
         label=gettext_lazy("Person (work email or employee ID)"), required=False, max_length=254
     )
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         label=gettext_lazy("Department"),
         required=False,
         # Public: every member sees every department in the directory. Whether the user
@@ -51,10 +53,9 @@ class KpiForm(forms.Form):
     )
     job_title = forms.CharField(label=gettext_lazy("Job title"), required=False, max_length=200)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["department"].label_from_instance = lambda d: d.full_name.replace("/", " › ")
 
     def clean_person(self) -> Person | None:
         key = self.cleaned_data["person"]
@@ -78,7 +79,7 @@ class KpiForm(forms.Form):
             "direction": kpi.direction,
             "frequency": kpi.frequency,
             "scope": kpi.scope,
-            "person": kpi.person.work_email if kpi.person_id else "",
+            "person": kpi.person.work_email if kpi.person else "",
             "department": kpi.department_id,
             "job_title": kpi.job_title,
         }

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadence.accounts.types import Actor
 from cadence.core.audit import audit
 from cadence.core.tabular import RowError, TableError, guess_day_first, normalise_header, read_table
 from cadence.kpis import access
@@ -114,7 +115,7 @@ def _number_cell(text: str) -> tuple[Decimal | None, str]:
     return number, ""
 
 
-def _plan_import(actor: Any, data: bytes, file_name: str) -> list[_Row]:
+def _plan_import(actor: Actor | None, data: bytes, file_name: str) -> list[_Row]:
     try:
         table = read_table(data, file_name)
     except TableError as exc:
@@ -159,16 +160,16 @@ def _plan_import(actor: Any, data: bytes, file_name: str) -> list[_Row]:
     readable: dict[int, bool] = {}
     recordable: dict[tuple[int, int | None], bool] = {}
 
-    def _may_read(kpi: Kpi) -> bool:
+    def _may_read(reader: Actor, kpi: Kpi) -> bool:
         if kpi.pk not in readable:
-            readable[kpi.pk] = access.can_read_kpi(actor, kpi)
+            readable[kpi.pk] = access.can_read_kpi(reader, kpi)
         return readable[kpi.pk]
 
-    def _may_record(kpi: Kpi, person: Person | None) -> bool:
+    def _may_record(recorder: Actor, kpi: Kpi, person: Person | None) -> bool:
         # Once per KPI (and holder): the team rule costs queries, files have many rows.
         key = (kpi.pk, person.pk if person else None)
         if key not in recordable:
-            recordable[key] = access.can_record(actor, kpi, person)
+            recordable[key] = access.can_record(recorder, kpi, person)
         return recordable[key]
 
     seen: dict[tuple[int, int | None, datetime.date], int] = {}
@@ -179,7 +180,7 @@ def _plan_import(actor: Any, data: bytes, file_name: str) -> list[_Row]:
         kpi = kpis.get(code.lower()) if code else None
         if not code:
             errors.append(RowError(line, "KPI", _("missing")))
-        elif kpi is None or (actor is not None and not _may_read(kpi)):
+        elif kpi is None or (actor is not None and not _may_read(actor, kpi)):
             # A KPI the actor may not read is reported as unknown: no existence leak.
             errors.append(
                 RowError(line, "KPI", _("no KPI with the code %(code)s") % {"code": code})
@@ -229,7 +230,7 @@ def _plan_import(actor: Any, data: bytes, file_name: str) -> list[_Row]:
                     reason,
                 )
             )
-        if actor is not None and not problems and not _may_record(kpi, stored):
+        if actor is not None and not problems and not _may_record(actor, kpi, stored):
             errors.append(
                 RowError(
                     line,
@@ -262,7 +263,7 @@ def _plan_import(actor: Any, data: bytes, file_name: str) -> list[_Row]:
     return rows
 
 
-def _write_rows(actor: Any, rows: list[_Row]) -> None:
+def _write_rows(actor: Actor | None, rows: list[_Row]) -> None:
     """Write the checked rows in bulk: new values inserted, changed ones updated, the
     rest left alone. The existing values are read again, locked, inside the transaction;
     a value another writer inserts meanwhile makes the insert fail and nothing is written."""
@@ -273,7 +274,7 @@ def _write_rows(actor: Any, rows: list[_Row]) -> None:
             period_start__in={r.start for r in rows},
         )
     }
-    recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+    recorded_by = actor if actor is not None and actor.is_authenticated else None
     now = timezone.now()
     new, changed = [], []
     for row in rows:
@@ -301,13 +302,15 @@ def _write_rows(actor: Any, rows: list[_Row]) -> None:
     )
 
 
-def measurements_check(*, actor: Any, data: bytes, file_name: str) -> MeasurementImportSummary:
+def measurements_check(
+    *, actor: Actor | None, data: bytes, file_name: str
+) -> MeasurementImportSummary:
     """What importing the file would do, writing nothing (raises on errors)."""
     return measurements_import(actor=actor, data=data, file_name=file_name, dry_run=True)
 
 
 def measurements_import(
-    *, actor: Any, data: bytes, file_name: str, dry_run: bool = False
+    *, actor: Actor | None, data: bytes, file_name: str, dry_run: bool = False
 ) -> MeasurementImportSummary:
     """Import KPI values from CSV/XLSX (columns KPI, Period, Value, Person, Note).
 

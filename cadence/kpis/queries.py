@@ -2,12 +2,13 @@
 from ``access.kpis_visible_to`` and loads what its template shows in a fixed number of
 queries."""
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery
 
+from cadence.accounts.types import Actor
 from cadence.kpis import access
 from cadence.kpis.models import Kpi, KpiMeasurement
 from cadence.kpis.services import period_label
@@ -25,48 +26,79 @@ def on_target(kpi: Kpi, value: Decimal | None) -> bool | None:
     return value >= kpi.target
 
 
-def with_latest(kpis: QuerySet[Kpi]) -> QuerySet[Kpi]:
-    """Annotate the latest value and its period of the KPI's single series (team and
-    person KPIs; role KPIs have one series per holder and get None)."""
-    latest = KpiMeasurement.objects.filter(kpi=OuterRef("pk"), person__isnull=True).order_by(
-        "-period_start"
-    )
-    return kpis.select_related("department", "person").annotate(
-        latest_value=Subquery(
-            latest.values("value")[:1],
-            output_field=DecimalField(max_digits=18, decimal_places=4),
-        ),
-        latest_period=Subquery(latest.values("period_start")[:1]),
+@dataclass(frozen=True)
+class KpiRow:
+    """A KPI as the list shows it: with the latest value of its single series (team and
+    person KPIs; role KPIs have one series per holder and show none)."""
+
+    kpi: Kpi
+    latest_value: Decimal | None
+    latest_label: str
+    on_target: bool | None
+
+
+@dataclass(frozen=True)
+class HolderRow:
+    """A holder of a role KPI's job title with the latest value of their series."""
+
+    person: Person
+    latest_value: Decimal | None
+    latest_label: str
+    on_target: bool | None
+
+
+def _latest_value(series: QuerySet[KpiMeasurement]) -> Subquery:
+    """The latest value of ``series`` (one series, through an ``OuterRef``)."""
+    return Subquery(
+        series.order_by("-period_start").values("value")[:1],
+        output_field=DecimalField(max_digits=18, decimal_places=4),
     )
 
 
-def _flag(kpis: list[Kpi]) -> list[Kpi]:
-    for kpi in kpis:
-        kpi.on_target = on_target(kpi, kpi.latest_value)
-        kpi.latest_label = (
-            period_label(kpi.frequency, kpi.latest_period) if kpi.latest_period else ""
+def _latest_period(series: QuerySet[KpiMeasurement]) -> Subquery:
+    return Subquery(series.order_by("-period_start").values("period_start")[:1])
+
+
+def _label(kpi: Kpi, period: datetime.date | None) -> str:
+    return period_label(kpi.frequency, period) if period else ""
+
+
+def kpi_rows(kpis: QuerySet[Kpi]) -> list[KpiRow]:
+    """The KPIs with the latest value of their single series, in the queryset's order,
+    in one query."""
+    series = KpiMeasurement.objects.filter(kpi=OuterRef("pk"), person__isnull=True)
+    annotated = kpis.select_related("department", "person").annotate(
+        latest_value=_latest_value(series), latest_period=_latest_period(series)
+    )
+    return [
+        KpiRow(
+            kpi,
+            kpi.latest_value,
+            _label(kpi, kpi.latest_period),
+            on_target(kpi, kpi.latest_value),
         )
-    return kpis
+        for kpi in annotated
+    ]
 
 
 @dataclass
 class KpiGroups:
-    mine: list[Kpi] = field(default_factory=list)
-    team: list[Kpi] = field(default_factory=list)
-    organisation: list[Kpi] = field(default_factory=list)
+    mine: list[KpiRow] = field(default_factory=list)
+    team: list[KpiRow] = field(default_factory=list)
+    organisation: list[KpiRow] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.mine or self.team or self.organisation)
 
 
-def kpi_groups(user: Any, *, include_inactive: bool = False) -> KpiGroups:
+def kpi_groups(user: Actor, *, include_inactive: bool = False) -> KpiGroups:
     """The KPIs the user may read: mine (about me, my role, my department and those above
     it), my team's (my line: my reports, their roles and departments), and for HR admins
     and executives the rest of the organisation."""
     kpis = access.kpis_visible_to(user)
     if not include_inactive:
         kpis = kpis.filter(is_active=True)
-    rows = _flag(list(with_latest(kpis).order_by("name", "id")))
+    rows = kpi_rows(kpis.order_by("name", "id"))
     me = acting_person(user)
     groups = KpiGroups()
     if me is None:
@@ -88,21 +120,26 @@ def kpi_groups(user: Any, *, include_inactive: bool = False) -> KpiGroups:
         if has_reports(me)
         else set()
     )
-    for kpi in rows:
+    for row in rows:
+        kpi = row.kpi
         if (
             (kpi.scope == Kpi.Scope.PERSON and kpi.person_id == me.pk)
             or (kpi.scope == Kpi.Scope.TEAM and kpi.department_id in my_departments)
             or (kpi.scope == Kpi.Scope.ROLE and title and kpi.job_title.lower() == title)
         ):
-            groups.mine.append(kpi)
+            groups.mine.append(row)
         elif (
-            (kpi.scope == Kpi.Scope.PERSON and access.is_in_line_of(me, kpi.person))
+            (
+                kpi.scope == Kpi.Scope.PERSON
+                and kpi.person is not None
+                and access.is_in_line_of(me, kpi.person)
+            )
             or (kpi.scope == Kpi.Scope.TEAM and kpi.department_id in line_departments)
             or (kpi.scope == Kpi.Scope.ROLE and kpi.job_title.lower() in report_titles)
         ):
-            groups.team.append(kpi)
+            groups.team.append(row)
         else:
-            groups.organisation.append(kpi)
+            groups.organisation.append(row)
     return groups
 
 
@@ -114,11 +151,11 @@ class Series:
     on_target: bool | None
 
     @property
-    def points(self) -> list[tuple[Any, float]]:
+    def points(self) -> list[tuple[datetime.date, float]]:
         return [(m.period_start, float(m.value)) for m in self.measurements]
 
 
-def series_for(user: Any, kpi: Kpi, *, person: Person | None = None) -> list[Series]:
+def series_for(user: Actor, kpi: Kpi, *, person: Person | None = None) -> list[Series]:
     """The KPI's series the user may read, oldest value first: one for team and person
     KPIs; for role KPIs one per visible current holder (the first ``SERIES_LIMIT`` by
     name), or only ``person``'s when given (a former holder's too: their values stay).
@@ -140,7 +177,7 @@ def series_for(user: Any, kpi: Kpi, *, person: Person | None = None) -> list[Ser
         if people_filter is not None:
             holders = holders.filter(people_filter)
         people = list(holders.order_by("last_name", "first_name", "id")[:SERIES_LIMIT])
-    by_person = {p.pk: Series(p, [], None, None) for p in people}
+    by_person: dict[int | None, Series] = {p.pk: Series(p, [], None, None) for p in people}
     for m in measurements.filter(person__in=list(by_person)):
         by_person[m.person_id].measurements.append(m)
     for series in by_person.values():
@@ -149,36 +186,34 @@ def series_for(user: Any, kpi: Kpi, *, person: Person | None = None) -> list[Ser
     return list(by_person.values())
 
 
-def role_holders(user: Any, kpi: Kpi) -> tuple[list[Person], int]:
+def role_holders(user: Actor, kpi: Kpi) -> tuple[list[HolderRow], int]:
     """The visible current holders of a role KPI's job title with their latest value
     (first ``SERIES_LIMIT`` by name), and how many there are in all."""
     holders = access.holders_of(kpi.job_title)
     people_filter = access.series_people_filter(user)
     if people_filter is not None:
         holders = holders.filter(people_filter)
-    latest = KpiMeasurement.objects.filter(kpi=kpi, person=OuterRef("pk")).order_by("-period_start")
-    rows = list(
+    series = KpiMeasurement.objects.filter(kpi=kpi, person=OuterRef("pk"))
+    annotated = (
         holders.select_related("department")
-        .annotate(
-            latest_value=Subquery(
-                latest.values("value")[:1],
-                output_field=DecimalField(max_digits=18, decimal_places=4),
-            ),
-            latest_period=Subquery(latest.values("period_start")[:1]),
-        )
+        .annotate(latest_value=_latest_value(series), latest_period=_latest_period(series))
         .order_by("last_name", "first_name", "id")[:SERIES_LIMIT]
     )
-    for holder in rows:
-        holder.on_target = on_target(kpi, holder.latest_value)
-        holder.latest_label = (
-            period_label(kpi.frequency, holder.latest_period) if holder.latest_period else ""
+    rows = [
+        HolderRow(
+            holder,
+            holder.latest_value,
+            _label(kpi, holder.latest_period),
+            on_target(kpi, holder.latest_value),
         )
+        for holder in annotated
+    ]
     count = len(rows) if len(rows) < SERIES_LIMIT else holders.count()
     return rows, count
 
 
 def measurements_for(
-    user: Any, kpi: Kpi, *, person: Person | None = None
+    user: Actor, kpi: Kpi, *, person: Person | None = None
 ) -> QuerySet[KpiMeasurement]:
     """The KPI's measurements the user may read, newest first (for the API)."""
     qs = (

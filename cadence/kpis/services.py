@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cadence.accounts.types import Actor
 from cadence.core.audit import audit
 from cadence.core.tabular import parse_date
 from cadence.kpis import access
@@ -71,11 +72,11 @@ def parse_period(text: str, *, day_first: bool = False) -> datetime.date | None:
 # --- KPIs -------------------------------------------------------------------------------
 
 
-def _clean_kpi(kpi: Kpi) -> None:
+def _clean_kpi(kpi: Kpi, *, bad_target: bool = False) -> None:
     errors: dict[str, list[str]] = {}
     if not kpi.name.strip():
         errors["name"] = [_("Name: enter a name.")]
-    if kpi.target is None:
+    if bad_target or kpi.target is None:
         errors["target"] = [_("Target: enter a number (at most 14 digits before the point).")]
     if kpi.direction not in Kpi.Direction.values:
         errors["direction"] = [_("Direction: choose higher or lower is better.")]
@@ -125,7 +126,7 @@ def _scope_fields(
 @transaction.atomic
 def kpi_define(
     *,
-    actor: Any,
+    actor: Actor | None,
     name: str,
     code: str | None = None,
     unit: str = "",
@@ -138,19 +139,21 @@ def kpi_define(
     person: Person | None = None,
     description: str = "",
 ) -> Kpi:
+    number = to_decimal(target)
     kpi = Kpi(
         name=name.strip(),
         code=(code or "").strip() or _unique_code(name),
         unit=unit.strip(),
-        target=to_decimal(target) if target is not None else None,
+        # A target that is no number is reported with the other problems, below.
+        target=number if number is not None else Decimal(0),
         direction=direction,
         frequency=frequency,
         scope=scope,
         description=description.strip(),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
         **_scope_fields(scope, job_title, department, person),
     )
-    _clean_kpi(kpi)
+    _clean_kpi(kpi, bad_target=number is None)
     kpi.save()
     audit(
         actor=actor,
@@ -177,7 +180,7 @@ KPI_FIELDS = (
 
 
 @transaction.atomic
-def kpi_update(*, actor: Any, kpi: Kpi, **changes: Any) -> Kpi:
+def kpi_update(*, actor: Actor | None, kpi: Kpi, **changes: Any) -> Kpi:
     """Change a KPI's definition. Its measurements stay: they belong to its periods."""
     unknown = set(changes) - set(KPI_FIELDS)
     if unknown:
@@ -230,7 +233,7 @@ def kpi_update(*, actor: Any, kpi: Kpi, **changes: Any) -> Kpi:
 
 
 @transaction.atomic
-def kpi_deactivate(*, actor: Any, kpi: Kpi) -> Kpi:
+def kpi_deactivate(*, actor: Actor | None, kpi: Kpi) -> Kpi:
     """Stop collecting values; the KPI and its history stay readable."""
     if kpi.is_active:
         kpi.is_active = False
@@ -242,7 +245,7 @@ def kpi_deactivate(*, actor: Any, kpi: Kpi) -> Kpi:
 
 
 @transaction.atomic
-def kpi_reactivate(*, actor: Any, kpi: Kpi) -> Kpi:
+def kpi_reactivate(*, actor: Actor | None, kpi: Kpi) -> Kpi:
     if not kpi.is_active:
         kpi.is_active = True
         kpi.save(update_fields=["is_active"])
@@ -256,8 +259,8 @@ def describe_scope(kpi: Kpi) -> str:
     if kpi.scope == Kpi.Scope.ROLE:
         return _("everyone with the job title %(title)s") % {"title": kpi.job_title}
     if kpi.scope == Kpi.Scope.TEAM:
-        return kpi.department.full_name if kpi.department_id else ""
-    return kpi.person.full_name if kpi.person_id else ""
+        return kpi.department.full_name if kpi.department else ""
+    return kpi.person.full_name if kpi.person else ""
 
 
 # --- measurements -----------------------------------------------------------------------
@@ -304,7 +307,8 @@ def check_measurement(
         errors["person"] = (
             _("a team KPI has one series for the team; leave the person empty")
             if kpi.scope == Kpi.Scope.TEAM
-            else _("this KPI is for %(name)s only") % {"name": kpi.person.full_name}
+            else _("this KPI is for %(name)s only")
+            % {"name": kpi.person.full_name if kpi.person else ""}
         )
     return None, errors
 
@@ -312,7 +316,7 @@ def check_measurement(
 @transaction.atomic
 def measurement_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     kpi: Kpi,
     value: Any,
     period_start: datetime.date,
@@ -333,7 +337,7 @@ def measurement_record(
         errors["value"] = [_("Value: enter a number (at most 14 digits before the point).")]
     if len(note) > 500:
         errors["note"] = [_("Note: at most 500 characters.")]
-    if errors:
+    if errors or number is None:
         raise ValidationError(errors)
     measurement, outcome = _write(actor, kpi, stored_person, start, number, note.strip(), source)
     if outcome != "unchanged":
@@ -354,7 +358,7 @@ def measurement_record(
 
 
 def _write(
-    actor: Any,
+    actor: Actor | None,
     kpi: Kpi,
     person: Person | None,
     start: datetime.date,
@@ -367,7 +371,7 @@ def _write(
         .filter(kpi=kpi, person=person, period_start=start)
         .first()
     )
-    recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+    recorded_by = actor if actor is not None and actor.is_authenticated else None
     if existing is None:
         try:
             with transaction.atomic():

@@ -3,6 +3,7 @@
 access → service/query → render."""
 
 import base64
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -11,14 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadence.core.charts import line_chart
+from cadence.core.http import HtmxHttpRequest
 from cadence.kpis import access, importing, queries, services
 from cadence.kpis.forms import KpiForm, MeasurementForm, UploadForm, add_service_errors
-from cadence.kpis.models import Kpi
+from cadence.kpis.models import Kpi, KpiMeasurement
 from cadence.people import access as people_access
 from cadence.people.access import Refused
 from cadence.people.models import Person
@@ -46,16 +48,39 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class ValueRow:
+    """A recorded value as the series table shows it."""
+
+    measurement: KpiMeasurement
+    label: str
+    on_target: bool | None
+
+
+@dataclass(frozen=True)
+class SeriesPanel:
+    """One series as its panel shows it: the trend, the values newest first and, for
+    those who may record, the form."""
+
+    person: Person | None
+    latest: KpiMeasurement | None
+    on_target: bool | None
+    chart: SafeString
+    rows: list[ValueRow]
+    can_record: bool
+    form: MeasurementForm
+
+
 def _series_context(
     request: HttpRequest,
     kpi: Kpi,
     *,
     person: Person | None = None,
     form: MeasurementForm | None = None,
-    error_for: Any = None,
+    error_for: int | None = None,
 ) -> dict[str, Any]:
-    series = queries.series_for(request.user, kpi, person=person)
-    for s in series:
+    panels = []
+    for s in queries.series_for(request.user, kpi, person=person):
         chart = line_chart(
             # Narrower than the default so that its text stays legible scaled to a phone.
             s.points,
@@ -65,16 +90,28 @@ def _series_context(
             height=220,
             title=s.person.full_name if s.person else "",
         )
-        # line_chart escapes every text it is given and returns markup of its own making.
-        s.chart = mark_safe(chart)  # noqa: S308
-        s.can_record = access.can_record(request.user, kpi, s.person)
-        s.rows = list(reversed(s.measurements))
-        for m in s.rows:
-            m.label = services.period_label(kpi.frequency, m.period_start)
-            m.on_target = queries.on_target(kpi, m.value)
         key = s.person.pk if s.person else None
-        s.form = form if form is not None and error_for == key else _form()
-    return {"kpi": kpi, "series": series}
+        panels.append(
+            SeriesPanel(
+                person=s.person,
+                latest=s.latest,
+                on_target=s.on_target,
+                # line_chart escapes every text it is given and returns markup of its own
+                # making.
+                chart=mark_safe(chart),  # noqa: S308
+                rows=[
+                    ValueRow(
+                        m,
+                        services.period_label(kpi.frequency, m.period_start),
+                        queries.on_target(kpi, m.value),
+                    )
+                    for m in reversed(s.measurements)
+                ],
+                can_record=access.can_record(request.user, kpi, s.person),
+                form=form if form is not None and error_for == key else _form(),
+            )
+        )
+    return {"kpi": kpi, "series": panels}
 
 
 def _form(data: Any = None) -> MeasurementForm:
@@ -83,7 +120,9 @@ def _form(data: Any = None) -> MeasurementForm:
     return MeasurementForm(data, auto_id=False)
 
 
-def _selected_holder(request: HttpRequest, kpi: Kpi, holders: list[Person]) -> Person | None:
+def _selected_holder(
+    request: HttpRequest, kpi: Kpi, holders: list[queries.HolderRow]
+) -> Person | None:
     """?person=, else me when I hold the role, else the first holder."""
     wanted = request.GET.get("person", "")
     if wanted:
@@ -91,7 +130,7 @@ def _selected_holder(request: HttpRequest, kpi: Kpi, holders: list[Person]) -> P
     me = people_access.acting_person(request.user)
     if me is not None and access.holds_role(me, kpi):
         return me
-    return holders[0] if holders else None
+    return holders[0].person if holders else None
 
 
 @require_GET
@@ -127,7 +166,7 @@ def kpi_detail(request: HttpRequest, kpi_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def record(request: HttpRequest, kpi_id: int) -> HttpResponse:
+def record(request: HtmxHttpRequest, kpi_id: int) -> HttpResponse:
     """Record a value. With htmx: the refreshed series (chart, table, form); without:
     back to the KPI page."""
     kpi = access.kpi_for_record(request.user, kpi_id)
@@ -158,7 +197,7 @@ def record(request: HttpRequest, kpi_id: int) -> HttpResponse:
         if saved:
             messages.success(request, _("Value saved."))
         else:
-            messages.error(request, " ".join(m for e in form.errors.values() for m in e))
+            messages.error(request, " ".join(str(m) for e in form.errors.values() for m in e))
         return redirect("kpis:kpi", kpi_id=kpi.pk)
     context = _series_context(
         request,

@@ -3,8 +3,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cadence.accounts.models import User
+from cadence.accounts.types import Actor
 from cadence.people import access
 from cadence.people.models import Department, Person
+
+
+class DepartmentChoiceField(forms.ModelChoiceField[Department]):
+    """A department picked by its path, "Engineering › Platform", so that two teams
+    of the same name in different places tell apart."""
+
+    def label_from_instance(self, obj: Department) -> str:
+        return obj.full_name.replace("/", " › ")
 
 
 class DirectoryFilterForm(forms.Form):
@@ -14,7 +24,7 @@ class DirectoryFilterForm(forms.Form):
         max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": _("Name, email, title or ID")}),
     )
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         label=_("Department"),
         required=False,
         queryset=Department.objects.order_by("full_name"),
@@ -22,10 +32,9 @@ class DirectoryFilterForm(forms.Form):
     )
     include_left = forms.BooleanField(label=_("Include people who left"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["department"].label_from_instance = lambda d: d.full_name.replace("/", " › ")
         if not access.can_include_left_people(user):
             del self.fields["include_left"]
 
@@ -43,7 +52,7 @@ class RolesForm(forms.Form):
     hr_admin = forms.BooleanField(label=_("HR admin"), required=False)
     executive = forms.BooleanField(label=_("Executive viewer"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"hr_admin": user.is_hr_admin, "executive": user.is_executive})
         super().__init__(*args, **kwargs)
 
@@ -65,7 +74,7 @@ class PersonForm(forms.Form):
     employee_id = forms.CharField(label=_("Employee ID"), max_length=64, required=False)
     job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
     level = forms.CharField(label=_("Level"), max_length=50, required=False)
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         label=_("Department"),
         required=False,
         queryset=Department.objects.order_by("full_name"),
@@ -95,7 +104,6 @@ class PersonForm(forms.Form):
             initial["manager"] = person.manager.work_email if person.manager else ""
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        self.fields["department"].label_from_instance = lambda d: d.full_name.replace("/", " › ")
 
     def _taken(self, **lookup: str) -> bool:
         others = Person.objects.filter(**lookup)

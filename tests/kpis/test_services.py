@@ -9,7 +9,7 @@ from django.db import connection
 from cadence.core.models import AuditEvent
 from cadence.kpis import services
 from cadence.kpis.models import Kpi, KpiMeasurement
-from cadence.kpis.queries import kpi_groups, on_target, series_for
+from cadence.kpis.queries import kpi_groups, on_target, role_holders, series_for
 
 D = datetime.date
 
@@ -218,16 +218,45 @@ def test_on_target_follows_direction(org, team_kpi):
 
 def test_groups(org, team_kpi, person_kpi, role_kpi, sales_kpi):
     mine = kpi_groups(org.engineer.user)
-    assert {k.code for k in mine.mine} == {"deploys", "tickets"}
+    assert {r.kpi.code for r in mine.mine} == {"deploys", "tickets"}
     assert not mine.team and not mine.organisation
     manager = kpi_groups(org.eng_manager.user)
-    assert {k.code for k in manager.mine} == {"deploys"}
-    assert {k.code for k in manager.team} == {"tickets"}
+    assert {r.kpi.code for r in manager.mine} == {"deploys"}
+    assert {r.kpi.code for r in manager.team} == {"tickets"}
     hr = kpi_groups(org.hr.user)
-    assert {k.code for k in hr.organisation} == {"deploys", "tickets", "calls", "pipeline"}
+    assert {r.kpi.code for r in hr.organisation} == {"deploys", "tickets", "calls", "pipeline"}
     sales = kpi_groups(org.sales_manager.user)
-    assert {k.code for k in sales.mine} == {"pipeline"}
-    assert {k.code for k in sales.team} == {"calls"}
+    assert {r.kpi.code for r in sales.mine} == {"pipeline"}
+    assert {r.kpi.code for r in sales.team} == {"calls"}
+
+
+def test_list_rows_carry_the_latest_value_and_leave_the_kpis_alone(org, team_kpi, role_kpi):
+    for day, value in ((D(2026, 1, 1), 12), (D(2026, 2, 1), 8)):
+        services.measurement_record(actor=org.hr.user, kpi=team_kpi, value=value, period_start=day)
+    services.measurement_record(
+        actor=org.hr.user, kpi=role_kpi, value=50, period_start=D(2026, 1, 1), person=org.seller
+    )
+    rows = {r.kpi.code: r for r in kpi_groups(org.hr.user).organisation}
+    deploys = rows["deploys"]
+    assert (deploys.latest_value, deploys.latest_label, deploys.on_target) == (
+        Decimal(8),
+        "2026-02",
+        False,
+    )
+    # A role KPI has a series per holder, none of its own.
+    calls = rows["calls"]
+    assert (calls.latest_value, calls.latest_label, calls.on_target) == (None, "", None)
+    # The values are the row's, not attributes stuck onto the KPI.
+    assert not hasattr(deploys.kpi, "on_target") and not hasattr(deploys.kpi, "latest_label")
+    holders, count = role_holders(org.hr.user, role_kpi)
+    assert count == 1
+    (seller,) = holders
+    assert seller.person == org.seller and not hasattr(seller.person, "on_target")
+    assert (seller.latest_value, seller.latest_label, seller.on_target) == (
+        Decimal(50),
+        "2026-01",
+        True,
+    )
 
 
 @pytest.mark.django_db(transaction=True)

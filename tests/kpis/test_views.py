@@ -141,6 +141,34 @@ def test_role_kpi_page_lists_holders_and_shows_one_series(org, role_kpi):
     assert seller.get(url("kpi", role_kpi.pk), {"person": "x"}).status_code == 404
 
 
+def test_pages_show_each_values_period_and_status(org, team_kpi, role_kpi):
+    """What the list, the holders' table and the values table show, read from the rows
+    the queries and the view build (not from attributes set on the models)."""
+    for day, value in ((datetime.date(2026, 1, 1), 12), (datetime.date(2026, 2, 1), 8)):
+        services.measurement_record(
+            actor=org.hr.user, kpi=team_kpi, value=value, period_start=day, note=f"n{value}"
+        )
+    services.measurement_record(
+        actor=org.hr.user,
+        kpi=role_kpi,
+        value=50,
+        period_start=datetime.date(2026, 1, 1),
+        person=org.seller,
+    )
+    client = org.client_for(org.hr)
+    listing = client.get(url("index")).content.decode()
+    assert "8 <span" in listing and "(2026-02)" in listing and "Off target" in listing
+    detail = client.get(url("kpi", team_kpi.pk)).content.decode()
+    values = detail[detail.index('class="kpi-values"') :]
+    # Newest first, each with its period, status and note.
+    assert values.index("2026-02") < values.index("2026-01")
+    assert "n8" in values and "n12" in values and "On target" in values
+    assert "Latest: <strong>8" in detail
+    holders = client.get(url("kpi", role_kpi.pk)).content.decode()
+    assert f'href="?person={org.seller.pk}"' in holders and "Sam Seller" in holders
+    assert "50 <span" in holders and "(2026-01)" in holders
+
+
 def test_define_and_edit(org, platform):
     client = org.client_for(org.eng_manager)
     assert client.get(url("kpi_create")).status_code == 200
