@@ -121,17 +121,22 @@ class GoalDetailOut(GoalOut):
         description="Why, in a sentence: progress, expected progress, the owner's word."
     )
 
+    # The health rule reads the key results' latest check-ins, which come with the goal
+    # (``_goal_out``): no query, only arithmetic, repeated for each of the three fields.
     @staticmethod
     def resolve_at_risk(obj: Goal) -> bool:
-        return bool(obj.health and obj.health.flagged)
+        health = queries.flag(obj).health
+        return bool(health and health.flagged)
 
     @staticmethod
     def resolve_health(obj: Goal) -> str | None:
-        return obj.health.status if obj.health else None
+        health = queries.flag(obj).health
+        return health.status if health else None
 
     @staticmethod
     def resolve_health_reason(obj: Goal) -> str | None:
-        return obj.health.reason if obj.health else None
+        health = queries.flag(obj).health
+        return health.reason if health else None
 
     @staticmethod
     def resolve_key_results(obj: Goal) -> list[KeyResult]:
@@ -238,7 +243,6 @@ def _goal_out(request: HttpRequest, goal_id: Id) -> Goal:
     goal = queries.with_key_results(goals).first()
     if goal is None:
         raise Http404
-    queries._flag([goal])
     return goal
 
 

@@ -9,6 +9,7 @@ part of it, not as nodes, not in child counts, not in its search.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -27,6 +28,7 @@ from django.utils import timezone
 from cadence.accounts.types import Actor
 from cadence.core import search
 from cadence.goals import access
+from cadence.goals.health import Health, goal_health
 from cadence.goals.models import CheckIn, Goal, GoalSearchEntry, KeyResult
 from cadence.people import access as people_access
 from cadence.people.models import Department, Person
@@ -46,7 +48,23 @@ CHILD_LIMIT = 100
 # --- key results -----------------------------------------------------------------------
 
 
-def key_results_with_latest() -> QuerySet[KeyResult]:
+class LatestCheckIn(TypedDict):
+    """What ``key_results_with_latest`` annotates: the latest check-in, None before one."""
+
+    latest_confidence: str | None
+    latest_comment: str | None
+    latest_at: datetime.datetime | None
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    KeyResultWithLatest = WithAnnotations[KeyResult, LatestCheckIn]
+else:  # django-stubs-ext is a development dependency; at run time the model is the type
+    KeyResultWithLatest = KeyResult
+
+
+def key_results_with_latest() -> "QuerySet[KeyResultWithLatest]":
     """Key results annotated with their latest check-in (confidence, comment, time):
     what a row of "My goals" shows, in the same query as the key results."""
     latest = CheckIn.objects.filter(key_result=OuterRef("pk")).order_by("-at", "-id")
@@ -57,7 +75,7 @@ def key_results_with_latest() -> QuerySet[KeyResult]:
     ).order_by("order", "id")
 
 
-def key_result_row(key_result_id: int) -> KeyResult:
+def key_result_row(key_result_id: int) -> KeyResultWithLatest:
     """One key result as its row is rendered after a check-in."""
     return key_results_with_latest().select_related("goal__period").get(pk=key_result_id)
 
@@ -127,28 +145,41 @@ def _latest_confidences(goals: list[Goal]) -> dict[int, list[str | None]]:
     return out
 
 
+@dataclass(frozen=True)
+class FlaggedGoal:
+    """A goal as the lists show it: the health rule's verdict (``cadence.goals.health``,
+    None unless active) and whether it went without a check-in too long."""
+
+    goal: Goal
+    health: Health | None
+    stale: bool
+
+
 def _flag(
     goals: list[Goal],
     today: datetime.date | None = None,
     *,
     confidences: dict[int, list[str | None]] | None = None,
-) -> list[Goal]:
-    """Attach ``health`` (``cadence.goals.health``, None unless active) and ``stale``."""
-    from cadence.goals.health import goal_health
-
+) -> list[FlaggedGoal]:
+    """Each of ``goals`` with its health and stale flags, in the same order."""
     now = timezone.now()
     if confidences is None:
         confidences = _latest_confidences(goals)
-    for goal in goals:
-        goal.health = goal_health(goal, confidences[goal.pk], today=today)
-        goal.stale = is_stale(goal, now)
-    return goals
+    return [
+        FlaggedGoal(goal, goal_health(goal, confidences[goal.pk], today=today), is_stale(goal, now))
+        for goal in goals
+    ]
+
+
+def flag(goal: Goal) -> FlaggedGoal:
+    """One goal's flags (no query when its key results came with their latest check-in)."""
+    return _flag([goal])[0]
 
 
 # --- My goals / Team goals -------------------------------------------------------------
 
 
-def my_goals(user: Actor, period: PerformancePeriod | None) -> list[Goal]:
+def my_goals(user: Actor, period: PerformancePeriod | None) -> list[FlaggedGoal]:
     """The user's own goals of ``period`` with key results and their latest check-in."""
     me = people_access.acting_person(user)
     if me is None or period is None:
@@ -160,7 +191,7 @@ def my_goals(user: Actor, period: PerformancePeriod | None) -> list[Goal]:
 @dataclass
 class TeamMember:
     person: Person
-    goals: list[Goal] = field(default_factory=list)
+    goals: list[FlaggedGoal] = field(default_factory=list)
 
     def _count(self, status: str) -> int:
         return sum(1 for g in self.goals if g.health and g.health.status == status)
@@ -218,8 +249,10 @@ def team_goals(user: Actor, manager: Person, period: PerformancePeriod | None) -
             .filter(owner_person__in=list(members), period=period)
             .exclude(state=Goal.State.CANCELLED)
         )
-        for goal in _flag(_goals_of_period(goals, period)):
-            members[goal.owner_person_id].goals.append(goal)
+        for row in _flag(_goals_of_period(goals, period)):
+            owner_id = row.goal.owner_person_id  # never None: filtered on the owner above
+            if owner_id is not None:
+                members[owner_id].goals.append(row)
     return TeamGoals(manager=manager, members=list(members.values()))
 
 
@@ -369,9 +402,10 @@ def alignment_matches(
 @dataclass
 class GoalDetail:
     goal: Goal
+    flagged: FlaggedGoal
     ancestors: list[Goal]
     children: list[Goal]
-    key_results: list[KeyResult]
+    key_results: list[KeyResultWithLatest]
 
 
 def goal_detail(user: Actor, goal: Goal) -> GoalDetail:
@@ -390,9 +424,10 @@ def goal_detail(user: Actor, goal: Goal) -> GoalDetail:
     )
     for kr in key_results:
         kr.goal = goal  # access checks read the goal; it is already loaded
-    _flag([goal], confidences={goal.pk: [kr.latest_confidence for kr in key_results]})
+    confidences = {goal.pk: [kr.latest_confidence for kr in key_results]}
     return GoalDetail(
         goal=goal,
+        flagged=_flag([goal], confidences=confidences)[0],
         ancestors=ancestors,
         children=children_of(user, goal),
         key_results=key_results,

@@ -4,6 +4,7 @@ change them. Thin: parse → access → service/query → render.
 Views that obtain a goal through ``access.*_for_edit`` run in a transaction: it locks
 the goal's row until the change is written."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -40,6 +41,25 @@ from cadence.planning import queries as planning_queries
 NAV = "goals"
 
 
+@dataclass(frozen=True)
+class KeyResultRow:
+    """A key result as its row shows it to this reader (``_key_result.html#kr-row``)."""
+
+    key_result: KeyResult  # with its latest check-in (queries.key_results_with_latest)
+    can_check_in: bool
+    explain: str  # the progress rule with this key result's numbers, on hover
+    chart: str = ""  # its value over time, on the goal's page
+
+
+@dataclass(frozen=True)
+class GoalCard:
+    """A goal on My goals: its flags, whether the reader may edit it, its key results."""
+
+    flagged: queries.FlaggedGoal
+    editable: bool
+    key_results: list[KeyResultRow]
+
+
 def render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """``render`` with the goal half of the progress rule, which every goal's progress
     bar shows on hover (computed once per page, not once per bar)."""
@@ -57,6 +77,15 @@ def _explain(key_result: KeyResult) -> str:
         start=key_result.start_value,
         target=key_result.target_value,
         current=key_result.current_value,
+    )
+
+
+def _row(request: HttpRequest, key_result: KeyResult, *, chart: str = "") -> KeyResultRow:
+    return KeyResultRow(
+        key_result=key_result,
+        can_check_in=access.can_check_in(request.user, key_result),
+        explain=_explain(key_result),
+        chart=chart,
     )
 
 
@@ -80,14 +109,16 @@ def my_goals(request: HttpRequest) -> HttpResponse:
     _require_member(request)
     context = _period_context(request)
     me = people_access.acting_person(request.user)
-    goals = queries.my_goals(request.user, context["period"])
-    for goal in goals:
-        goal.editable = access.can_edit_goal(request.user, goal)
-        for kr in goal.key_results.all():
-            kr.can_check_in = access.can_check_in(request.user, kr)
-            kr.explain = _explain(kr)
+    cards = [
+        GoalCard(
+            flagged=flagged,
+            editable=access.can_edit_goal(request.user, flagged.goal),
+            key_results=[_row(request, kr) for kr in flagged.goal.key_results.all()],
+        )
+        for flagged in queries.my_goals(request.user, context["period"])
+    ]
     context.update(
-        goals=goals,
+        cards=cards,
         me=me,
         nav_active=NAV,
         tab="mine",
@@ -185,15 +216,16 @@ def goal_children(request: HttpRequest, goal_id: int) -> HttpResponse:
 def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = access.goal_for_read(request.user, goal_id)
     detail = queries.goal_detail(request.user, goal)
-    for kr in detail.key_results:
-        kr.can_check_in = access.can_check_in(request.user, kr)
-        kr.explain = _explain(kr)
-        kr.chart = key_result_chart(kr, goal.period.starts_on)
+    key_results = [
+        _row(request, kr, chart=key_result_chart(kr, goal.period.starts_on))
+        for kr in detail.key_results
+    ]
     me = people_access.acting_person(request.user)
     can_edit = access.can_edit_goal(request.user, goal)
     context = {
         "goal": goal,
         "detail": detail,
+        "key_results": key_results,
         "nav_active": NAV,
         "child_limit": queries.CHILD_LIMIT,
         "can_edit": can_edit,
@@ -491,17 +523,14 @@ def check_in(request: HtmxHttpRequest, key_result_id: int) -> HttpResponse:
         if back == "goal":
             return redirect("goals:goal", goal_id=goal.pk)
         return redirect(f"{_url('goals:my_goals')}?period={goal.period_id}")
-    row = queries.key_result_row(key_result.pk)
-    row.can_check_in = True
-    row.explain = _explain(row)
+    kr = queries.key_result_row(key_result.pk)
     goal.refresh_from_db()
-    queries._flag([goal])
     return render(
         request,
         "goals/_key_result.html#kr-row",
         {
-            "kr": row,
-            "goal": goal,
+            "row": KeyResultRow(kr, can_check_in=True, explain=_explain(kr)),
+            "flagged": queries.flag(goal),
             "check_in_form": form if error else CheckInForm(),
             "check_in_error": error,
             "oob_goal": True,

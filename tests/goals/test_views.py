@@ -255,7 +255,7 @@ def test_team_goals_show_reports_goals_with_flags(
     team = response.context["team"]
     assert team.goal_count == 3
     assert team.stale_count >= 1
-    forgotten = [g for m in team.members for g in m.goals if g.pk == stale.pk][0]
+    forgotten = [g for m in team.members for g in m.goals if g.goal.pk == stale.pk][0]
     assert forgotten.stale and forgotten.health.status == "off_track"
 
 
