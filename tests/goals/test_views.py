@@ -151,6 +151,40 @@ def test_my_goals_lists_mine_with_key_results(
     assert 'style="' not in page
 
 
+def test_my_goals_shows_rows_not_attributes_stuck_on_models(
+    org: Org, person_goal: Goal, kr: KeyResult
+) -> None:
+    """What a page shows beside a goal or key result comes as typed rows (views.GoalCard,
+    views.KeyResultRow, queries.FlaggedGoal), and the models stay as loaded."""
+    client = org.client_for(org.engineer)
+    response = client.get(reverse("goals:my_goals"))
+    card = [c for c in response.context["cards"] if c.flagged.goal.pk == person_goal.pk][0]
+    assert card.editable
+    assert card.flagged.health is not None and card.flagged.stale is False
+    [row] = [r for r in card.key_results if r.key_result.pk == kr.pk]
+    assert row.can_check_in
+    assert row.explain == "(0 − 0) / (10 − 0) = 0 %, clipped to 0–100 %."
+    for attached in ("editable", "health", "stale"):
+        assert not hasattr(card.flagged.goal, attached)
+    for attached in ("can_check_in", "explain"):
+        assert not hasattr(row.key_result, attached)
+
+    detail = client.get(reverse("goals:goal", args=[person_goal.pk])).context
+    assert detail["detail"].flagged.goal == person_goal
+    [row] = [r for r in detail["key_results"] if r.key_result.pk == kr.pk]
+    assert row.can_check_in and row.chart == ""  # no check-in yet: no chart
+    assert not hasattr(row.key_result, "chart")
+
+    checked = client.post(
+        reverse("goals:check_in", args=[kr.pk]),
+        {"value": "4", "confidence": "on_track"},
+        headers={"HX-Request": "true"},
+    )
+    assert checked.context["row"].key_result.latest_confidence == "on_track"
+    assert checked.context["flagged"].goal.pk == person_goal.pk
+    assert f'id="goal-progress-{person_goal.pk}" hx-swap-oob="true"' in html(checked)
+
+
 def test_my_goals_period_selector(
     org: Org, period: PerformancePeriod, person_goal: Goal, closed_period: PerformancePeriod
 ) -> None:
