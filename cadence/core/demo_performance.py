@@ -6,7 +6,6 @@ import datetime
 import random
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,9 +16,6 @@ from cadence.goals.models import CheckIn, Goal, KeyResult
 from cadence.people.models import Department, Person
 from cadence.planning import services as planning
 from cadence.planning.models import CompetencyFramework, PerformancePeriod, PerformancePlan
-
-if TYPE_CHECKING:
-    from cadence.kpis.models import Kpi
 
 COMPANY_GOALS = [
     (
@@ -470,6 +466,7 @@ def _kpis(hr_user: User, today: datetime.date, rng: random.Random) -> tuple[int,
     """Monthly KPIs for each top department, a role KPI and a personal KPI, with a
     year of values wandering around their targets."""
     from cadence.kpis import services as kpis
+    from cadence.kpis.models import Kpi
 
     months = [datetime.date(today.year - (1 if m > today.month else 0), m, 1) for m in range(1, 13)]
     months.sort()

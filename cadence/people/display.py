@@ -9,11 +9,11 @@ disagree about who is still there.
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cadence.accounts.types import Actor
 from cadence.people import access
 from cadence.people.models import Person
 
@@ -25,7 +25,7 @@ class PersonShown:
     url: str | None
 
 
-def person_shown(user: Any, person: Person) -> PersonShown:
+def person_shown(user: Actor, person: Person) -> PersonShown:
     """``person`` as ``user`` may see them (no query: the actor is already loaded)."""
     if access.can_view_person(user, person):
         return PersonShown(person.full_name, person.pk, reverse("people:person", args=[person.pk]))

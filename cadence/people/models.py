@@ -7,8 +7,11 @@ team pages and access checks at a constant number of queries for any org size.
 The path is maintained only by ``cadence.people.services``.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -26,7 +29,7 @@ class BytewiseCharField(models.CharField):
     en_US.UTF-8 ignores '/', which would silently drop people from manager lines.
     """
 
-    def db_parameters(self, connection):  # type: ignore[no-untyped-def]
+    def db_parameters(self, connection: BaseDatabaseWrapper) -> dict[str, Any]:
         params = super().db_parameters(connection)
         if connection.vendor == "postgresql":
             params["collation"] = "C"

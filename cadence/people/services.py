@@ -10,7 +10,6 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -19,6 +18,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cadence.accounts.models import User
+from cadence.accounts.types import Actor
 from cadence.core.audit import audit
 from cadence.core.paths import move_subtree, path_under
 from cadence.people.importing import (
@@ -39,8 +40,6 @@ from cadence.people.models import (
     PeopleImport,
     Person,
 )
-
-User = get_user_model()
 
 PERSON_FIELDS = (
     "first_name",
@@ -98,7 +97,9 @@ def attributes_ensure(*, labels: list[str]) -> dict[str, CustomAttribute]:
 
 
 @transaction.atomic
-def attribute_set_sensitivity(*, actor: Any, attribute: CustomAttribute, sensitive: bool) -> None:
+def attribute_set_sensitivity(
+    *, actor: Actor | None, attribute: CustomAttribute, sensitive: bool
+) -> None:
     attribute.is_sensitive = sensitive
     attribute.save(update_fields=["is_sensitive"])
     audit(
@@ -159,7 +160,7 @@ def _sync_account(person: Person) -> None:
 @transaction.atomic
 def person_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     work_email: str,
     first_name: str = "",
     last_name: str = "",
@@ -197,10 +198,10 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
+def person_update(*, actor: Actor | None, person: Person, **changes: Any) -> Person:
     """Change a person's fields and/or manager (``manager=`` moves their whole line)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    before = {}
+    before: dict[str, str | int | None] = {}
     if "manager" in changes:
         manager = changes.pop("manager")
         if manager is not None:
@@ -235,7 +236,9 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
 
 
 @transaction.atomic
-def person_mark_left(*, actor: Any, person: Person, left_on: datetime.date | None = None) -> None:
+def person_mark_left(
+    *, actor: Actor | None, person: Person, left_on: datetime.date | None = None
+) -> None:
     """The person left: kept with their history, but inactive and unable to sign in.
     Their direct reports keep pointing at them until HR assigns a new manager,
     so nobody silently moves in the tree."""
@@ -261,7 +264,7 @@ def person_mark_left(*, actor: Any, person: Person, left_on: datetime.date | Non
 
 
 @transaction.atomic
-def person_reactivate(*, actor: Any, person: Person) -> None:
+def person_reactivate(*, actor: Actor | None, person: Person) -> None:
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.status == Person.Status.ACTIVE:
         return
@@ -274,7 +277,7 @@ def person_reactivate(*, actor: Any, person: Person) -> None:
 
 
 @transaction.atomic
-def user_set_roles(*, actor: Any, user: Any, hr_admin: bool, executive: bool) -> None:
+def user_set_roles(*, actor: Actor | None, user: User, hr_admin: bool, executive: bool) -> None:
     """Grant or withdraw the organisation-wide roles (HR admin, executive viewer)."""
     if user.is_hr_admin == hr_admin and user.is_executive == executive:
         return
@@ -337,7 +340,7 @@ def reporting_paths_rebuild() -> int:
 @transaction.atomic
 def people_import(
     *,
-    actor: Any,
+    actor: Actor | None,
     plan: ImportPlan,
     confirm_mass_deactivation: bool = False,
     progress: Callable[[int, int], None] | None = None,
@@ -537,7 +540,11 @@ class _PeopleImportWriter:
     def _departments(self) -> dict[str, int]:
         ids = dict(Department.objects.values_list("full_name", "id"))
         for path in sorted(self.plan.department_paths - ids.keys()):
-            ids[path] = department_ensure(full_name=path).pk
+            department = department_ensure(full_name=path)
+            if department is None:
+                # The plan keeps only paths that name a department.
+                raise ValueError(f"The import planned a department with no name: {path!r}")
+            ids[path] = department.pk
         return ids
 
     def _update_people(self) -> None:
@@ -689,7 +696,7 @@ IMPORT_ERROR_LIMIT = 1000
 
 
 def people_import_upload(
-    *, actor: Any, file_name: str, content: bytes, full: bool, mapping: dict[str, str]
+    *, actor: User, file_name: str, content: bytes, full: bool, mapping: dict[str, str]
 ) -> PeopleImport:
     """Keep an uploaded file with the preview of what importing it would do.
 
@@ -716,7 +723,7 @@ def people_import_upload(
 
 
 def people_import_confirm(
-    *, actor: Any, upload: PeopleImport, confirm_mass_deactivation: bool = False
+    *, actor: User, upload: PeopleImport, confirm_mass_deactivation: bool = False
 ) -> None:
     """An HR admin confirmed a previewed import: queue it (background worker).
 
@@ -748,7 +755,7 @@ def people_import_confirm(
 
 
 def people_import_apply(
-    *, actor: Any, upload: PeopleImport, confirm_mass_deactivation: bool
+    *, actor: Actor | None, upload: PeopleImport, confirm_mass_deactivation: bool
 ) -> None:
     """Apply a queued web import (run by the task): re-read and re-plan the stored file,
     import it, and record the outcome on the upload (applied, or failed with reasons)."""

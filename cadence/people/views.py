@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cadence.core.http import HtmxHttpRequest
 from cadence.people import access, queries, services
 from cadence.people.forms import (
     AttributeSensitivityForm,
@@ -25,7 +26,7 @@ from cadence.people.models import CustomAttribute
 
 @require_GET
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: HtmxHttpRequest) -> HttpResponse:
     if not access.can_view_directory(request.user):
         raise Http404
     form = DirectoryFilterForm(request.GET or None, user=request.user)
@@ -266,7 +267,7 @@ def attributes(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def attribute_sensitivity(request: HttpRequest, attribute_id: int) -> HttpResponse:
+def attribute_sensitivity(request: HtmxHttpRequest, attribute_id: int) -> HttpResponse:
     attribute = access.attribute_for_edit(request.user, attribute_id)
     form = AttributeSensitivityForm(request.POST)
     if form.is_valid():

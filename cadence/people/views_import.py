@@ -9,13 +9,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cadence.accounts.types import AuthenticatedHttpRequest
+from cadence.core.http import HtmxHttpRequest
 from cadence.people import access, services
 from cadence.people.importing import FIELDS, parse_mapping
 from cadence.people.importing.preview import past_imports
@@ -65,7 +67,7 @@ class ImportUploadForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_people_manager(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +88,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_preview(request: HtmxHttpRequest, import_id: int) -> HttpResponse:
     upload = access.people_import_for_manage(request.user, import_id)
     preview = upload.summary.get("preview", {})
     context = {
@@ -105,7 +107,7 @@ def import_preview(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def import_confirm(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest, import_id: int) -> HttpResponse:
     upload = access.people_import_for_manage(request.user, import_id)
     try:
         services.people_import_confirm(

@@ -3,8 +3,8 @@ imports the import page shows."""
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
+from cadence.accounts.models import User
 from cadence.core.models import AuditEvent
 from cadence.people.importing.plan import Change, ImportPlan
 from cadence.people.models import PeopleImport
@@ -55,7 +55,7 @@ class PastImport:
     """One import as the import page lists it."""
 
     at: datetime.datetime
-    by: Any  # the User who uploaded it, None for the command line
+    by: User | None  # None for the command line
     file_name: str
     summary: dict[str, int]  # created, updated, deactivated, unchanged (empty: not applied)
     state: str  # a PeopleImport.State, or "applied" for command-line runs

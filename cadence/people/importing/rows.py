@@ -79,7 +79,7 @@ class Record:
             self.first_name = self.last_name = self.job_title = self.level = ""
             self.department = self.location = ""
             self.start_date: datetime.date | None = None
-            self.status = Person.Status.ACTIVE
+            self.status: str = Person.Status.ACTIVE
             self.custom_attributes: dict = {}
             self.manager_key: int | None = None
             return
