@@ -239,8 +239,9 @@ def _parent_for(request: HttpRequest, parent_id: int | None) -> Goal | None:
 
 def _goal_out(request: HttpRequest, goal_id: Id) -> Goal:
     """The goal as responses show it, read again through the caller's visible goals."""
-    goals = access.goals_visible_to(request.user).filter(pk=goal_id)
-    goal = queries.with_key_results(goals).first()
+    goal = queries.with_key_results(
+        access.goals_visible_to(request.user).filter(pk=goal_id)
+    ).first()
     if goal is None:
         raise Http404
     return goal

@@ -5,6 +5,7 @@ same queries for a team of 3 or 30 and a plan with 1 or 20 development items.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,8 +13,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from cadence.goals.access import goals_visible_to
 from cadence.accounts.types import Actor
+from cadence.goals.access import goals_visible_to
 from cadence.goals.models import Goal, KeyResult
 from cadence.people.models import Person
 from cadence.planning import access
@@ -89,11 +90,50 @@ def framework_tree(framework: CompetencyFramework) -> list[CompetencyGroup]:
     )
 
 
-def framework_levels(groups: list[CompetencyGroup]) -> list[str]:
-    """The job levels the framework describes, sorted, for the editor's columns."""
-    return sorted(
-        {e.level for g in groups for c in g.competencies.all() for e in c.expectations.all()}
+def level_sort_key(level: str) -> tuple[tuple[int, int, str], ...]:
+    """Natural order of job levels: "L3" before "L10", "IC2" before "IC10".
+
+    Numbers compare as numbers and words as words (ignoring case), so "L10" no longer
+    sorts between "L1" and "L2" as it does as text (and as it does in SQL)."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", level.strip())
+        if part
     )
+
+
+def framework_levels(groups: list[CompetencyGroup]) -> list[str]:
+    """The job levels the framework describes, in natural order, for the grid's columns."""
+    return sorted(
+        {e.level for g in groups for c in g.competencies.all() for e in c.expectations.all()},
+        key=level_sort_key,
+    )
+
+
+@dataclass
+class CompetencyRow:
+    competency: Competency
+    # The expected behaviour at each of the framework's levels, in the grid's column
+    # order; "" where the competency says nothing for that level.
+    cells: list[str]
+
+
+@dataclass
+class GroupGrid:
+    group: CompetencyGroup
+    rows: list[CompetencyRow]
+
+
+def competency_grid(groups: list[CompetencyGroup], levels: list[str]) -> list[GroupGrid]:
+    """The framework as a level × competency grid, one per group (no further query)."""
+    grids = []
+    for group in groups:
+        rows = []
+        for competency in group.competencies.all():
+            by_level = {e.level: e.behaviour for e in competency.expectations.all()}
+            rows.append(CompetencyRow(competency, [by_level.get(level, "") for level in levels]))
+        grids.append(GroupGrid(group, rows))
+    return grids
 
 
 @dataclass
