@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from cadence.accounts.types import Actor
 from cadence.core.audit import audit
-from cadence.people.importing import RowError, TableError, read_table
+from cadence.core.tabular import RowError, TableError, read_table
 from cadence.planning import access
 from cadence.planning.models import (
     Competency,
