@@ -34,7 +34,7 @@ def goals_database(size: int, fresh: bool = False) -> Path:
     source = directory.seeded_database(size, fresh)
     key = support.source_fingerprint(
         "cadence/*/migrations/*.py",
-        "cadence/people/seeding.py",
+        "cadence/demo/organisation.py",
         "bench/goals_data.py",
     )
 

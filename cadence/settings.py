@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "cadence.planning",
     "cadence.goals",
     "cadence.kpis",
+    # Above the areas: it loads generated data through their services.
+    "cadence.demo",
 ]
 
 MIDDLEWARE = [

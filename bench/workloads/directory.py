@@ -39,11 +39,11 @@ def seeded_database(size: int, fresh: bool) -> Path:
     """A migrated database holding the seeded organisation of ``size`` people (cached)."""
     key = support.source_fingerprint(
         "cadence/*/migrations/*.py",
-        "cadence/people/seeding.py",
+        "cadence/demo/organisation.py",
         "cadence/core/tabular.py",
         "cadence/people/importing/*.py",
         "cadence/people/services.py",
-        "cadence/core/management/commands/seed.py",
+        "cadence/demo/management/commands/seed.py",
     )
 
     def build(path: Path) -> None:

@@ -66,7 +66,7 @@ def goals_database(size: int, fresh: bool) -> Path:
     source = directory.seeded_database(size, fresh)
     key = support.source_fingerprint(
         "cadence/*/migrations/*.py",
-        "cadence/people/seeding.py",
+        "cadence/demo/organisation.py",
         "bench/workloads/goal_rollup.py",
     )
 

@@ -29,7 +29,7 @@ RUNS = 3  # interleaved import/baseline pairs; medians resist a busy machine
 
 
 def run(args: Any) -> list[dict]:
-    from cadence.people.seeding import generate_people, to_csv
+    from cadence.demo.organisation import generate_people, to_csv
 
     size = getattr(args, "size", None) or DEFAULT_SIZE
     support.log(f"import: generating {size:,} people")

@@ -12,7 +12,10 @@ from django.utils import timezone
 
 from cadence.accounts.models import User
 from cadence.goals import services as goals
+from cadence.goals.health import expected_progress
 from cadence.goals.models import CheckIn, Goal, KeyResult
+from cadence.kpis import services as kpis
+from cadence.kpis.models import Kpi
 from cadence.people.models import Department, Person
 from cadence.planning import services as planning
 from cadence.planning.models import CompetencyFramework, PerformancePeriod, PerformancePlan
@@ -120,10 +123,10 @@ def load_performance_demo(
     with transaction.atomic():
         plans = _plans(hr_user, periods, framework, rng)
     with transaction.atomic():
-        kpis, values = _kpis(hr_user, today, rng)
+        kpi_count, values = _kpis(hr_user, today, rng)
     say(
         f"Demo performance data: FY{year} with {goal_count} goals, {kr_count} key results, "
-        f"{checkins} check-ins, {plans} plans, {kpis} KPIs with {values} values"
+        f"{checkins} check-ins, {plans} plans, {kpi_count} KPIs with {values} values"
     )
     return True
 
@@ -316,8 +319,6 @@ def _fate(rng: random.Random) -> tuple[tuple[float, float], str]:
 
 def _check_ins(period: PerformancePeriod, today: datetime.date, rng: random.Random) -> int:
     """Months of check-ins, each posted through the service, then dated in the past."""
-    from cadence.goals.health import expected_progress
-
     count = 0
     start = max(period.starts_on, today - datetime.timedelta(days=150))
     krs = (
@@ -465,9 +466,6 @@ TEAM_KPIS = [
 def _kpis(hr_user: User, today: datetime.date, rng: random.Random) -> tuple[int, int]:
     """Monthly KPIs for each top department, a role KPI and a personal KPI, with a
     year of values wandering around their targets."""
-    from cadence.kpis import services as kpis
-    from cadence.kpis.models import Kpi
-
     months = [datetime.date(today.year - (1 if m > today.month else 0), m, 1) for m in range(1, 13)]
     months.sort()
     defined = values = 0

@@ -10,10 +10,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from cadence.accounts.models import User
-from cadence.core.demo_performance import load_performance_demo
+from cadence.demo.organisation import generate_people, to_csv
+from cadence.demo.performance import load_performance_demo
 from cadence.people.importing import plan_import, read_table
 from cadence.people.models import Person
-from cadence.people.seeding import generate_people, to_csv
 from cadence.people.services import people_import
 
 DEMO_PASSWORD = "cadence-demo"  # noqa: S105 - a published demo login, by design

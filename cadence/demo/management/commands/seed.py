@@ -1,7 +1,7 @@
 """``cadence seed --people N``: a deterministic, realistic organisation of N people.
 
 For benchmarks and trials. The organisation comes from
-``cadence.people.seeding.generate_people`` and is loaded through the same import code
+``cadence.demo.organisation.generate_people`` and is loaded through the same import code
 an HR admin's HRIS export goes through, so a seeded database is shaped exactly like a
 real one. Same ``--people`` and ``--seed``: the same organisation. Running it again
 updates people by employee id and creates no duplicates.
@@ -13,9 +13,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cadence.demo.organisation import generate_people, to_csv
 from cadence.people.importing import plan_import, read_table
 from cadence.people.models import Department, Person
-from cadence.people.seeding import generate_people, to_csv
 from cadence.people.services import people_import
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from cadence.accounts.models import User
-from cadence.core.management.commands.demo import Command as DemoCommand
+from cadence.demo.management.commands.demo import Command as DemoCommand
 from cadence.goals.models import CheckIn, Goal
 from cadence.kpis.models import KpiMeasurement
 from cadence.people.models import Person

@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from cadence.demo.organisation import HEADERS, generate_people, to_csv
 from cadence.people.models import Department, Person
-from cadence.people.seeding import HEADERS, generate_people, to_csv
 
 
 def shape(rows: list[dict]) -> dict:
