@@ -4,8 +4,8 @@ states every limit and bad input is a 422 naming the field, never a 500.
 Each bound protects against a failure seen with a schema-driven fuzzer: a number too
 large for a ``DecimalField`` raised ``decimal.InvalidOperation``, an id beyond 64 bits
 overflowed the database driver, a NUL character is refused by PostgreSQL, and a date in
-year 1 or 9999 overflows date arithmetic. Text limits match the model fields (or, for
-``TextField``, the limits below, which the pages' forms share).
+year 1 or 9999 overflows date arithmetic. Text limits match the model fields (for
+``TextField``, the numbers of ``cadence.core.limits``, which the pages' forms share).
 """
 
 import datetime
@@ -15,10 +15,11 @@ from typing import Annotated
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, Field
 
-# Free text without a column limit: descriptions, expectations, actions, comments.
-LONG_TEXT = 10_000
-COMMENT = 2_000
-SEARCH = 100
+# Free text without a column limit (descriptions, expectations, actions, comments): the
+# numbers the models' fields and the pages' forms use too, re-exported for the schemas.
+from cadence.core.limits import COMMENT as COMMENT
+from cadence.core.limits import LONG_TEXT as LONG_TEXT
+from cadence.core.limits import SEARCH as SEARCH
 
 # The largest id PostgreSQL's bigint and SQLite's INTEGER hold.
 MAX_ID = 2**63 - 1

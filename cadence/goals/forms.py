@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cadence.accounts.types import Actor
+from cadence.core.limits import COMMENT
 from cadence.goals.models import CheckIn, Goal, KeyResult
 from cadence.people.access import department_with_parents
 from cadence.people.models import Department, Person
@@ -236,6 +237,6 @@ class CheckInForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
-        max_length=2000,
+        max_length=COMMENT,
         widget=forms.TextInput(attrs={"placeholder": _("What changed?")}),
     )

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadence.core import limits
 from cadence.core.search import IndexedTextField
 from cadence.people.models import BytewiseCharField, Department, Person
 from cadence.planning.models import PerformancePeriod
@@ -44,7 +45,7 @@ class Goal(models.Model):
 
     period = models.ForeignKey(PerformancePeriod, on_delete=models.PROTECT, related_name="goals")
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=limits.LONG_TEXT)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OBJECTIVE)
     owner_type = models.CharField(max_length=10, choices=Owner.choices, default=Owner.PERSON)
     owner_person = models.ForeignKey(
@@ -297,7 +298,7 @@ class CheckIn(models.Model):
     confidence = models.CharField(
         max_length=10, choices=Confidence.choices, default=Confidence.ON_TRACK
     )
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=limits.COMMENT)
 
     class Meta:
         ordering = ["at", "id"]

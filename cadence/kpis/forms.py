@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cadence.accounts.types import Actor
+from cadence.core.limits import LONG_TEXT
 from cadence.kpis import access
 from cadence.kpis.models import Kpi
 from cadence.people.forms import DepartmentChoiceField
@@ -22,7 +23,10 @@ class KpiForm(forms.Form):
         help_text=gettext_lazy("Used by CSV imports and the API. Made from the name when empty."),
     )
     description = forms.CharField(
-        label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Description"),
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     unit = forms.CharField(label=gettext_lazy("Unit"), max_length=30, required=False)
     target = forms.DecimalField(label=gettext_lazy("Target"), max_digits=18, decimal_places=4)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadence.core import limits
 from cadence.people.models import Department, Person
 
 
@@ -32,7 +33,7 @@ class Kpi(models.Model):
         unique=True,
         help_text=_("Stable identifier used by CSV imports and the API."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=limits.LONG_TEXT)
     unit = models.CharField(_("unit"), max_length=30, blank=True)
     target = models.DecimalField(_("target"), max_digits=18, decimal_places=4)
     direction = models.CharField(

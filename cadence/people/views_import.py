@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cadence.accounts.types import AuthenticatedHttpRequest
 from cadence.core.http import HtmxHttpRequest
+from cadence.core.limits import LONG_TEXT
 from cadence.people import access, services
 from cadence.people.importing import FIELDS, parse_mapping
 from cadence.people.importing.preview import past_imports
@@ -39,6 +40,7 @@ class ImportUploadForm(forms.Form):
     mapping = forms.CharField(
         label=gettext_lazy("Column mapping (optional)"),
         required=False,
+        max_length=LONG_TEXT,
         widget=forms.Textarea(
             attrs={"rows": 3, "placeholder": "Correo=work_email\nTeam=custom:Squad"}
         ),

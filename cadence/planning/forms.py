@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cadence.core.limits import COMMENT, LONG_TEXT
 from cadence.planning.models import DevelopmentItem, PerformancePeriod
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -18,6 +19,17 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def form_errors(form: forms.Form) -> str:
+    """The form's errors as sentences naming their field ("Action: Ensure this value has
+    at most 10000 characters (it has 10001)."), for the views that answer a POST with a
+    redirect and a message rather than with the form again."""
+    sentences = []
+    for name, messages in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        sentences += [f"{label}: {message}" if label else str(message) for message in messages]
+    return " ".join(sentences)
 
 
 class PeriodForm(forms.Form):
@@ -50,13 +62,16 @@ class ExpectationsForm(forms.Form):
     expectations = forms.CharField(
         label=_("Expectations of the role for the period"),
         required=False,
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
 
 class DevelopmentItemForm(forms.Form):
     need = forms.CharField(label=_("Development need"), max_length=300)
-    action = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}))
+    action = forms.CharField(
+        label=_("Action"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
     due_on = forms.DateField(label=_("Due date"), required=False, widget=DATE)
     status = forms.ChoiceField(
         label=_("Status"), choices=DevelopmentItem.Status.choices, required=False
@@ -65,7 +80,10 @@ class DevelopmentItemForm(forms.Form):
 
 class SignForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=COMMENT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -97,7 +115,10 @@ class GroupForm(forms.Form):
 class CompetencyForm(forms.Form):
     name = forms.CharField(label=_("Competency"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -106,6 +127,7 @@ class ExpectationForm(forms.Form):
     behaviour = forms.CharField(
         label=_("Expected behaviour"),
         required=False,
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Leave empty to remove this level."),
     )

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadence.core import limits
 from cadence.people.models import Person
 
 
@@ -121,7 +122,7 @@ class Competency(models.Model):
         CompetencyGroup, on_delete=models.CASCADE, related_name="competencies"
     )
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=limits.LONG_TEXT)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -142,7 +143,7 @@ class CompetencyExpectation(models.Model):
         Competency, on_delete=models.CASCADE, related_name="expectations"
     )
     level = models.CharField(_("level"), max_length=50)
-    behaviour = models.TextField(_("expected behaviour"))
+    behaviour = models.TextField(_("expected behaviour"), max_length=limits.LONG_TEXT)
 
     class Meta:
         ordering = ["competency", "level"]
@@ -167,11 +168,13 @@ class PerformancePlan(models.Model):
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
-    expectations = models.TextField(_("expectations of the role"), blank=True)
+    expectations = models.TextField(
+        _("expectations of the role"), blank=True, max_length=limits.LONG_TEXT
+    )
     employee_signed_at = models.DateTimeField(null=True, blank=True)
-    employee_comment = models.TextField(blank=True)
+    employee_comment = models.TextField(blank=True, max_length=limits.COMMENT)
     manager_signed_at = models.DateTimeField(null=True, blank=True)
-    manager_comment = models.TextField(blank=True)
+    manager_comment = models.TextField(blank=True, max_length=limits.COMMENT)
     agreed_at = models.DateTimeField(null=True, blank=True)
     revision = models.PositiveIntegerField(default=1)
     started_from = models.ForeignKey(
@@ -243,7 +246,7 @@ class DevelopmentItem(models.Model):
         PerformancePlan, on_delete=models.CASCADE, related_name="development_items"
     )
     need = models.CharField(_("development need"), max_length=300)
-    action = models.TextField(_("action"))
+    action = models.TextField(_("action"), max_length=limits.LONG_TEXT)
     due_on = models.DateField(_("due date"), null=True, blank=True)
     competency = models.ForeignKey(
         Competency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

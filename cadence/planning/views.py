@@ -35,6 +35,7 @@ from cadence.planning.forms import (
     PlanOpenForm,
     SignForm,
     add_service_errors,
+    form_errors,
 )
 from cadence.planning.models import CompetencyFramework, PerformancePlan
 
@@ -168,6 +169,8 @@ def plan_expectations(request: HttpRequest, plan_id: int) -> HttpResponse:
             actor=request.user, plan=plan, expectations=form.cleaned_data["expectations"]
         )
         messages.success(request, _("Expectations saved."))
+    else:
+        messages.error(request, _("Not saved. %(errors)s") % {"errors": form_errors(form)})
     return redirect("planning:plan", plan_id=plan.pk)
 
 
@@ -215,7 +218,8 @@ def development_item_update(request: HttpRequest, item_id: int) -> HttpResponse:
             _error(request, error)
     else:
         messages.error(
-            request, _("The development item was not saved: fill in the need and the action.")
+            request,
+            _("The development item was not saved. %(errors)s") % {"errors": form_errors(form)},
         )
     return redirect(reverse("planning:plan", args=[item.plan_id]) + "#development")
 
@@ -245,8 +249,11 @@ def plan_propose(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.plan_for_sign(request.user, plan_id)
     form = SignForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    plan = services.plan_sign(actor=request.user, plan=plan, comment=comment)
+    if not form.is_valid():
+        # Not signed: a signature must not go through without the comment its signer wrote.
+        messages.error(request, _("Not signed. %(errors)s") % {"errors": form_errors(form)})
+        return redirect("planning:plan", plan_id=plan.pk)
+    plan = services.plan_sign(actor=request.user, plan=plan, comment=form.cleaned_data["comment"])
     if plan.state == PerformancePlan.State.AGREED:
         messages.success(request, _("Signed. The plan is agreed."))
     else:
@@ -412,7 +419,10 @@ def _framework_change(
     answers the framework version it landed in: a new one when ``framework`` belongs
     to a closed period), say so, and go back to the editor on that version."""
     if form is not None and not form.is_valid():
-        messages.error(request, invalid)
+        # A missing name gets the editor's own hint; anything else (too long, a NUL
+        # character) is said field by field.
+        missing = any(form.has_error(name, "required") for name in form.errors)
+        messages.error(request, invalid if missing else form_errors(form))
         return redirect(_framework_url(framework))
     try:
         after = change(form.cleaned_data if form is not None else {})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cadence.accounts.types import Actor
 from cadence.core.audit import audit
+from cadence.core.limits import LONG_TEXT
 from cadence.core.tabular import RowError, TableError, read_table
 from cadence.planning import access
 from cadence.planning.models import (
@@ -333,7 +334,13 @@ def competencies_check(*, data: bytes, file_name: str) -> list[dict[str, str]]:
     errors: list[RowError] = list(table.problems)
     rows: list[dict[str, str]] = []
     seen: dict[tuple[str, str, str], int] = {}
-    limits = {"Group": 200, "Competency": 200, "Level": 50}
+    limits = {
+        "Group": 200,
+        "Competency": 200,
+        "Description": LONG_TEXT,
+        "Level": 50,
+        "Expected behaviour": LONG_TEXT,
+    }
     for cells, line in zip(table.rows, table.lines, strict=True):
         row = {c: cells[i].strip() if i < len(cells) else "" for c, i in index.items()}
         row.setdefault("Description", "")
