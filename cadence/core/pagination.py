@@ -11,23 +11,38 @@ The key is the queryset's own ``order_by``, which must end with a unique field
 that key of the page's last row, base64-encoded JSON: opaque to clients, checked
 field by field when it comes back (a forged cursor only moves the start of the
 page; the access filters are the queryset's and still apply).
+
+The long lists (``/people``, ``/goals``, …) use ``paginate_rows`` instead of ninja's
+``paginate``: their operation returns ``Rows`` — a ``values()`` queryset and a function
+shaping a page of those dicts into the documented items — and the page is written as
+JSON straight away. Through ``paginate`` every row became model instances, then a
+schema object whose resolvers and validators ran per field: ~20 ms of a 200-row page
+that the database answers in 2. The operation is documented exactly as ``paginate``
+documents it (same parameters, same ``Paged…`` schema), and tests/test_openapi.py
+checks the answers against that document.
 """
 
 import base64
 import binascii
 import datetime
+import functools
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import ValidationError
-from ninja.pagination import PaginationBase
+from ninja.pagination import PaginationBase, make_response_paginated
+from ninja.renderers import JSONRenderer
+from ninja.utils import contribute_operation_args, contribute_operation_callback
 
 MAX_PAGE_SIZE = 200
 # Beyond these a database raises an overflow error (a 500) instead of finding nothing.
@@ -74,6 +89,64 @@ class KeysetPagination(PaginationBase):
             "items": rows,
             "next": encode([_value(last, name) for name, _desc in keys]) if last else None,
         }
+
+
+@dataclass(frozen=True)
+class Rows:
+    """What an operation under ``paginate_rows`` returns: the rows to page through, as
+    a ``values()`` queryset ordered by its key (``ordering``), and how to turn one page
+    of them into the items the operation documents."""
+
+    queryset: QuerySet[Any, dict[str, Any]]
+    shape: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+_renderer = JSONRenderer()
+
+
+def paginate_rows(
+    page_size: int = 50, max_page_size: int = MAX_PAGE_SIZE
+) -> Callable[[Callable[..., Rows]], Callable[..., HttpResponse]]:
+    """``@paginate(KeysetPagination, …)`` for an operation returning ``Rows``: the same
+    parameters and documented ``Paged…`` response, but the page's items are the shaped
+    dicts, rendered by ninja's JSON renderer without a schema validating them again.
+    The shapes are the response schema's promise: tests compare them with it."""
+    paginator = KeysetPagination(page_size=page_size, max_page_size=max_page_size)
+
+    def decorate(operation: Callable[..., Rows]) -> Callable[..., HttpResponse]:
+        @functools.wraps(operation)
+        def paginated(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            pagination = kwargs.pop("ninja_pagination", None) or paginator.Input(
+                cursor=None, page_size=None
+            )
+            rows = operation(request, **kwargs)
+            page = paginator.paginate_queryset(rows.queryset, pagination, request)
+            body = {"items": rows.shape(page["items"]), "next": page["next"]}
+            return HttpResponse(
+                _renderer.render(request, body, response_status=200),
+                content_type=f"{_renderer.media_type}; charset={_renderer.charset}",
+            )
+
+        contribute_operation_args(
+            paginated, "ninja_pagination", paginator.Input, paginator.InputSource
+        )
+        contribute_operation_callback(
+            paginated, functools.partial(make_response_paginated, paginator)
+        )
+        paginated._ninja_is_paginated = True  # type: ignore[attr-defined]
+        return paginated
+
+    return decorate
+
+
+def url_of(viewname: str) -> Callable[[int], str]:
+    """``reverse(viewname, args=[pk])`` for many rows at the cost of one ``reverse``:
+    the URL is the same around the id (a resolver walk per row was 3 ms a page)."""
+    sentinel = 918273645
+    before, found, after = reverse(viewname, args=[sentinel]).rpartition(str(sentinel))
+    if not found:
+        raise ValueError(f"{viewname} does not take one id")
+    return lambda pk: f"{before}{pk}{after}"
 
 
 def ordering(queryset: QuerySet) -> list[tuple[str, bool]]:
@@ -132,6 +205,8 @@ def _checked(model: type[models.Model], name: str, value: Any) -> Any:
         raise _invalid_cursor()
     if isinstance(field, models.ForeignKey):
         field = field.target_field
+    if not isinstance(field, models.Field):  # a reverse relation holds no value to seek to
+        raise TypeError(f"Keyset pagination orders by model fields only, not {name!r}.")
     try:
         value = field.to_python(value)
     except (DjangoValidationError, TypeError, ValueError, OverflowError):

@@ -236,6 +236,21 @@ def can_view_person(user: Actor, person: Person) -> bool:
     return can_view_employment(user, person)
 
 
+def person_filter(user: Actor, *, through: str = "") -> Q | None:
+    """``can_view_person`` as a filter on people, or on rows pointing at a person
+    ``through`` a relation (``"manager__"``): for lists that name thousands of people
+    in passing. None when the user may see everyone."""
+    if not is_member(user):
+        return Q(pk__in=[])
+    if sees_whole_organisation(user):
+        return None
+    me = acting_person(user)
+    if me is None:  # a member without an organisation-wide role has a person
+        return Q(pk__in=[])
+    active = Q(**{f"{through}status": Person.Status.ACTIVE})
+    return active | self_and_line_filter(me, through=through)
+
+
 def can_view_sensitive_attributes(user: Actor) -> bool:
     return is_hr_admin(user)
 

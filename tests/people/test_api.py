@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models.signals import pre_init
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils import timezone
 from cadence.accounts import services as account_services
 from cadence.accounts.models import ApiToken, User
 from cadence.people import services
+from cadence.people.api import PersonCard
 from cadence.people.models import Department, Person
 from tests.conftest import Org, make_person
 from tests.people.test_access import MEMBERS, ORG_WIDE, ROLES, Cast, build_cast
@@ -446,3 +448,72 @@ def test_a_deep_page_is_a_seek_not_an_offset(cast: Cast) -> None:
     page = ctx.captured_queries[-1]["sql"].upper()
     assert "OFFSET" not in page and "LIMIT 4" in page
     assert not any("COUNT(*)" in q["sql"].upper() for q in ctx.captured_queries)
+
+
+# --- the lists shape their rows without the schema (core/pagination.paginate_rows) ------
+
+
+def _lists_for(role: str, cast: Cast) -> list[str]:
+    urls = [f"{API}/people?page_size=200"]
+    if role in ORG_WIDE:
+        urls.append(f"{API}/people?include_left=true&page_size=200")
+    if role in {"skip_manager"} | ORG_WIDE:
+        head = cast.org.eng_head.pk
+        urls += [f"{API}/people/{head}/reports", f"{API}/people/{head}/reports?direct_only=true"]
+    return urls
+
+
+def test_list_rows_are_the_cards_the_schema_shows(cast: Cast) -> None:
+    """Every row of every people list is, key for key and in the same order, the
+    ``PersonCard`` part of what the person endpoint (the schema, resolvers and all)
+    shows the same caller: manager who left, no department and no name included."""
+    o = cast.org
+    boss = make_person("boss.leaving@example.com", manager=o.eng_head, department="Engineering")
+    make_person("rita.report@example.com", manager=boss, department="Engineering")
+    make_person("nameless@example.com", first_name="", last_name="", manager=o.eng_head)
+    services.person_mark_left(actor=None, person=boss)
+    keys = list(PersonCard.model_fields)
+    seen_manager_who_left = set()
+    for role in sorted(MEMBERS):
+        client = cast.client(role)
+        for url in _lists_for(role, cast):
+            items = client.get(url).json()["items"]
+            assert items, (role, url)
+            for item in items:
+                card = client.get(f"{API}/people/{item['id']}").json()
+                assert list(item) == keys, (role, url)
+                assert item == {k: card[k] for k in keys}, (role, url)
+                if item["last_name"] == "Report":
+                    seen_manager_who_left.add((role, item["manager"] is not None))
+    assert ("employee", False) in seen_manager_who_left
+    assert ("skip_manager", True) in seen_manager_who_left
+
+
+def test_lists_build_no_model_instance_per_row(cast: Cast) -> None:
+    """A list page is one query of values, shaped as dicts: the model instances (and
+    the schema objects) built per row were most of a 200-row page's time."""
+    lead = cast.org.eng_manager
+    for i in range(12):
+        make_person(f"rows{i}.report@example.com", manager=lead, department="Engineering")
+    built: list[type] = []
+
+    def count(sender: type, **kwargs: Any) -> None:
+        built.append(sender)
+
+    def instances(client: Client, url: str) -> int:
+        built.clear()
+        pre_init.connect(count)
+        try:
+            assert client.get(url).status_code == 200, url
+        finally:
+            pre_init.disconnect(count)
+        return len(built)
+
+    employee, hr = cast.client("employee"), cast.client("hr_admin")
+    for client, url in [
+        (employee, f"{API}/people?page_size="),
+        (hr, f"{API}/people?include_left=true&page_size="),
+        (hr, f"{API}/people/{cast.org.eng_head.pk}/reports?page_size="),
+        (hr, f"{API}/people/{lead.pk}/reports?direct_only=true&page_size="),
+    ]:
+        assert instances(client, url + "2") == instances(client, url + "12"), url
