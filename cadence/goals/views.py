@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadence.core.db import atomic_retrying
+from cadence.core.forms import form_errors
 from cadence.core.http import HtmxHttpRequest
 from cadence.goals import access, health, queries, services
 from cadence.goals.actions import check_in_note, goal_actions
@@ -204,7 +205,7 @@ def goal_children(request: HttpRequest, goal_id: int) -> HttpResponse:
         request,
         "goals/alignment.html#children",
         {
-            "children": queries.children_of(request.user, goal),
+            "children": queries.child_nodes(request.user, goal),
             "parent": goal,
             "child_limit": queries.CHILD_LIMIT,
         },
@@ -513,7 +514,7 @@ def check_in(request: HtmxHttpRequest, key_result_id: int) -> HttpResponse:
         except ValidationError as exc:
             error = _errors(exc)
     else:
-        error = _("Enter the new value.")
+        error = _("Enter the new value.") if form.has_error("value") else form_errors(form)
     if not request.htmx:
         if error:
             messages.error(request, error)

@@ -21,17 +21,6 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def form_errors(form: forms.Form) -> str:
-    """The form's errors as sentences naming their field ("Action: Ensure this value has
-    at most 10000 characters (it has 10001)."), for the views that answer a POST with a
-    redirect and a message rather than with the form again."""
-    sentences = []
-    for name, messages in form.errors.items():
-        label = form.fields[name].label if name in form.fields else None
-        sentences += [f"{label}: {message}" if label else str(message) for message in messages]
-    return " ".join(sentences)
-
-
 class PeriodForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=100, help_text=_("e.g. FY2027, 2027-H1 or 2027-Q1")

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cadence.core.forms import form_errors
 from cadence.people.access import acting_person, has_reports
 from cadence.planning import access, queries, services
 from cadence.planning.forms import (
@@ -35,7 +36,6 @@ from cadence.planning.forms import (
     PlanOpenForm,
     SignForm,
     add_service_errors,
-    form_errors,
 )
 from cadence.planning.models import CompetencyFramework, PerformancePlan
 
