@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from django.db import connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Exists, Lookup, OuterRef, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 
 TRIGRAM = 3
 
@@ -37,10 +38,12 @@ class IndexedTextField(models.TextField):
 class Match(Lookup):
     lookup_name = "match"
 
-    def as_sql(self, compiler, connection):  # type: ignore[no-untyped-def]
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[str | int, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+        return f"{lhs} MATCH {rhs}", (*lhs_params, *rhs_params)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
 
 from cadence.core.api_types import COMMENT, LONG_TEXT, MAX_ID, SEARCH, Amount, Day, Id, Text, Weight
 from cadence.core.db import atomic_retrying
@@ -150,11 +151,22 @@ class TreeNodeOut(GoalOut):
 
 
 class AlignmentRootOut(TreeNodeOut):
+    """A root of the tree, read from a ``queries.TreeNode``: its goal as ``TreeNodeOut``
+    shows it, and the next level."""
+
     children: list[TreeNodeOut]
 
-    @staticmethod
-    def resolve_children(obj: Goal) -> list[Goal]:
-        return obj.tree_children
+    # Ninja's own root validator (this name, replaced here) would hand the node to
+    # GoalOut's resolvers, which read a goal. A validated TreeNodeOut given back
+    # instead would be validated again, resolvers and all, so the goal's fields are
+    # resolved once from the goal and the children from theirs.
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, node: queries.TreeNode, handler: ModelWrapValidatorHandler, info: ValidationInfo
+    ) -> "AlignmentRootOut":
+        goal = TreeNodeOut.model_validate(node.goal, context=info.context)
+        return handler({**dict(goal), "children": [child.goal for child in node.children]})
 
 
 class CheckInOut(Schema):
@@ -287,7 +299,7 @@ def list_goals(
 )
 def alignment(
     request: HttpRequest, period: Id | None = Query(None, description="Default: current.")
-) -> list[Goal]:
+) -> list[queries.TreeNode]:
     people_access.require_member(request.user)
     chosen = (
         _period(request, period)
@@ -308,7 +320,7 @@ def get_goal(request: HttpRequest, goal_id: Id) -> Goal:
     response=list[TreeNodeOut],
     summary="Goals aligned to this one (the next level of the tree, first 100 by title)",
 )
-def goal_children(request: HttpRequest, goal_id: Id) -> list[Goal]:
+def goal_children(request: HttpRequest, goal_id: Id) -> list[queries.GoalWithChildCount]:
     goal = access.goal_for_read(request.user, goal_id)
     return queries.children_of(request.user, goal)
 

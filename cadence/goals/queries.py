@@ -272,7 +272,39 @@ class CappedCount(Subquery):
     output_field = IntegerField()
 
 
-def _with_child_counts(user: Actor, goals: QuerySet[Goal]) -> QuerySet[Goal]:
+class ChildCount(TypedDict):
+    """What ``_with_child_counts`` annotates: visible children, counted up to
+    CHILD_LIMIT + 1."""
+
+    child_count: int
+
+
+if TYPE_CHECKING:
+    GoalWithChildCount = WithAnnotations[Goal, ChildCount]
+else:
+    GoalWithChildCount = Goal
+
+
+@dataclass
+class TreeNode:
+    """A goal as the alignment tree shows it.
+
+    ``children`` are the nodes shown under it; ``expanded`` says they are all there
+    (otherwise the node is folded and its children are fetched when someone opens it).
+    ``matched`` marks a goal a search found, as opposed to an ancestor shown for context.
+    """
+
+    goal: GoalWithChildCount
+    children: list["TreeNode"] = field(default_factory=list)
+    expanded: bool = False
+    matched: bool = False
+
+    @property
+    def child_count(self) -> int:
+        return self.goal.child_count
+
+
+def _with_child_counts(user: Actor, goals: QuerySet[Goal]) -> "QuerySet[GoalWithChildCount]":
     # Counted with the same rule as the nodes themselves: a child the user may not see
     # is not even a number on the page.
     children = tree_goals(user).filter(parent=OuterRef("pk")).order_by().values("pk")
@@ -281,11 +313,11 @@ def _with_child_counts(user: Actor, goals: QuerySet[Goal]) -> QuerySet[Goal]:
     )
 
 
-def _tree_order(goals: QuerySet[Goal]) -> QuerySet[Goal]:
+def _tree_order[G: Goal](goals: QuerySet[G]) -> QuerySet[G]:
     return goals.order_by("title", "id")
 
 
-def alignment_roots(user: Actor, period: PerformancePeriod | None) -> list[Goal]:
+def alignment_roots(user: Actor, period: PerformancePeriod | None) -> list[GoalWithChildCount]:
     """The company goals of ``period`` at the top of the tree (not aligned to another
     goal of the same period)."""
     if period is None:
@@ -298,10 +330,12 @@ def alignment_roots(user: Actor, period: PerformancePeriod | None) -> list[Goal]
     return list(_tree_order(_with_child_counts(user, roots)))
 
 
-def alignment_children(user: Actor, parents: list[Goal]) -> dict[int, list[Goal]]:
+def alignment_children(
+    user: Actor, parents: list[GoalWithChildCount] | list[Goal]
+) -> dict[int, list[GoalWithChildCount]]:
     """The first CHILD_LIMIT visible children of each of ``parents``, by title (one
     query for all of them); the goal's own page lists the rest."""
-    out: dict[int, list[Goal]] = {p.pk: [] for p in parents}
+    out: dict[int, list[GoalWithChildCount]] = {p.pk: [] for p in parents}
     if not parents:
         return out
     children = tree_goals(user).filter(parent__in=[p.pk for p in parents])
@@ -314,23 +348,29 @@ def alignment_children(user: Actor, parents: list[Goal]) -> dict[int, list[Goal]
             .filter(rank__lte=CHILD_LIMIT)
         )
     for child in rows:
-        out[child.parent_id].append(child)
+        if child.parent_id is not None:  # never None: filtered on the parent above
+            out[child.parent_id].append(child)
     return out
 
 
-def children_of(user: Actor, goal: Goal) -> list[Goal]:
+def children_of(user: Actor, goal: Goal) -> list[GoalWithChildCount]:
     return alignment_children(user, [goal])[goal.pk]
 
 
-def alignment_first_levels(user: Actor, period: PerformancePeriod | None) -> list[Goal]:
-    """Roots with their children attached as ``tree_children``: what the tree shows
-    before anyone expands a node. Two queries."""
+def child_nodes(user: Actor, goal: Goal) -> list[TreeNode]:
+    """The next level below ``goal``, folded: what opening its node shows."""
+    return [TreeNode(child) for child in children_of(user, goal)]
+
+
+def alignment_first_levels(user: Actor, period: PerformancePeriod | None) -> list[TreeNode]:
+    """The roots, open, with their children folded: what the tree shows before anyone
+    expands a node. Two queries."""
     roots = alignment_roots(user, period)
     children = alignment_children(user, roots)
-    for root in roots:
-        root.tree_children = children[root.pk]
-        root.expanded = True
-    return roots
+    return [
+        TreeNode(root, [TreeNode(child) for child in children[root.pk]], expanded=True)
+        for root in roots
+    ]
 
 
 def _title_matches(goals: QuerySet[Goal], q: str) -> QuerySet:
@@ -351,7 +391,7 @@ def alignment_matches(
     *,
     q: str = "",
     department: Department | None = None,
-) -> tuple[list[Goal], int]:
+) -> tuple[list[TreeNode], int]:
     """Goals of ``period`` matching a title search and/or owned in a department (or
     below it, or by someone in it), shown within the tree with all their ancestors.
     Returns the roots of that pruned tree and the number of matches."""
@@ -374,25 +414,23 @@ def alignment_matches(
     for goal in found:
         wanted.update(_path_ids(goal))
         wanted.add(goal.pk)
+    matched = {g.pk for g in found}
     nodes = {
-        g.pk: g
+        g.pk: TreeNode(g, matched=g.pk in matched)
         for g in _tree_order(_with_child_counts(user, tree_goals(user).filter(pk__in=wanted)))
     }
-    matched = {g.pk for g in found}
     roots = []
-    for goal in nodes.values():
-        goal.tree_children = []
-        goal.matched = goal.pk in matched
-    for goal in nodes.values():
-        parent = nodes.get(goal.parent_id) if goal.parent_id else None
+    for node in nodes.values():
+        parent_id = node.goal.parent_id
+        parent = nodes.get(parent_id) if parent_id is not None else None
         if parent is not None:
-            parent.tree_children.append(goal)
+            parent.children.append(node)
         else:
             # Ancestors the user may not see are left out; the goal hangs at the top.
-            roots.append(goal)
-    for goal in nodes.values():
+            roots.append(node)
+    for node in nodes.values():
         # A matching goal's own children stay folded, loaded on demand like anywhere else.
-        goal.expanded = bool(goal.tree_children)
+        node.expanded = bool(node.children)
     return roots, len(found)
 
 
@@ -404,7 +442,7 @@ class GoalDetail:
     goal: Goal
     flagged: FlaggedGoal
     ancestors: list[Goal]
-    children: list[Goal]
+    children: list[GoalWithChildCount]
     key_results: list[KeyResultWithLatest]
 
 

@@ -16,11 +16,11 @@ def tree_search(user, period, q: str) -> set[int]:
     roots, _count = queries.alignment_matches(user, period, q=q)
     out: set[int] = set()
 
-    def walk(goals):
-        for goal in goals:
-            if goal.matched:
-                out.add(goal.pk)
-            walk(goal.tree_children)
+    def walk(nodes: list[queries.TreeNode]) -> None:
+        for node in nodes:
+            if node.matched:
+                out.add(node.goal.pk)
+            walk(node.children)
 
     walk(roots)
     return out

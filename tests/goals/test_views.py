@@ -343,7 +343,7 @@ def test_child_counts_leave_out_what_the_viewer_may_not_see(
     draft = person_goal_of(org.engineer, period, "Draft aligned goal", parent=team_goal)
     response = org.client_for(org.seller).get(reverse("goals:alignment"))
     roots = response.context["roots"]
-    node = [c for c in roots[0].tree_children if c.pk == team_goal.pk][0]
+    node = [c for c in roots[0].children if c.goal.pk == team_goal.pk][0]
     from cadence.goals import access
 
     visible = access.goals_visible_to(org.seller.user).filter(parent=team_goal).count()
