@@ -20,11 +20,12 @@ from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
 
 from cadence.core.api_types import COMMENT, LONG_TEXT, MAX_ID, SEARCH, Amount, Day, Id, Text, Weight
 from cadence.core.db import atomic_retrying
-from cadence.core.pagination import KeysetPagination
+from cadence.core.pagination import KeysetPagination, Rows, paginate_rows, url_of
 from cadence.goals import access, queries, services
 from cadence.goals.models import CheckIn, Goal, KeyResult
 from cadence.people import access as people_access
-from cadence.people.display import person_shown
+from cadence.people.display import former_employee, person_shown
+from cadence.people.queries import full_name
 from cadence.planning import access as planning_access
 from cadence.planning.models import PerformancePeriod
 
@@ -259,11 +260,58 @@ def _goal_out(request: HttpRequest, goal_id: Id) -> Goal:
     return goal
 
 
+def goal_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``queries.goal_api_rows`` rows as ``GoalOut`` shows them, field for field, with
+    no model instance or schema validation per row (tests/goals/test_api.py compares
+    the two)."""
+    url = url_of("goals:goal")
+    former = former_employee()
+    items = []
+    for row in rows:
+        person_id, person_name = row["owner_person_id"], None
+        if person_id is not None:
+            # Someone who left, to a reader who may not open their profile: "Former
+            # employee" and no id (people.display, docs/access.md).
+            if row["owner_shown"]:
+                person_name = full_name(
+                    row["owner_person__first_name"],
+                    row["owner_person__last_name"],
+                    row["owner_person__work_email"],
+                )
+            else:
+                person_id, person_name = None, former
+        items.append(
+            {
+                "id": row["id"],
+                "title": row["title"],
+                "description": row["description"],
+                "kind": row["kind"],
+                "owner": {
+                    "type": row["owner_type"],
+                    "person_id": person_id,
+                    "person_name": person_name,
+                    "department_id": row["owner_department_id"],
+                    "department_name": row["owner_department__full_name"],
+                },
+                "period": {"id": row["period_id"], "name": row["period__name"]},
+                "parent_id": row["parent_id"],
+                "visibility": row["visibility"],
+                "state": row["state"],
+                "weight": row["weight"],
+                "progress": row["progress"],
+                "due_on": row["due_on"],
+                "last_check_in_at": row["last_check_in_at"],
+                "url": url(row["id"]),
+            }
+        )
+    return items
+
+
 # --- goals -------------------------------------------------------------------------------
 
 
 @router.get("/goals", response=list[GoalOut], summary="List goals the caller may see")
-@paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate_rows(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_goals(
     request: HttpRequest,
     period: Id | None = Query(None, description="Period id."),
@@ -272,13 +320,13 @@ def list_goals(
         None, description="Goals of this department (or below), or of people in it."
     ),
     q: Text = Query("", max_length=SEARCH, description="Words in the title."),
-) -> QuerySet[Goal]:
+) -> Rows:
     people_access.require_member(request.user)
     owner_person = None
     if owner == "me":
         owner_person = people_access.acting_person(request.user)
         if owner_person is None:
-            return Goal.objects.none()
+            return Rows(queries.goal_api_rows(request.user, Goal.objects.none()), goal_items)
     elif owner:
         try:
             owner_person = people_access.person_for_read(request.user, int(owner))
@@ -287,9 +335,10 @@ def list_goals(
     dept = None
     if department is not None:
         dept = people_access.department_for_read(request.user, department)
-    return queries.goal_search(
+    goals = queries.goal_search(
         request.user, period=_period(request, period), owner=owner_person, department=dept, q=q
     )
+    return Rows(queries.goal_api_rows(request.user, goals), goal_items)
 
 
 @router.get(

@@ -9,7 +9,7 @@ part of it, not as nodes, not in child counts, not in its search.
 
 import datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -32,6 +32,7 @@ from cadence.goals.health import Health, goal_health
 from cadence.goals.models import CheckIn, Goal, GoalSearchEntry, KeyResult
 from cadence.people import access as people_access
 from cadence.people.models import Department, Person
+from cadence.people.queries import shown_flag
 from cadence.planning.models import PerformancePeriod
 from cadence.planning.queries import default_period, period_from, periods  # noqa: F401
 
@@ -508,6 +509,22 @@ def goal_search(
     # seek to the cursor's id. (Period then id was a seek to the period only: SQLite
     # cannot range over the id within it, and page 100 read the 20,000 goals before.)
     return goals.select_related("period", "owner_person", "owner_department").order_by("id")
+
+
+# What a row of the API's goal list reads (goals.api.goal_items), in one query: no
+# model instances, the owner, their department and the period joined.
+API_ROW_FIELDS = (
+    *("id", "title", "description", "kind", "owner_type", "owner_person_id"),
+    *("owner_person__first_name", "owner_person__last_name", "owner_person__work_email"),
+    *("owner_department_id", "owner_department__full_name", "period_id", "period__name"),
+    *("parent_id", "visibility", "state", "weight", "progress", "due_on", "last_check_in_at"),
+)
+
+
+def goal_api_rows(user: Actor, goals: QuerySet[Goal]) -> QuerySet[Goal, dict[str, Any]]:
+    """``goals`` (from ``goal_search``) as dicts of ``API_ROW_FIELDS`` and
+    ``owner_shown``: whether the user may see the owner (``person_shown``'s rule)."""
+    return goals.values(*API_ROW_FIELDS, owner_shown=shown_flag(user, through="owner_person__"))
 
 
 def with_key_results(goals: QuerySet[Goal]) -> QuerySet[Goal]:

@@ -4,11 +4,14 @@ search, counts or the alignment tree, writes through the services, constant quer
 from decimal import Decimal
 
 import pytest
+from django.db.models.signals import pre_init
 from django.test import Client
 
 from cadence.accounts import services as account_services
 from cadence.goals import services
+from cadence.goals.api import GoalOut
 from cadence.goals.models import CheckIn, Goal, KeyResult
+from cadence.people import services as people_services
 from tests.conftest import Org, make_person
 
 API = "/api/v1"
@@ -307,3 +310,71 @@ def test_goal_detail_queries_do_not_grow(
         key_result(person_goal, f"KR {i}")
     with django_assert_max_num_queries(small):
         client.get(url)
+
+
+# --- the list shapes its rows without the schema (core/pagination.paginate_rows) ----------
+
+
+def test_list_rows_are_what_the_schema_shows(
+    org: Org, period, person_goal, company_goal, private_goal
+) -> None:
+    """Every row of the goal list is, key for key and in the same order, the ``GoalOut``
+    part of what the goal endpoint (the schema and its resolvers) shows the same
+    caller — an owner who left, a private goal, a due date and a check-in included."""
+    leaver = make_person(
+        "lou.leaving@example.com", manager=org.eng_manager, department="Engineering/Platform"
+    )
+    person_goal_of(leaver, period, "Left behind", due_on=period.ends_on, weight=Decimal("2.5"))
+    people_services.person_mark_left(actor=None, person=leaver)
+    services.check_in_create(
+        actor=org.engineer.user,
+        key_result=person_goal.key_results.first(),
+        value=Decimal(3),
+        confidence=CheckIn.Confidence.AT_RISK,
+    )
+    keys = list(GoalOut.model_fields)
+    owners_of_left_behind = {}
+    for person in (
+        org.seller,
+        org.engineer,
+        org.eng_manager,
+        org.eng_head,
+        org.hr,
+        org.exec_viewer,
+    ):
+        client = org.client_for(person)
+        items = client.get(f"{API}/goals", {"page_size": 200}).json()["items"]
+        assert items
+        for item in items:
+            detail = client.get(f"{API}/goals/{item['id']}").json()
+            assert list(item) == keys
+            assert item == {k: detail[k] for k in keys}, (person, item["title"])
+            if item["title"] == "Left behind":
+                owners_of_left_behind[person.work_email] = item["owner"]["person_name"]
+    assert owners_of_left_behind[org.seller.work_email] == "Former employee"
+    assert owners_of_left_behind[org.eng_manager.work_email] == "Lou Leaving"
+
+
+def test_list_builds_no_model_instance_per_row(org: Org, period, company_goal) -> None:
+    """A page is one query of values, shaped as dicts: model instances and schema
+    objects per row were most of a 200-row page's time."""
+    for i in range(12):
+        person_goal_of(org.engineer, period, f"Goal {i}")
+    built: list[type] = []
+
+    def count(sender: type, **kwargs) -> None:
+        built.append(sender)
+
+    def instances(client: Client, url: str) -> int:
+        built.clear()
+        pre_init.connect(count)
+        try:
+            assert client.get(url).status_code == 200, url
+        finally:
+            pre_init.disconnect(count)
+        return len(built)
+
+    for person in (org.seller, org.hr):
+        client = org.client_for(person)
+        for url in (f"{API}/goals?page_size=", f"{API}/goals?owner=me&page_size="):
+            assert instances(client, url + "2") == instances(client, url + "12"), url
