@@ -4,6 +4,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+# Each test starts the cadence command in a new interpreter.
+pytestmark = pytest.mark.slow
+
 
 def run_cadence(args: list[str], tmp_path, **env_overrides) -> subprocess.CompletedProcess:
     env = {

@@ -47,6 +47,7 @@ print(response.content.decode())
 """
 
 
+@pytest.mark.slow
 def test_the_demo_answers_an_unknown_url_with_cadences_404(tmp_path):
     """``make demo`` runs without debug: no URL list, static files still served."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CADENCE_", "DJANGO_"))}
@@ -67,6 +68,7 @@ def test_the_demo_answers_an_unknown_url_with_cadences_404(tmp_path):
     assert "/static/cadence/cadence." in html  # the fingerprinted, collected stylesheet
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_demo_loads_a_living_organisation_once(client):
     out = io.StringIO()
