@@ -10,9 +10,11 @@ disagree about who is still there.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cadence.accounts.models import User
 from cadence.accounts.types import Actor
 from cadence.people import access
 from cadence.people.models import Person
@@ -30,6 +32,26 @@ def person_shown(user: Actor, person: Person) -> PersonShown:
     if access.can_view_person(user, person):
         return PersonShown(person.full_name, person.pk, reverse("people:person", args=[person.pk]))
     return PersonShown(former_employee(), None, None)
+
+
+def name_shown(user: Actor, who: Person | User | None) -> str:
+    """Whoever acted or is named — a ``Person`` or a sign-in ``User`` (a plan's history,
+    a check-in's author) — as ``user`` may see them: by ``person_shown``'s rule when they
+    have a person record; an account without one (an HR admin made by hand, a service
+    account) by its email, the only name it has; nobody (a system change) as ""."""
+    if who is None:
+        return ""
+    person: Person | None
+    if isinstance(who, Person):
+        person = who
+    else:
+        try:
+            person = who.person
+        except ObjectDoesNotExist:
+            person = None
+        if person is None:
+            return who.email or str(who)
+    return person_shown(user, person).name
 
 
 def former_employee() -> str:

@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from cadence.core.api_types import COMMENT, LONG_TEXT, Day, Id, Text
 from cadence.people.access import acting_person
+from cadence.people.display import name_shown, person_shown
 from cadence.people.models import Person
 from cadence.planning import access, queries, services
 from cadence.planning.models import (
@@ -25,6 +26,7 @@ from cadence.planning.models import (
     DevelopmentItem,
     PerformancePeriod,
     PerformancePlan,
+    PlanEvent,
 )
 
 router = Router(tags=["planning"])
@@ -47,6 +49,16 @@ class PeriodOut(Schema):
 class PersonRef(Schema):
     id: int
     full_name: str
+
+
+class PlanManagerRef(Schema):
+    """A person named in passing, by the rule of the pages (docs/access.md, "People who
+    left"): someone who left is named only to those who may open their profile."""
+
+    id: int | None = Field(
+        description="None when the caller may not open this person's profile (they left)."
+    )
+    full_name: str = Field(description='"Former employee" when ``id`` is None.')
 
 
 class PlanPerson(PersonRef):
@@ -90,13 +102,20 @@ class PlanSummary(Schema):
 class PlanOut(PlanSummary):
     person: PlanPerson
     period: PeriodRef
-    manager: PersonRef | None = Field(description="The manager at planning time.")
+    manager: PlanManagerRef | None = Field(description="The manager at planning time.")
     expectations: str
     employee_signature: Signature
     manager_signature: Signature
     started_from_id: int | None
     updated_at: datetime.datetime
     development_items: list[DevelopmentItemOut]
+
+    @staticmethod
+    def resolve_manager(obj: PerformancePlan, context: dict[str, Any]) -> dict[str, Any] | None:
+        if obj.manager is None:
+            return None
+        shown = person_shown(context["request"].user, obj.manager)
+        return {"id": shown.person_id, "full_name": shown.name}
 
     @staticmethod
     def resolve_employee_signature(obj: PerformancePlan) -> dict[str, Any]:
@@ -148,12 +167,18 @@ class PlanEventOut(Schema):
     at: datetime.datetime
     kind: str
     comment: str
-    actor: str | None = Field(description="Email of the account that acted.")
+    actor: str | None = Field(
+        description=(
+            'Who acted, named as the plan\'s page names them: "Former employee" for someone '
+            "who left whose profile the caller may not open, an account without a person "
+            "record by its email; null for a change Cadence made."
+        )
+    )
     data: dict[str, Any]
 
     @staticmethod
-    def resolve_actor(obj: Any) -> str | None:
-        return obj.actor.email if obj.actor else None
+    def resolve_actor(obj: PlanEvent, context: dict[str, Any]) -> str | None:
+        return name_shown(context["request"].user, obj.actor) if obj.actor else None
 
 
 class PlanDetailOut(PlanOut):

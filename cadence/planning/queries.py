@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from cadence.accounts.types import Actor
 from cadence.goals.access import goals_visible_to
 from cadence.goals.models import Goal, KeyResult
+from cadence.people.display import name_shown
 from cadence.people.models import Person
 from cadence.planning import access
 from cadence.planning.models import (
@@ -266,7 +267,11 @@ def plan_history(user: Actor, plan: PerformancePlan) -> list[PlanEvent]:
     An entry about a goal names the goal and its key results; it reaches only those who
     may read that goal now (``goals.access.goals_visible_to``, the goal's own rule).
     Everyone else keeps the entry — the plan was reopened, signatures were cleared —
-    with the goal named as "a goal you cannot see"."""
+    with the goal named as "a goal you cannot see".
+
+    A signature's entry keeps the signer's name as it was (``data["signer"]``); it is
+    named as the page names whoever acted (``people.display.name_shown``), so someone
+    who left reads "Former employee" to those who may not open their profile."""
     events = list(plan.events.select_related("actor__person").order_by("at", "id"))
     about = {e.goal_id for e in events if e.goal_id is not None}
     readable = (
@@ -277,6 +282,8 @@ def plan_history(user: Actor, plan: PerformancePlan) -> list[PlanEvent]:
     for event in events:
         if event.goal_id is not None and event.goal_id not in readable:
             event.comment = str(HIDDEN_GOAL_CHANGE)
+        if event.data.get("signer") and event.actor is not None:
+            event.data = {**event.data, "signer": name_shown(user, event.actor)}
     return events
 
 

@@ -72,3 +72,33 @@ def test_a_plan_names_a_manager_who_left_by_the_same_rule(org: Org, period) -> N
     assert "Eng Manager" not in own and FORMER in own
     hr = html.unescape(org.client_for(org.hr).get(url).content.decode())
     assert "Eng Manager" in hr
+
+
+def test_a_check_in_author_who_left_is_named_by_the_same_rule(org: Org, period, team_goal):
+    goal = services.goal_create(
+        actor=org.eng_manager.user,
+        period=period,
+        title="Ship the importer",
+        owner_type="person",
+        owner_person=org.engineer2,
+        parent=team_goal,
+    )
+    kr = services.key_result_create(
+        actor=org.eng_manager.user,
+        goal=goal,
+        title="Tickets closed",
+        kind="number",
+        direction="increase",
+        start_value=0,
+        target_value=10,
+    )
+    # Bob's manager checks in for him, then leaves; Bob stays.
+    services.check_in_create(
+        actor=org.eng_manager.user, key_result=kr, value=3, confidence="on_track", comment="Week 1"
+    )
+    people.person_mark_left(actor=None, person=org.eng_manager)
+    url = reverse("goals:goal", args=[goal.pk])
+    seen = html.unescape(org.client_for(org.seller).get(url).content.decode())
+    assert "Week 1" in seen and "Eng Manager" not in seen and FORMER in seen
+    above = html.unescape(org.client_for(org.eng_head).get(url).content.decode())
+    assert "Week 1" in above and "Eng Manager" in above
