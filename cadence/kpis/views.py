@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cadence.core.charts import line_chart
+from cadence.core.charts import line_chart_sizes
 from cadence.core.http import HtmxHttpRequest
 from cadence.kpis import access, importing, queries, services
 from cadence.kpis.forms import KpiForm, MeasurementForm, UploadForm, add_service_errors
@@ -81,13 +81,12 @@ def _series_context(
 ) -> dict[str, Any]:
     panels = []
     for s in queries.series_for(request.user, kpi, person=person):
-        chart = line_chart(
-            # Narrower than the default so that its text stays legible scaled to a phone.
+        # Drawn at each size, the card's width picking one: it fills the card and its
+        # labels stay legible from a phone to a wide screen, like a check-in chart.
+        chart = line_chart_sizes(
             s.points,
             target=float(kpi.target),
             y_label=kpi.unit,
-            width=520,
-            height=220,
             title=s.person.full_name if s.person else "",
         )
         key = s.person.pk if s.person else None
@@ -96,8 +95,8 @@ def _series_context(
                 person=s.person,
                 latest=s.latest,
                 on_target=s.on_target,
-                # line_chart escapes every text it is given and returns markup of its own
-                # making.
+                # line_chart_sizes escapes every text it is given and returns markup of its
+                # own making.
                 chart=mark_safe(chart),  # noqa: S308
                 rows=[
                     ValueRow(
