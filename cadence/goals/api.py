@@ -355,7 +355,7 @@ def alignment(
         if period is not None
         else queries.default_period(queries.periods())
     )
-    return queries.alignment_first_levels(request.user, chosen)
+    return queries.alignment_first_levels(request.user, chosen, full_goals=True)
 
 
 @router.get("/goals/{goal_id}", response=GoalDetailOut, summary="One goal with its key results")

@@ -8,6 +8,7 @@ part of it, not as nodes, not in child counts, not in its search.
 """
 
 import datetime
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -24,15 +25,19 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cadence.accounts.types import Actor
 from cadence.core import search
+from cadence.core.pagination import url_of
 from cadence.goals import access
 from cadence.goals.health import Health, goal_health
 from cadence.goals.models import CheckIn, Goal, GoalSearchEntry, KeyResult
 from cadence.people import access as people_access
+from cadence.people.display import former_employee
 from cadence.people.models import Department, Person
-from cadence.people.queries import shown_flag
+from cadence.people.queries import full_name, shown_flag
 from cadence.planning.models import PerformancePeriod
 from cadence.planning.queries import default_period, period_from, periods  # noqa: F401
 
@@ -273,15 +278,21 @@ class CappedCount(Subquery):
     output_field = IntegerField()
 
 
-class ChildCount(TypedDict):
-    """What ``_with_child_counts`` annotates: visible children, counted up to
-    CHILD_LIMIT + 1."""
+class NodeAnnotations(TypedDict):
+    """What the tree's reads annotate: visible children (counted up to CHILD_LIMIT + 1),
+    the owner's name and whether the user may see them (``people.display.person_shown``'s
+    rule) and the owning team's name."""
 
     child_count: int
+    owner_shown: bool
+    owner_first_name: str | None
+    owner_last_name: str | None
+    owner_email: str | None
+    team_name: str | None
 
 
 if TYPE_CHECKING:
-    GoalWithChildCount = WithAnnotations[Goal, ChildCount]
+    GoalWithChildCount = WithAnnotations[Goal, NodeAnnotations]
 else:
     GoalWithChildCount = Goal
 
@@ -293,9 +304,17 @@ class TreeNode:
     ``children`` are the nodes shown under it; ``expanded`` says they are all there
     (otherwise the node is folded and its children are fetched when someone opens it).
     ``matched`` marks a goal a search found, as opposed to an ancestor shown for context.
+    ``owner``, the URLs and the texts are worked out with the node: a search shows
+    some hundred nodes, and a template tag, ``{% url %}`` or ``{% blocktranslate %}``
+    per node cost more than the query.
     """
 
     goal: GoalWithChildCount
+    owner: str
+    url: str
+    children_url: str
+    progress_label: str
+    children_summary: str  # "3 goals aligned to …"; empty when there are none
     children: list["TreeNode"] = field(default_factory=list)
     expanded: bool = False
     matched: bool = False
@@ -305,20 +324,83 @@ class TreeNode:
         return self.goal.child_count
 
 
-def _with_child_counts(user: Actor, goals: QuerySet[Goal]) -> "QuerySet[GoalWithChildCount]":
+# What a node of the tree page shows of its goal (the owner comes as annotations): a
+# search turns some hundred goals into objects for every keystroke, so it loads these
+# columns and no others, and no owner or team objects. (The API's alignment reads
+# every column of a goal, its owner, team and period: ``full_goals``.)
+NODE_FIELDS = ("id", "title", "owner_type", "owner_person_id", "parent_id", "progress")
+
+
+def _with_child_counts(
+    user: Actor, goals: QuerySet[Goal], *, full_goals: bool = False
+) -> "QuerySet[GoalWithChildCount]":
     # Counted with the same rule as the nodes themselves: a child the user may not see
     # is not even a number on the page.
     children = tree_goals(user).filter(parent=OuterRef("pk")).order_by().values("pk")
-    return goals.select_related("owner_person", "owner_department", "period").annotate(
-        child_count=CappedCount(children[: CHILD_LIMIT + 1])
+    if full_goals:
+        goals = goals.select_related("owner_person", "owner_department", "period")
+    else:
+        goals = goals.only(*NODE_FIELDS)
+    return goals.annotate(
+        child_count=CappedCount(children[: CHILD_LIMIT + 1]),
+        owner_shown=shown_flag(user, through="owner_person__"),
+        owner_first_name=F("owner_person__first_name"),
+        owner_last_name=F("owner_person__last_name"),
+        owner_email=F("owner_person__work_email"),
+        team_name=F("owner_department__name"),
     )
+
+
+def _nodes(goals: "Iterable[GoalWithChildCount]", matched: Collection[int] = ()) -> list[TreeNode]:
+    goal_url, children_url = url_of("goals:goal"), url_of("goals:goal_children")
+    company, former = _("Company"), former_employee()
+    nodes = []
+    for goal in goals:
+        if goal.owner_type == Goal.Owner.COMPANY:
+            owner = company
+        elif goal.owner_type == Goal.Owner.TEAM:
+            owner = goal.team_name or ""
+        elif goal.owner_person_id is None:
+            owner = ""
+        elif goal.owner_shown:
+            owner = full_name(
+                goal.owner_first_name or "", goal.owner_last_name or "", goal.owner_email or ""
+            )
+        else:
+            owner = former
+        title, count = goal.title, goal.child_count
+        if count > CHILD_LIMIT:
+            summary = _("More than %(child_limit)s goals aligned to %(title)s") % {
+                "child_limit": CHILD_LIMIT,
+                "title": title,
+            }
+        elif count:
+            summary = ngettext(
+                "%(n)s goal aligned to %(title)s", "%(n)s goals aligned to %(title)s", count
+            ) % {"n": count, "title": title}
+        else:
+            summary = ""
+        nodes.append(
+            TreeNode(
+                goal,
+                owner=owner,
+                url=goal_url(goal.pk),
+                children_url=children_url(goal.pk),
+                progress_label=_("Progress of %(title)s") % {"title": title},
+                children_summary=summary,
+                matched=goal.pk in matched,
+            )
+        )
+    return nodes
 
 
 def _tree_order[G: Goal](goals: QuerySet[G]) -> QuerySet[G]:
     return goals.order_by("title", "id")
 
 
-def alignment_roots(user: Actor, period: PerformancePeriod | None) -> list[GoalWithChildCount]:
+def alignment_roots(
+    user: Actor, period: PerformancePeriod | None, *, full_goals: bool = False
+) -> list[GoalWithChildCount]:
     """The company goals of ``period`` at the top of the tree (not aligned to another
     goal of the same period)."""
     if period is None:
@@ -328,25 +410,27 @@ def alignment_roots(user: Actor, period: PerformancePeriod | None) -> list[GoalW
         .filter(owner_type=Goal.Owner.COMPANY, period=period)
         .filter(Q(parent__isnull=True) | ~Q(parent__period=period))
     )
-    return list(_tree_order(_with_child_counts(user, roots)))
+    return list(_tree_order(_with_child_counts(user, roots, full_goals=full_goals)))
 
 
 def alignment_children(
-    user: Actor, parents: list[GoalWithChildCount] | list[Goal]
+    user: Actor, parents: list[GoalWithChildCount] | list[Goal], *, full_goals: bool = False
 ) -> dict[int, list[GoalWithChildCount]]:
     """The first CHILD_LIMIT visible children of each of ``parents``, by title (one
     query for all of them); the goal's own page lists the rest."""
     out: dict[int, list[GoalWithChildCount]] = {p.pk: [] for p in parents}
     if not parents:
         return out
-    children = tree_goals(user).filter(parent__in=[p.pk for p in parents])
+    children = _with_child_counts(
+        user, tree_goals(user).filter(parent__in=[p.pk for p in parents]), full_goals=full_goals
+    )
     if len(parents) == 1:
-        rows = _tree_order(_with_child_counts(user, children))[:CHILD_LIMIT]
+        rows = _tree_order(children)[:CHILD_LIMIT]
     else:
         rows = _tree_order(
-            _with_child_counts(user, children)
-            .annotate(rank=Window(RowNumber(), partition_by=F("parent"), order_by=["title", "id"]))
-            .filter(rank__lte=CHILD_LIMIT)
+            children.annotate(
+                rank=Window(RowNumber(), partition_by=F("parent"), order_by=["title", "id"])
+            ).filter(rank__lte=CHILD_LIMIT)
         )
     for child in rows:
         if child.parent_id is not None:  # never None: filtered on the parent above
@@ -355,23 +439,26 @@ def alignment_children(
 
 
 def children_of(user: Actor, goal: Goal) -> list[GoalWithChildCount]:
-    return alignment_children(user, [goal])[goal.pk]
+    """The next level below ``goal``, every column loaded (the goal page, the API)."""
+    return alignment_children(user, [goal], full_goals=True)[goal.pk]
 
 
 def child_nodes(user: Actor, goal: Goal) -> list[TreeNode]:
     """The next level below ``goal``, folded: what opening its node shows."""
-    return [TreeNode(child) for child in children_of(user, goal)]
+    return _nodes(alignment_children(user, [goal])[goal.pk])
 
 
-def alignment_first_levels(user: Actor, period: PerformancePeriod | None) -> list[TreeNode]:
+def alignment_first_levels(
+    user: Actor, period: PerformancePeriod | None, *, full_goals: bool = False
+) -> list[TreeNode]:
     """The roots, open, with their children folded: what the tree shows before anyone
     expands a node. Two queries."""
-    roots = alignment_roots(user, period)
-    children = alignment_children(user, roots)
-    return [
-        TreeNode(root, [TreeNode(child) for child in children[root.pk]], expanded=True)
-        for root in roots
-    ]
+    roots = _nodes(alignment_roots(user, period, full_goals=full_goals))
+    children = alignment_children(user, [root.goal for root in roots], full_goals=full_goals)
+    for root in roots:
+        root.children = _nodes(children[root.goal.pk])
+        root.expanded = True
+    return roots
 
 
 def _title_matches(goals: QuerySet[Goal], q: str) -> QuerySet:
@@ -415,11 +502,8 @@ def alignment_matches(
     for goal in found:
         wanted.update(_path_ids(goal))
         wanted.add(goal.pk)
-    matched = {g.pk for g in found}
-    nodes = {
-        g.pk: TreeNode(g, matched=g.pk in matched)
-        for g in _tree_order(_with_child_counts(user, tree_goals(user).filter(pk__in=wanted)))
-    }
+    in_tree = _tree_order(_with_child_counts(user, tree_goals(user).filter(pk__in=wanted)))
+    nodes = {node.goal.pk: node for node in _nodes(in_tree, matched={g.pk for g in found})}
     roots = []
     for node in nodes.values():
         parent_id = node.goal.parent_id

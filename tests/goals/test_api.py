@@ -172,6 +172,21 @@ def test_alignment_first_two_levels_and_children(
     assert person_goal.title in [c["title"] for c in children]
 
 
+def test_alignment_roots_and_children_show_goals_as_the_other_endpoints_do(
+    org: Org, company_goal, team_goal, person_goal
+) -> None:
+    """The roots are read from the tree's nodes (``queries.TreeNode``): every field of
+    a goal, resolved from the goal as ``/goals/{id}`` and ``/children`` resolve it."""
+    client = org.client_for(org.seller)
+    (root,) = client.get(f"{API}/goals/alignment").json()
+    detail = client.get(f"{API}/goals/{company_goal.pk}").json()
+    children = client.get(f"{API}/goals/{company_goal.pk}/children").json()
+    assert root.pop("children") == children
+    assert root.pop("child_count") == len(children) == 1
+    assert root == {key: detail[key] for key in root}
+    assert set(root) == set(children[0]) - {"child_count"}
+
+
 def test_list_filters(org: Org, period, person_goal) -> None:
     sales_goal = person_goal_of(org.seller, period, "Close ten deals")
     client = org.client_for(org.seller)

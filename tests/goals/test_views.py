@@ -8,12 +8,14 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cadence.goals import services
+from cadence.goals import queries, services
 from cadence.goals.models import CheckIn, Goal, KeyResult
+from cadence.people import access as people_access
 from cadence.planning.models import PerformancePeriod
 from tests.concurrency import run_at_once
 from tests.conftest import Org, make_person
@@ -383,6 +385,56 @@ def test_alignment_filter_by_department(
     )
     assert sales_goal.title in page and company_goal.title in page
     assert person_goal.title not in page
+
+
+def test_alignment_nodes_name_owners_link_goals_and_count_children(
+    org: Org, period, company_goal, team_goal, person_goal
+) -> None:
+    """What each node shows, worked out by the query (``queries.TreeNode``) rather
+    than by template tags per node."""
+    page = html(org.client_for(org.seller).get(reverse("goals:alignment")))
+    company = f'<a href="/goals/{company_goal.pk}/">{company_goal.title}</a>'
+    assert company + '\n    <span class="small muted">Company</span>' in page
+    team = f'<a href="/goals/{team_goal.pk}/">{team_goal.title}</a>'
+    department = team_goal.owner_department.name
+    assert team + f'\n    <span class="small muted">{department}</span>' in page
+    assert f'aria-label="Progress of {team_goal.title}"' in page
+    assert f"<summary>1 goal aligned to {company_goal.title}</summary>" in page
+    assert f'hx-get="/goals/{team_goal.pk}/children/"' in page
+    search = html(
+        org.client_for(org.seller).get(reverse("goals:alignment"), {"q": person_goal.title})
+    )
+    mine = f'<a href="/goals/{person_goal.pk}/">{person_goal.title}</a>'
+    assert mine + f'\n    <span class="small muted">{org.engineer.full_name}</span>' in search
+
+
+def test_a_node_with_more_children_than_shown_says_so(org: Org, period) -> None:
+    root, _children = company_tree(org, period, "Wide", children=queries.CHILD_LIMIT + 1)
+    page = html(org.client_for(org.seller).get(reverse("goals:alignment")))
+    assert f"<summary>More than 100 goals aligned to {root.title}</summary>" in page
+
+
+def test_the_tree_builds_no_owner_team_or_period_objects(
+    org: Org, period, company_goal, team_goal, person_goal
+) -> None:
+    """A search shows some hundred nodes for every keystroke: the owner's name and the
+    team's come as columns of the goal's row, not as objects built per node."""
+    user = org.seller.user
+    people_access.acting_person(user)  # the reader, loaded once per request anyway
+    built: list[type] = []
+
+    def count(sender: type, **kwargs: object) -> None:
+        built.append(sender)
+
+    post_init.connect(count)
+    try:
+        roots, matches = queries.alignment_matches(user, period, q=person_goal.title)
+        first_levels = queries.alignment_first_levels(user, period)
+    finally:
+        post_init.disconnect(count)
+    assert matches == 1 and roots[0].goal == company_goal
+    assert [child.goal for child in first_levels[0].children] == [team_goal]
+    assert set(built) == {Goal}
 
 
 # --- one goal ----------------------------------------------------------------------------------
