@@ -77,10 +77,10 @@ def test_an_account_without_a_person_is_named_by_its_email(org):
     assert name_shown(org.engineer.user, None) == ""
 
 
-def test_the_person_name_filter_applies_the_rule_when_given_the_reader(org):
+def test_the_name_for_filter_applies_the_rule_to_the_reader(org):
     people.person_mark_left(actor=None, person=org.eng_manager)
     template = Template(
-        "{% load cadence_format %}{{ who|person_name:reader }}|{{ who|person_name }}"
+        "{% load cadence_format person_display %}{{ who|name_for:reader }}|{{ who|person_name }}"
     )
     leaver = User.objects.get(pk=org.eng_manager.user_id)
 

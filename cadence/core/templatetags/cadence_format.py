@@ -14,7 +14,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from cadence.accounts.models import User
-from cadence.accounts.types import Actor
 from cadence.core.audit import action_label
 
 if TYPE_CHECKING:
@@ -28,28 +27,20 @@ _CURRENT = object()
 
 
 @register.filter
-def person_name(who: "Person | User | str | None", reader: Actor | None = None) -> str:
+def person_name(who: "Person | User | str | None") -> str:
     """A person's name, for a ``Person`` or a sign-in ``User``.
 
     A user without a person record (an HR admin created by hand, a service account)
     is shown by email, the only name the account has; nobody (a system change) is ""
     so templates can say ``|default:_("Cadence")``.
 
+    The name is shown as stored, for pages only HR reads (the audit log, the import).
     Where someone who left may appear to readers who may not open their profile (a
-    plan's history, a check-in's author), give the reader:
-    ``{{ event.actor|person_name:request.user }}`` names them "Former employee" to those
-    readers, by the rule of ``people.display`` that the pages and the API share. Without
-    a reader the name is shown as stored: for pages only HR reads (the audit log, the
-    import)."""
+    plan's history, a check-in's author), use people's ``name_for`` filter instead: it
+    applies the former-employee rule (core sits below the areas and knows no rule)."""
     if who is None or isinstance(who, str):
         # A template's missing value is "", any other text is already a name.
         return who or ""
-    if reader is not None:
-        # The rule is the people area's; core sits below the areas, so it is looked up
-        # here, when asked for, rather than imported with the module.
-        from cadence.people.display import name_shown
-
-        return name_shown(reader, who)
     if not isinstance(who, User):
         return who.full_name
     try:

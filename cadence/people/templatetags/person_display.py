@@ -5,7 +5,9 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
-from cadence.people.display import person_shown
+from cadence.accounts.models import User
+from cadence.accounts.types import Actor
+from cadence.people.display import name_shown, person_shown
 from cadence.people.models import Person
 
 register = template.Library()
@@ -29,3 +31,10 @@ def person_shown_name(context: Any, person: Person | None) -> str:
     if person is None:
         return ""
     return person_shown(context["request"].user, person).name
+
+
+@register.filter
+def name_for(who: Person | User | None, reader: Actor) -> str:
+    """``{{ event.actor|name_for:request.user }}``: whoever acted (a ``Person`` or a sign-in
+    ``User``: a plan's history, a check-in's author) named as ``reader`` may see them."""
+    return name_shown(reader, who)
