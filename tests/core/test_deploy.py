@@ -64,3 +64,18 @@ def test_cadence_command_lists_its_own_commands(tmp_path):
     assert result.returncode == 0, result.stderr
     for command in ("import_people", "seed", "demo", "db_worker", "migrate"):
         assert command in result.stdout
+
+
+def test_sqlite_connections_are_kept_between_requests(tmp_path):
+    """A new SQLite connection per request ran the PRAGMAs and started with an empty page
+    cache: ~2 ms of every request (bench api)."""
+    result = run_cadence(
+        [
+            "shell",
+            "-c",
+            "from django.db import connection; print(connection.settings_dict['CONN_MAX_AGE'])",
+        ],
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "60"
