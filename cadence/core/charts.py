@@ -10,8 +10,9 @@ cadence.css, which win over presentation attributes).
 import datetime
 import math
 import secrets
+from decimal import Decimal
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -31,11 +32,15 @@ SIZES = (("s", 320, 220, 12), ("m", 560, 220, 13), ("l", 960, 250, 14))
 
 
 def format_value(value: float) -> str:
-    """A number as people write it: no trailing zeros, at most two decimals."""
+    """A number as people write it: no trailing zeros, at most two decimals, thousands
+    grouped as everywhere else ("1,300,000")."""
     if value == 0:
         return "0"
     text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    if text == "-0":
+        return "0"
+    places = len(text.partition(".")[2])
+    return number_format(Decimal(text), places, force_grouping=True)
 
 
 def axis_value(value: float, top: float) -> str:

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from cadence.accounts.types import Actor
 from cadence.core.audit import audit
 from cadence.core.tabular import parse_date
-from cadence.core.templatetags.cadence_format import format_quantity
 from cadence.kpis import access
+from cadence.kpis.display import value_text
 from cadence.kpis.models import Kpi, KpiMeasurement
 from cadence.people.models import Department, Person
 
@@ -262,18 +262,6 @@ def describe_scope(kpi: Kpi) -> str:
     if kpi.scope == Kpi.Scope.TEAM:
         return kpi.department.full_name if kpi.department else ""
     return kpi.person.full_name if kpi.person else ""
-
-
-def value_text(kpi: Kpi, value: Decimal | float | int | None) -> str:
-    """A value of ``kpi`` written as the pages write numbers (``format_quantity``):
-    "34.3 h", "99.9%", "€1,250", never the column's "34.3000". A KPI has no kind of its
-    own, so its unit tells: "%" is a percentage, a lone symbol such as "€" a currency."""
-    unit = kpi.unit.strip()
-    if unit == "%":
-        return format_quantity(value, "percentage")
-    if len(unit) == 1 and not unit.isalnum():
-        return format_quantity(value, "currency", unit)
-    return format_quantity(value, "number", unit)
 
 
 # --- measurements -----------------------------------------------------------------------

@@ -129,7 +129,7 @@ def test_axis_values_are_short_once_they_grow():
 
     assert [axis_value(v, 18e6) for v in (0, 12e6, 12.5e6, 18e6)] == ["0", "12M", "12.5M", "18M"]
     assert axis_value(250_000, 250_000) == "250k"
-    assert axis_value(9_500, 9_500) == "9500"
+    assert axis_value(9_500, 9_500) == "9,500"
     svg = parse(line_chart([(D(2026, 1, 1), 12e6), (D(2026, 6, 1), 13e6)], target=18e6))
     texts = [e.text for e in svg.iter(f"{SVG}text")]
     assert "target 18M" in texts and "18M" in texts
@@ -140,7 +140,8 @@ def test_format_value():
     assert format_value(2.5) == "2.5"
     assert format_value(1 / 3) == "0.33"
     assert format_value(-0.001) == "0"
-    assert format_value(1234567.0) == "1234567"
+    # Thousands grouped as on every page (one number format everywhere).
+    assert format_value(1234567.0) == "1,234,567"
 
 
 def label_boxes(svg: ElementTree.Element, kind: str) -> list[tuple[float, float, float, str]]:

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from cadence.core.models import AuditEvent
-from cadence.kpis import services
+from cadence.kpis import display, services
 from cadence.kpis.models import Kpi
 
 D = datetime.date
@@ -50,4 +50,4 @@ def test_the_unit_tells_the_kind(org, platform, unit, value, shown):
         department=platform,
     )
     assert recorded_summary(org, kpi, value).endswith(f": {shown}")
-    assert services.value_text(kpi, value) == shown
+    assert display.value_text(kpi, value) == shown

@@ -157,16 +157,17 @@ def test_pages_show_each_values_period_and_status(org, team_kpi, role_kpi):
     )
     client = org.client_for(org.hr)
     listing = client.get(url("index")).content.decode()
-    assert "8 <span" in listing and "(2026-02)" in listing and "Off target" in listing
+    # Values read with their unit, as every page writes a KPI's numbers.
+    assert "8 deploys <span" in listing and "(2026-02)" in listing and "Off target" in listing
     detail = client.get(url("kpi", team_kpi.pk)).content.decode()
     values = detail[detail.index('class="kpi-values"') :]
     # Newest first, each with its period, status and note.
     assert values.index("2026-02") < values.index("2026-01")
     assert "n8" in values and "n12" in values and "On target" in values
-    assert "Latest: <strong>8" in detail
+    assert "Latest: <strong>8 deploys</strong>" in detail
     holders = client.get(url("kpi", role_kpi.pk)).content.decode()
     assert f'href="?person={org.seller.pk}"' in holders and "Sam Seller" in holders
-    assert "50 <span" in holders and "(2026-01)" in holders
+    assert "50 calls <span" in holders and "(2026-01)" in holders
 
 
 def test_define_and_edit(org, platform):
@@ -385,3 +386,11 @@ def test_role_kpi_series_of_unknown_hidden_and_left_people_is_404(org, role_kpi,
         )
         assert response.status_code == 404
     assert not KpiMeasurement.objects.exists()
+
+
+def test_large_values_read_with_thousands_and_their_unit(org, sales_kpi):
+    services.measurement_record(
+        actor=org.hr.user, kpi=sales_kpi, value=1300000, period_start=datetime.date(2026, 1, 1)
+    )
+    html = org.client_for(org.hr).get(url("kpi", sales_kpi.pk)).content.decode()
+    assert "1,300,000 EUR" in html and "1300000" not in html
