@@ -32,7 +32,9 @@ def directory(request: HtmxHttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_filters()
     people = queries.directory_search(request.user, **filters)
-    page = queries.paginate(people, request.GET.get("page"), settings.CADENCE_DIRECTORY_PAGE_SIZE)
+    page = queries.directory_page(
+        request.user, people, request.GET.get("page"), settings.CADENCE_DIRECTORY_PAGE_SIZE
+    )
     context = {
         "form": form,
         "page": page,

@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cadence.accounts.models import User
 from cadence.core.models import AuditEvent
-from cadence.people import services
+from cadence.people import access, queries, services
 from cadence.people.models import CustomAttribute, Department, Person
 from tests.conftest import Org, make_person
 from tests.markup import shows
@@ -424,6 +425,50 @@ def test_directory_paginates(cast: Cast, settings: Any) -> None:
     )
     html = client.get(url, {"q": "e", "page": 2}).content.decode()
     assert "page=1&amp;q=e" in html or "page=3&amp;q=e" in html
+
+
+def test_directory_rows_name_a_manager_who_left_only_to_those_who_may_see_them(
+    cast: Cast,
+) -> None:
+    o = cast.org
+    services.person_mark_left(actor=None, person=o.eng_manager)
+    link = f'<a href="/people/{o.eng_manager.pk}/">{o.eng_manager.full_name}</a>'
+    card = f'<a class="person-name" href="/people/{o.engineer.pk}/">{o.engineer.full_name}</a>'
+    for role in ("employee", "colleague", "other_manager", "skip_manager", "hr_admin", "executive"):
+        html = cast.client(role).get(reverse("people:directory"), {"q": "ann"}).content.decode()
+        assert card in html, role
+        assert (link in html) is (role in {"skip_manager", "hr_admin", "executive"}), role
+        assert (o.eng_manager.full_name in html) is (link in html), role
+
+
+def test_directory_rows_are_read_without_person_objects(cast: Cast) -> None:
+    """Fifty rows for every keystroke of a search: shaped from the rows' columns
+    (``queries.DirectoryRow``), not built as people, departments and managers."""
+    user = cast.user("colleague")
+    access.acting_person(user)  # the reader, loaded once per request anyway
+    built: list[type] = []
+
+    def count(sender: type, **kwargs: object) -> None:
+        built.append(sender)
+
+    post_init.connect(count)
+    try:
+        page = queries.directory_page(user, queries.directory_search(user, q="ann"), 1, 50)
+    finally:
+        post_init.disconnect(count)
+    assert built == []
+    (row,) = page.object_list
+    ann = cast.target
+    assert (row.pk, row.full_name, row.initials, row.job_title) == (
+        ann.pk,
+        ann.full_name,
+        ann.initials,
+        ann.job_title,
+    )
+    assert row.url == reverse("people:person", args=[ann.pk])
+    assert row.department == ann.department.full_name
+    assert row.manager_name == ann.manager.full_name
+    assert row.manager_url == reverse("people:person", args=[ann.manager_id])
 
 
 # --- team, org chart and home -----------------------------------------------------------
