@@ -6,23 +6,23 @@ already has one replaces it (200), a new one answers 201.
 """
 
 import datetime
+import functools
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 
 from cadence.core.api_types import LONG_TEXT, Amount, Day, Id, Text
-from cadence.core.pagination import KeysetPagination
+from cadence.core.pagination import Rows, paginate_rows, url_of
 from cadence.kpis import access, queries, services
 from cadence.kpis.models import Kpi, KpiMeasurement
 from cadence.people import access as people_access
+from cadence.people.queries import full_name
 
 router = Router(tags=["kpis"])
 
@@ -167,23 +167,74 @@ def _with_kpi(measurements: list[KpiMeasurement], kpi: Kpi) -> list[KpiMeasureme
     return measurements
 
 
+def kpi_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``queries.kpi_api_rows`` rows as ``KpiOut`` shows them, field for field, with no
+    model instance or schema validation per row (tests/kpis/test_api.py compares them)."""
+    url = url_of("kpis:kpi")
+    return [
+        {
+            **{name: row[name] for name in _KPI_OWN_FIELDS},
+            "department_id": row["department_id"],
+            "department_name": row["department__full_name"],
+            "person_id": row["person_id"],
+            "person_name": _person_name(row),
+            "is_active": row["is_active"],
+            "url": url(row["id"]),
+        }
+        for row in rows
+    ]
+
+
+_KPI_OWN_FIELDS = (
+    *("id", "name", "code", "description", "unit", "target", "direction", "frequency"),
+    *("scope", "job_title"),
+)
+
+
+def _person_name(row: dict[str, Any]) -> str | None:
+    if row["person_id"] is None:
+        return None
+    return full_name(row["person__first_name"], row["person__last_name"], row["person__work_email"])
+
+
+def measurement_items(kpi: Kpi, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``queries.measurement_api_rows`` rows of ``kpi`` as ``MeasurementOut`` shows
+    them, field for field (tests/kpis/test_api.py compares them)."""
+    return [
+        {
+            "id": row["id"],
+            "kpi_id": row["kpi_id"],
+            "person_id": row["person_id"],
+            "person_name": _person_name(row),
+            "period_start": row["period_start"],
+            "period": services.period_label(kpi.frequency, row["period_start"]),
+            "value": row["value"],
+            "on_target": bool(queries.on_target(kpi, row["value"])),
+            "note": row["note"],
+            "source": row["source"],
+            "recorded_at": row["recorded_at"],
+        }
+        for row in rows
+    ]
+
+
 # --- endpoints ---------------------------------------------------------------------------
 
 
 @router.get("/kpis", response=list[KpiOut], summary="List KPIs the caller may see")
-@paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate_rows(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_kpis(
     request: HttpRequest,
     scope: Kpi.Scope | None = Query(None, description="role, team or person."),  # noqa: B008
     active: bool | None = Query(True, description="Only active KPIs (default), or inactive."),
-) -> QuerySet[Kpi]:
+) -> Rows:
     people_access.require_member(request.user)
-    kpis = access.kpis_visible_to(request.user).select_related("department", "person")
+    kpis = access.kpis_visible_to(request.user)
     if scope is not None:
         kpis = kpis.filter(scope=scope)
     if active is not None:
         kpis = kpis.filter(is_active=active)
-    return kpis.order_by("name", "id")
+    return Rows(queries.kpi_api_rows(kpis.order_by("name", "id")), kpi_items)
 
 
 @router.get(
@@ -227,21 +278,22 @@ def create_kpi(request: HttpRequest, payload: KpiIn) -> Status:
     response=list[MeasurementOut],
     summary="A KPI's values the caller may see, newest first",
 )
-@paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate_rows(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_measurements(
     request: HttpRequest,
     kpi_id: Id,
     person: Id | None = Query(None, description="For role KPIs: one holder's series."),
-) -> QuerySet[KpiMeasurement]:
+) -> Rows:
     kpi = access.kpi_for_read(request.user, kpi_id)
     who = None
     if person is not None:
         who = access.series_person_for_read(request.user, kpi, person)
     # Newest first, then by id: the cursor's key needs a unique, non-null last field.
-    return (
-        queries.measurements_for(request.user, kpi, person=who)
-        .select_related("kpi")
-        .order_by("-period_start", "-id")
+    measurements = queries.measurements_for(request.user, kpi, person=who).order_by(
+        "-period_start", "-id"
+    )
+    return Rows(
+        queries.measurement_api_rows(measurements), functools.partial(measurement_items, kpi)
     )
 
 

@@ -5,6 +5,7 @@ queries."""
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery
 
@@ -228,3 +229,31 @@ def measurements_for(
     if person is not None:
         qs = qs.filter(person=person)
     return qs
+
+
+# --- lists for the API -----------------------------------------------------------------
+# What a row of the API's KPI and measurement lists reads (kpis.api.kpi_items,
+# measurement_items), in one query: no model instances, the names joined.
+
+KPI_API_FIELDS = (
+    *("id", "name", "code", "description", "unit", "target", "direction", "frequency"),
+    *("scope", "job_title", "department_id", "department__full_name", "person_id"),
+    *("person__first_name", "person__last_name", "person__work_email", "is_active"),
+)
+MEASUREMENT_API_FIELDS = (
+    *("id", "kpi_id", "person_id", "person__first_name", "person__last_name"),
+    *("person__work_email", "period_start", "value", "note", "source", "recorded_at"),
+)
+
+
+def kpi_api_rows(kpis: QuerySet[Kpi]) -> QuerySet[Kpi, dict[str, Any]]:
+    """``kpis`` (ordered, from ``kpis_visible_to``) as dicts of ``KPI_API_FIELDS``."""
+    return kpis.values(*KPI_API_FIELDS)
+
+
+def measurement_api_rows(
+    measurements: QuerySet[KpiMeasurement],
+) -> QuerySet[KpiMeasurement, dict[str, Any]]:
+    """``measurements`` (ordered, from ``measurements_for``) as dicts of
+    ``MEASUREMENT_API_FIELDS``."""
+    return measurements.values(*MEASUREMENT_API_FIELDS)

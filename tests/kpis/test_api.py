@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
+from django.db.models.signals import pre_init
 from django.test import Client
 
 from cadence.accounts import services as account_services
 from cadence.kpis import services
+from cadence.kpis.api import KpiOut, MeasurementOut
 from cadence.kpis.models import Kpi, KpiMeasurement
 
 API = "/api/v1"
@@ -239,3 +241,72 @@ def test_unknown_other_branch_and_left_people_answer_alike(org, role_kpi, out_of
         listed.add(response.content)
     assert len(recorded) == 1 and len(listed) == 1
     assert not KpiMeasurement.objects.exists()
+
+
+# --- the lists shape their rows without the schema (core/pagination.paginate_rows) --------
+
+
+def test_list_rows_are_what_the_schema_shows(org, team_kpi, person_kpi, role_kpi, sales_kpi):
+    """Every row of the KPI and measurement lists is, key for key and in the same order,
+    what the KPI endpoint (``KpiOut`` and ``MeasurementOut``, resolvers and all) shows
+    the same caller."""
+    for day, value in ((datetime.date(2026, 1, 1), 12), (datetime.date(2026, 2, 1), 7)):
+        services.measurement_record(actor=org.hr.user, kpi=team_kpi, value=value, period_start=day)
+    services.measurement_record(
+        actor=org.hr.user,
+        kpi=role_kpi,
+        value=41,
+        period_start=datetime.date(2026, 1, 1),
+        person=org.seller,
+        note="Busy month",
+    )
+    services.measurement_record(
+        actor=org.hr.user, kpi=person_kpi, value=3, period_start=datetime.date(2026, 1, 5)
+    )
+    kpi_keys, value_keys = list(KpiOut.model_fields), list(MeasurementOut.model_fields)
+    values_seen = 0
+    for person in (org.engineer, org.eng_manager, org.sales_manager, org.seller, org.hr):
+        client = org.client_for(person)
+        kpis = client.get(f"{API}/kpis").json()["items"]
+        assert kpis
+        for item in kpis:
+            detail = client.get(f"{API}/kpis/{item['id']}").json()
+            assert list(item) == kpi_keys
+            assert item == {k: detail[k] for k in kpi_keys}, (person, item["code"])
+            shown = {m["id"]: m for s in detail["series"] for m in s["measurements"]}
+            listed = client.get(f"{API}/kpis/{item['id']}/measurements").json()["items"]
+            assert {m["id"] for m in listed} == set(shown)
+            for value in listed:
+                assert list(value) == value_keys
+                assert value == shown[value["id"]], (person, item["code"])
+            values_seen += len(listed)
+    assert values_seen
+
+
+def test_lists_build_no_model_instance_per_row(org, team_kpi, platform):
+    """A page is one query of values, shaped as dicts: model instances and schema
+    objects per row were most of a long page's time."""
+    for i in range(12):
+        services.kpi_define(
+            actor=org.hr.user, name=f"KPI {i}", target=1, scope="team", department=platform
+        )
+        services.measurement_record(
+            actor=org.hr.user, kpi=team_kpi, value=i, period_start=datetime.date(2025, i + 1, 1)
+        )
+    built: list[type] = []
+
+    def count(sender, **kwargs) -> None:
+        built.append(sender)
+
+    def instances(client: Client, url: str) -> int:
+        built.clear()
+        pre_init.connect(count)
+        try:
+            assert client.get(url).status_code == 200, url
+        finally:
+            pre_init.disconnect(count)
+        return len(built)
+
+    client = org.client_for(org.eng_manager)
+    for url in (f"{API}/kpis?page_size=", f"{API}/kpis/{team_kpi.pk}/measurements?page_size="):
+        assert instances(client, url + "2") == instances(client, url + "12"), url
