@@ -58,6 +58,7 @@ __all__ = [
     "goal_for_read",
     "goals_visible_to",
     "key_result_for_read",
+    "public_goals_visible_to",
 ]
 
 
@@ -112,6 +113,15 @@ def goals_visible_to(user: Actor) -> QuerySet[Goal]:
         if departments:
             visible |= Q(owner_type=Goal.Owner.TEAM, owner_department_id__in=departments)
     return goals.filter(visible)
+
+
+def public_goals_visible_to(user: Actor) -> QuerySet[Goal]:
+    """``goals_visible_to(user)``'s public goals, which are every public goal for a
+    member: the alignment tree's reads need none of the private-goal conditions (a
+    join of the owner per goal and per child counted, for nothing)."""
+    if not is_member(user):
+        return Goal.objects.none()
+    return Goal.objects.filter(visibility=Goal.Visibility.PUBLIC)
 
 
 def can_read_goal(user: Actor, goal: Goal) -> bool:

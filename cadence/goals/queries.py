@@ -267,7 +267,7 @@ def team_goals(user: Actor, manager: Person, period: PerformancePeriod | None) -
 
 def tree_goals(user: Actor) -> QuerySet[Goal]:
     """Goals that may appear in the user's alignment tree: visible and public."""
-    return access.goals_visible_to(user).filter(visibility=Goal.Visibility.PUBLIC)
+    return access.public_goals_visible_to(user)
 
 
 class CappedCount(Subquery):

@@ -148,6 +148,17 @@ def test_visible_list_matches_read_for_every_goal(cast):
         assert listed & {g.pk for g in cast.goals.values()} == readable, role
 
 
+def test_the_trees_public_goals_are_the_visible_goals_that_are_public(cast):
+    """``public_goals_visible_to`` (the alignment tree's reads) skips the private-goal
+    conditions: the same goals as ``goals_visible_to`` then public, for every role."""
+    for role in ROLES:
+        visible = access.goals_visible_to(cast.user(role)).filter(visibility=Goal.Visibility.PUBLIC)
+        public = access.public_goals_visible_to(cast.user(role))
+        assert set(public.values_list("pk", flat=True)) == set(
+            visible.values_list("pk", flat=True)
+        ), role
+
+
 EDIT = {
     "ann_public": LINE | {"hr_admin"},
     "ann_private": LINE | {"hr_admin"},
