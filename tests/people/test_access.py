@@ -419,3 +419,26 @@ def test_line_ranges_compare_paths_byte_by_byte(cast: Cast) -> None:
     assert list(below.values_list("pk", flat=True)) == [cast.target.pk]
     leaver = Person.objects.get(pk=cast.leaver.pk)
     assert list(access.reports_of(leaver).values_list("pk", flat=True)) == [cast.target.pk]
+
+
+def test_person_filter_is_can_view_person(cast: Cast) -> None:
+    """The filter the API lists annotate with (a manager or owner named in passing)
+    answers as ``can_view_person`` for every role, on people and through a relation."""
+    boss = make_person("boss.gone@example.com", manager=cast.org.eng_head)
+    make_person("left.behind@example.com", manager=boss)
+    services.person_mark_left(actor=None, person=boss)
+    people = list(Person.objects.select_related("manager"))
+    for role in ROLES:
+        user = cast.user(role)
+
+        def matching(through: str, user: Any = user) -> set[int]:
+            condition = access.person_filter(user, through=through)
+            rows = Person.objects.filter(manager__isnull=False) if through else Person.objects
+            if condition is not None:
+                rows = rows.filter(condition)
+            return set(rows.values_list("pk", flat=True))
+
+        assert matching("") == {p.pk for p in people if access.can_view_person(user, p)}, role
+        assert matching("manager__") == {
+            p.pk for p in people if p.manager and access.can_view_person(user, p.manager)
+        }, role
