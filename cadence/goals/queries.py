@@ -354,6 +354,10 @@ def _with_child_counts(
 def _nodes(goals: "Iterable[GoalWithChildCount]", matched: Collection[int] = ()) -> list[TreeNode]:
     goal_url, children_url = url_of("goals:goal"), url_of("goals:goal_children")
     company, former = _("Company"), former_employee()
+    # Each sentence translated once, not once a node (the plural once a count).
+    progress_of = _("Progress of %(title)s")
+    many_aligned = _("More than %(child_limit)s goals aligned to %(title)s")
+    aligned: dict[int, str] = {}
     nodes = []
     for goal in goals:
         if goal.owner_type == Goal.Owner.COMPANY:
@@ -370,14 +374,13 @@ def _nodes(goals: "Iterable[GoalWithChildCount]", matched: Collection[int] = ())
             owner = former
         title, count = goal.title, goal.child_count
         if count > CHILD_LIMIT:
-            summary = _("More than %(child_limit)s goals aligned to %(title)s") % {
-                "child_limit": CHILD_LIMIT,
-                "title": title,
-            }
+            summary = many_aligned % {"child_limit": CHILD_LIMIT, "title": title}
         elif count:
-            summary = ngettext(
-                "%(n)s goal aligned to %(title)s", "%(n)s goals aligned to %(title)s", count
-            ) % {"n": count, "title": title}
+            if count not in aligned:
+                aligned[count] = ngettext(
+                    "%(n)s goal aligned to %(title)s", "%(n)s goals aligned to %(title)s", count
+                )
+            summary = aligned[count] % {"n": count, "title": title}
         else:
             summary = ""
         nodes.append(
@@ -386,7 +389,7 @@ def _nodes(goals: "Iterable[GoalWithChildCount]", matched: Collection[int] = ())
                 owner=owner,
                 url=goal_url(goal.pk),
                 children_url=children_url(goal.pk),
-                progress_label=_("Progress of %(title)s") % {"title": title},
+                progress_label=progress_of % {"title": title},
                 children_summary=summary,
                 matched=goal.pk in matched,
             )
