@@ -1,8 +1,11 @@
 """Shared fixtures. Test data is built through the real services."""
 
+import copy
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from cadence.accounts.models import User
@@ -67,8 +70,7 @@ class Org:
         return client
 
 
-@pytest.fixture
-def org(db) -> Org:
+def build_org() -> Org:
     ceo = make_person("ceo.boss@example.com", department="Leadership", job_title="CEO")
     eng_head = make_person("eng.head@example.com", manager=ceo, department="Engineering")
     eng_manager = make_person(
@@ -111,3 +113,62 @@ def org(db) -> Org:
         hr,
         exec_viewer,
     )
+
+
+# The organisation is built once per test module and each test gets a fresh copy of its
+# Python objects; every test still runs in its own savepoint, rolled back after it, so
+# nothing a test writes reaches the next one (Django's setUpTestData, for pytest).
+# Modules with a transactional test (threads, a live server) need real commits, which an
+# open module transaction would swallow, and a test without the organisation must not
+# find it: in those modules every test builds its own.
+SHARED_DATA = "_cadence_shares_test_data"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    modules: dict[object, bool] = {}
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is None:
+            continue
+        marker = item.get_closest_marker("django_db")
+        transactional = (
+            "transactional_db" in getattr(item, "fixturenames", ())
+            or "live_server" in getattr(item, "fixturenames", ())
+            or bool(marker and marker.kwargs.get("transaction"))
+        )
+        names = getattr(item, "fixturenames", ())
+        uses_db = marker is not None or "db" in names
+        # A test that reads the database without the organisation must not find it there.
+        shares = not transactional and ("org" in names or not uses_db)
+        modules[module] = modules.get(module, True) and shares
+    for module, shares in modules.items():
+        setattr(module, SHARED_DATA, shares)
+
+
+@pytest.fixture(scope="module")
+def _module_org(
+    request: pytest.FixtureRequest, django_db_setup, django_db_blocker
+) -> Iterator[Org | None]:
+    if not getattr(request.module, SHARED_DATA, False):
+        yield None
+        return
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build_org()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def org(_module_org: Org | None, db) -> Org:
+    if _module_org is None:
+        return build_org()
+    return copy.deepcopy(_module_org)
