@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When, Window
+from django.utils.functional import cached_property
 
 from cadence.core import search
 from cadence.core.pagination import url_of
@@ -143,22 +144,72 @@ def initials(first_name: str, last_name: str, work_email: str) -> str:
     return "".join(p[0] for p in parts[:2]).upper()
 
 
-def directory_page(user: Any, people: QuerySet[Person], page: Any, per_page: int) -> Page:
-    """One page of ``people`` (``directory_search``), its rows as ``DirectoryRow``s. The
-    manager is named only to a reader who may see them (``access.can_view_person``, as
-    the ``shown_flag`` filter)."""
-    found = paginate(people, page, per_page)
-    window = found.object_list
-    assert isinstance(window, QuerySet)  # the slice of ``people`` the page shows
-    person_url = url_of("people:person")
-    # The page's ids first, then their departments and managers: joined before the
-    # LIMIT, SQLite would look up both for every match of a common name (~1 ms a
-    # thousand matches), only to sort them away.
-    rows = (
-        Person.objects.filter(pk__in=window.values("pk"))
-        .order_by(*window.query.order_by)
-        .values(*DIRECTORY_ROW_FIELDS, manager_shown=shown_flag(user, through="manager__"))
+class CountedPaginator(Paginator):
+    """A paginator told its count, which came with the page's rows."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _page_ids(people: QuerySet[Person], number: int, per_page: int) -> tuple[list[int], int]:
+    """The ids of page ``number`` of ``people`` and how many people there are in all,
+    in one query (a window count)."""
+    start = (number - 1) * per_page
+    rows = list(
+        people.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
+            start : start + per_page
+        ]
     )
+    return [pk for pk, _total in rows], rows[0][1] if rows else 0
+
+
+def _searched_page(people: QuerySet[Person], page: Any, per_page: int) -> Page:
+    """``Paginator(people, per_page).get_page(page)`` (page 1 for anything but a
+    number, the last page past either end) for the matches of a search, in one query:
+    ordering them reads every match anyway (no index holds them in name order), and a
+    ``COUNT`` apart would find them all a second time (~40 % of a search's time in the
+    database). Then the page's departments and managers, joined for its rows alone."""
+    try:
+        number = int(page) if page is not None else 1
+    except (TypeError, ValueError):
+        number = 1
+    ids, total = _page_ids(people, number, per_page) if number >= 1 else ([], 0)
+    if not ids and number != 1:
+        total = people.count()
+        number = max(1, -(-total // per_page))
+        ids, total = _page_ids(people, number, per_page)
+    rows = Person.objects.filter(pk__in=ids).order_by(*people.query.order_by)
+    return Page(rows, number, CountedPaginator(people, per_page, total))
+
+
+def directory_page(
+    user: Any,
+    *,
+    page: Any,
+    per_page: int,
+    q: str = "",
+    department: Department | None = None,
+    include_left: bool = False,
+) -> Page:
+    """Page ``page`` of ``directory_search`` as ``Paginator.get_page`` picks it, its rows
+    as ``DirectoryRow``s. The manager is named only to a reader who may see them
+    (``access.can_view_person``, as the ``shown_flag`` filter)."""
+    people = directory_search(user, q=q, department=department, include_left=include_left)
+    if q.split():
+        found = _searched_page(people, page, per_page)
+    else:
+        # Everyone (of a department): the name index gives a page without a sort, and
+        # a window count would read the whole organisation to give the first fifty.
+        found = paginate(people, page, per_page)
+    window = found.object_list
+    assert isinstance(window, QuerySet)
+    person_url = url_of("people:person")
+    rows = window.values(*DIRECTORY_ROW_FIELDS, manager_shown=shown_flag(user, through="manager__"))
     shown = []
     for row in rows:
         first, last, email = row["first_name"], row["last_name"], row["work_email"]

@@ -31,9 +31,11 @@ def directory(request: HtmxHttpRequest) -> HttpResponse:
         raise Http404
     form = DirectoryFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_filters()
-    people = queries.directory_search(request.user, **filters)
     page = queries.directory_page(
-        request.user, people, request.GET.get("page"), settings.CADENCE_DIRECTORY_PAGE_SIZE
+        request.user,
+        page=request.GET.get("page"),
+        per_page=settings.CADENCE_DIRECTORY_PAGE_SIZE,
+        **filters,
     )
     context = {
         "form": form,

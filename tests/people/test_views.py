@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models.signals import post_init
 from django.test import Client
@@ -453,7 +454,7 @@ def test_directory_rows_are_read_without_person_objects(cast: Cast) -> None:
 
     post_init.connect(count)
     try:
-        page = queries.directory_page(user, queries.directory_search(user, q="ann"), 1, 50)
+        page = queries.directory_page(user, q="ann", page=1, per_page=50)
     finally:
         post_init.disconnect(count)
     assert built == []
@@ -469,6 +470,21 @@ def test_directory_rows_are_read_without_person_objects(cast: Cast) -> None:
     assert row.department == ann.department.full_name
     assert row.manager_name == ann.manager.full_name
     assert row.manager_url == reverse("people:person", args=[ann.manager_id])
+
+
+def test_a_directory_page_is_the_page_a_paginator_gives(cast: Cast) -> None:
+    """A search's page counts with its own query (a window count) instead of a
+    ``COUNT`` apart, and lands where ``Paginator.get_page`` lands for any ``page``."""
+    user = cast.user("hr_admin")
+    for q in ("e", "example", ""):
+        people = queries.directory_search(user, q=q, include_left=True)
+        assert people.count() > 6
+        for page in (None, "", "abc", "2.5", "0", "-1", "1", "2", "3", "99", 2):
+            expected = Paginator(people, 3).get_page(page)
+            found = queries.directory_page(user, q=q, include_left=True, page=page, per_page=3)
+            assert found.number == expected.number, (q, page)
+            assert found.paginator.count == expected.paginator.count, (q, page)
+            assert [row.pk for row in found.object_list] == [p.pk for p in expected], (q, page)
 
 
 # --- team, org chart and home -----------------------------------------------------------
