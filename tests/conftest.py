@@ -136,10 +136,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             or "live_server" in getattr(item, "fixturenames", ())
             or bool(marker and marker.kwargs.get("transaction"))
         )
+        if any(m.args and m.args[0] is True for m in item.iter_markers("skipif")):
+            continue  # skipped here (a PostgreSQL-only test on SQLite): it writes nothing
         names = getattr(item, "fixturenames", ())
         uses_db = marker is not None or "db" in names
-        # A test that reads the database without the organisation must not find it there.
-        shares = not transactional and ("org" in names or not uses_db)
+        # A test that reads the database without the organisation must not find it there,
+        # unless it says it does not mind (``@pytest.mark.any_data``).
+        indifferent = item.get_closest_marker("any_data") is not None
+        shares = not transactional and ("org" in names or indifferent or not uses_db)
         modules[module] = modules.get(module, True) and shares
     for module, shares in modules.items():
         setattr(module, SHARED_DATA, shares)

@@ -64,6 +64,7 @@ def test_sign_in_returns_to_the_page_asked_for(org: Org) -> None:
     assert response["Location"] == target
 
 
+@pytest.mark.any_data
 def test_sign_up_is_closed(db) -> None:
     client = Client()
     page = client.get(reverse("account_signup"))

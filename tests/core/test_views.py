@@ -67,6 +67,7 @@ def test_home_queries_do_not_grow_with_my_team(cast: Cast) -> None:
     assert queries() == before
 
 
+@pytest.mark.any_data
 def test_health_check_needs_no_sign_in(db) -> None:
     response = Client().get(reverse("health"))
     assert response.status_code == 200

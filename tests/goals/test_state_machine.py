@@ -61,6 +61,7 @@ def message(error: ValidationError) -> str:
 # --- the table ------------------------------------------------------------------------
 
 
+@pytest.mark.any_data
 def test_the_table_holds_exactly_the_allowed_moves() -> None:
     assert {(t.source, t.target) for t in TRANSITIONS} == ALLOWED
 

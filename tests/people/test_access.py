@@ -170,6 +170,7 @@ def test_acting_person_is_cached_on_the_user(cast: Cast, django_assert_num_queri
         assert access.acting_person(user).pk == cast.target.pk
 
 
+@pytest.mark.any_data
 def test_superuser_without_person_is_hr_admin(db) -> None:
     admin = User.objects.create_superuser("root@example.com", "pw-root-123")
     assert access.is_hr_admin(admin)
@@ -177,6 +178,7 @@ def test_superuser_without_person_is_hr_admin(db) -> None:
     assert access.acting_person(admin) is None
 
 
+@pytest.mark.any_data
 def test_organisation_wide_role_without_person_is_a_member(db) -> None:
     viewer = User.objects.create_user("board@example.com", "pw-board-123", is_executive=True)
     assert access.is_member(viewer)
