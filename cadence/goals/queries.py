@@ -500,13 +500,12 @@ def alignment_matches(
     # limit instead of sorting every match of a common word (~60 ms at 300,000 goals);
     # the tree shows the matches in title order anyway.
     ids = _title_matches(matches, q).order_by()[:TREE_SEARCH_LIMIT]
-    found = list(Goal.objects.filter(pk__in=ids).order_by().only("id", "alignment_path"))
-    wanted: set[int] = set()
-    for goal in found:
-        wanted.update(_path_ids(goal))
-        wanted.add(goal.pk)
+    found = dict(Goal.objects.filter(pk__in=ids).order_by().values_list("id", "alignment_path"))
+    wanted = set(found)
+    for path in found.values():
+        wanted.update(int(part) for part in path.strip("/").split("/") if part)
     in_tree = _tree_order(_with_child_counts(user, tree_goals(user).filter(pk__in=wanted)))
-    nodes = {node.goal.pk: node for node in _nodes(in_tree, matched={g.pk for g in found})}
+    nodes = {node.goal.pk: node for node in _nodes(in_tree, matched=found.keys())}
     roots = []
     for node in nodes.values():
         parent_id = node.goal.parent_id
