@@ -121,7 +121,7 @@ def health(
     word = owner_confidence(confidences)
     level = pace if word is None else max(STATUSES.index(word), pace - 1)
     numbers = _(
-        "%(done)s %% done, %(expected)s %% expected by today (tolerance %(tol)s points)"
+        "%(done)s%% done, %(expected)s%% expected by today (tolerance %(tol)s points)"
     ) % {
         "done": round(progress * 100),
         "expected": round(expected * 100),

@@ -104,7 +104,7 @@ def test_the_least_confident_key_result_speaks_for_the_goal():
 def test_the_reason_gives_the_numbers_and_the_owners_word():
     result = health(progress=0.62, expected=0.75, confidences=[AT_RISK])
     assert result.reason == (
-        "62 % done, 75 % expected by today (tolerance 15 points); owner says: at risk."
+        "62% done, 75% expected by today (tolerance 15 points); owner says: at risk."
     )
     assert "no check-in yet" in health(progress=0.1, expected=0.0).reason
     assert result.flagged and not health(progress=0.1, expected=0.0).flagged
@@ -147,7 +147,7 @@ def test_a_check_in_marked_on_track_on_a_goal_slightly_behind_is_not_at_risk(
     assert "goal-health-at_risk" not in my_goals
     page = text(client.get(reverse("goals:goal", args=[goal.pk])))
     assert "goal-health-on_track" in page
-    assert "25 % done, 44 % expected by today (tolerance 15 points); owner says: on track." in page
+    assert "25% done, 44% expected by today (tolerance 15 points); owner says: on track." in page
     body = client.get(f"/api/v1/goals/{goal.pk}").json()
     assert (body["health"], body["at_risk"]) == ("on_track", False)
 
@@ -156,7 +156,7 @@ def test_the_same_goal_without_the_owners_word_is_at_risk_and_says_why(
     org: Org, person_goal_set: PersonGoal
 ):
     goal = check_in(org, person_goal_set, tickets=5, confidence=AT_RISK)
-    reason = "25 % done, 44 % expected by today (tolerance 15 points); owner says: at risk."
+    reason = "25% done, 44% expected by today (tolerance 15 points); owner says: at risk."
     for person, url in [
         (org.engineer, reverse("goals:my_goals")),
         (org.eng_manager, reverse("goals:team_goals")),
@@ -186,7 +186,7 @@ def test_team_goals_count_at_risk_and_off_track_apart(
     page = text(response)
     assert '<span class="stat">1</span> at risk' in page
     assert '<span class="stat">1</span> off track' in page
-    assert "0 % done, 44 % expected by today (tolerance 15 points); no check-in yet." in page
+    assert "0% done, 44% expected by today (tolerance 15 points); no check-in yet." in page
 
 
 def test_the_htmx_check_in_refreshes_the_goals_health(org: Org, person_goal_set: PersonGoal):
