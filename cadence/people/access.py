@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cadence.accounts.models import User
@@ -73,13 +73,15 @@ def cached_per_request[U: Actor, T](function: Callable[[U], T]) -> Callable[[U],
 
 def _me(user: User) -> Person | None:
     # Loaded with what every page shows of "me" (navigation, home) so that asking
-    # whether I manage anyone costs no further query.
+    # whether I manage anyone costs no further query. An EXISTS, not a COUNT: the
+    # navigation only asks yes or no, and a COUNT joined every report and grouped the
+    # row by all its columns on every signed-in request.
     return (
         Person.objects.filter(user=user, status=Person.Status.ACTIVE)
         .select_related("department", "manager")
         .annotate(
-            active_report_count=Count(
-                "direct_reports", filter=Q(direct_reports__status=Person.Status.ACTIVE)
+            has_active_reports=Exists(
+                Person.objects.filter(manager=OuterRef("pk"), status=Person.Status.ACTIVE)
             )
         )
         .first()
@@ -194,6 +196,8 @@ def is_manager(user: Actor) -> bool:
 
 
 def has_reports(person: Person) -> bool:
+    if hasattr(person, "has_active_reports"):
+        return bool(person.has_active_reports)
     if hasattr(person, "active_report_count"):
         return person.active_report_count > 0
     return person.direct_reports.filter(status=Person.Status.ACTIVE).exists()

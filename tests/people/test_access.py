@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http import Http404
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from cadence.accounts.models import User
 from cadence.people import access, services
@@ -221,6 +223,28 @@ def test_has_reports_counts_active_direct_reports_only(cast: Cast) -> None:
     gone = make_person("gone.report@example.com", manager=lonely)
     services.person_mark_left(actor=None, person=gone)
     assert not access.has_reports(lonely)
+
+
+def test_acting_person_knows_whether_they_manage_in_its_one_query(cast: Cast) -> None:
+    # Every signed-in request loads the acting person: one query, and a cheap one
+    # (an EXISTS, not a COUNT of every report grouped by all the row's columns).
+    lonely = make_person("lonely.manager@example.com", manager=cast.org.ceo)
+    gone = make_person("gone.report@example.com", manager=lonely)
+    services.person_mark_left(actor=None, person=gone)
+    expected = {"employee": False, "direct_manager": True, "skip_manager": True}
+    for role, manages in expected.items():
+        user = cast.user(role)
+        with CaptureQueriesContext(connection) as queries:
+            me = access.acting_person(user)
+            assert me is not None
+            assert access.is_manager(user) is manages
+            assert me.department is not None
+        assert len(queries) == 1
+        sql = queries[0]["sql"].upper()
+        assert "GROUP BY" not in sql
+        assert "COUNT(" not in sql
+    lonely_user = User.objects.get(pk=lonely.user_id)
+    assert access.is_manager(lonely_user) is False
 
 
 def test_reports_of_is_the_whole_line(cast: Cast) -> None:
