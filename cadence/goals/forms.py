@@ -2,6 +2,9 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +16,36 @@ from cadence.people.models import Department, Person
 from cadence.planning.models import PerformancePeriod
 
 ALIGN_CHOICES_LIMIT = 200
+
+
+class PlainSelect(forms.Select):
+    """A ``<select>`` whose options are written here rather than each rendered through
+    Django's widget templates (an option template plus an attributes template per
+    option): the alignment page's filter spent ~5 ms of every request on its period
+    and department options. No option groups, which these selects do not use."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, flatatt({"selected": str(key) in selected}), label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            options,
+        )
 
 
 class DepartmentChoiceField(forms.ModelChoiceField[Department]):
@@ -48,6 +81,7 @@ class AlignmentFilterForm(forms.Form):
         queryset=PerformancePeriod.objects.order_by("-starts_on", "name"),
         empty_label=None,
         required=False,
+        widget=PlainSelect,
     )
     q = forms.CharField(
         label=_("Search goals"),
@@ -60,6 +94,7 @@ class AlignmentFilterForm(forms.Form):
         required=False,
         queryset=Department.objects.order_by("full_name"),
         empty_label=_("All departments"),
+        widget=PlainSelect,
     )
 
 
