@@ -97,6 +97,17 @@ class AlignmentFilterForm(forms.Form):
         widget=PlainSelect,
     )
 
+    def __init__(
+        self, *args: Any, periods: list[PerformancePeriod] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if periods is not None:
+            # The page has loaded every period already (newest first, as the field's
+            # queryset orders them): listing them again was a query on every request.
+            _field(self, "period", forms.ModelChoiceField).choices = [
+                (p.pk, str(p)) for p in periods
+            ]
+
 
 def alignment_candidates(
     tree_goals: QuerySet[Goal],

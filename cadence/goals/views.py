@@ -163,7 +163,7 @@ def team_goals(request: HttpRequest) -> HttpResponse:
 def alignment(request: HtmxHttpRequest) -> HttpResponse:
     _require_member(request)
     choices = queries.periods()
-    form = AlignmentFilterForm(request.GET or None)
+    form = AlignmentFilterForm(request.GET or None, periods=choices)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     period = data.get("period") or queries.default_period(choices)
     q = (data.get("q") or "").strip()
@@ -176,7 +176,7 @@ def alignment(request: HtmxHttpRequest) -> HttpResponse:
     else:
         roots, match_count = queries.alignment_first_levels(request.user, period), None
     if not form.is_bound:
-        form = AlignmentFilterForm(initial={"period": period})
+        form = AlignmentFilterForm(initial={"period": period}, periods=choices)
     me = people_access.acting_person(request.user)
     context = {
         "form": form,

@@ -11,6 +11,7 @@ from django import forms
 from django.db import connection
 from django.db.models.signals import post_init
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertHTMLEqual
@@ -409,6 +410,17 @@ def test_alignment_filter_writes_its_options_without_a_template_each(org: Org, p
             stock.render(name, form[name].value(), attrs={"id": f"id_{name}"}),
         )
     assert f'<option value="{sales.pk}" selected>' in html(response)
+
+
+def test_alignment_page_lists_the_periods_once(org: Org, period) -> None:
+    # The view loads every period to pick the default; the filter's select reuses them.
+    client = org.client_for(org.engineer)
+    client.get(reverse("goals:alignment"))
+    with CaptureQueriesContext(connection) as queries:
+        page = html(client.get(reverse("goals:alignment")))
+    listing = [q for q in queries if 'FROM "planning_performanceperiod"' in q["sql"]]
+    assert len(listing) == 1
+    assert f'<option value="{period.pk}" selected>{period.name}</option>' in page
 
 
 def test_alignment_nodes_name_owners_link_goals_and_count_children(
