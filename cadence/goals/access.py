@@ -25,7 +25,7 @@ with a sentence saying why where they may see it.
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -36,12 +36,12 @@ from cadence.people.access import (
     Refused,
     acting_person,
     cached_per_request,
+    department_names,
     is_executive,
     is_hr_admin,
     is_in_line_of,
     is_member,
     is_self_or_above,
-    own_department_ids,
     self_and_line_filter,
 )
 from cadence.people.models import Department, Person
@@ -65,18 +65,15 @@ __all__ = [
 # --- the departments a person belongs to and manages ---------------------------------
 
 
-# A member of Engineering/Platform is a member of Engineering: the shared rule.
-member_department_ids = own_department_ids
-
-
 @cached_per_request
-def managed_department_ids(user: Actor) -> set[int]:
-    """Departments whose team goals the acting person may edit: the departments of the
-    managers at or below them in the manager chain (anyone with active reports)."""
+def _departments(user: Actor) -> tuple[set[int], set[int]]:
+    """(the departments the acting person belongs to, those whose team goals they may
+    edit), in one query: every goal list of every signed-in request asks for both,
+    and as two queries they were ~2 ms of an API page."""
     me = acting_person(user)
     if me is None:
-        return set()
-    return set(
+        return set(), set()
+    managed = (
         Person.objects.filter(
             self_and_line_filter(me),
             status=Person.Status.ACTIVE,
@@ -86,9 +83,37 @@ def managed_department_ids(user: Actor) -> set[int]:
         # Without it Person's default ordering (by name) joins the DISTINCT and
         # SQLite walks the whole directory index: ~65 ms at 100,000 people.
         .order_by()
-        .values_list("department_id", flat=True)
-        .distinct()
+        .annotate(managed=Value(True))
+        .values_list("department_id", "managed")
     )
+    if me.department is not None:
+        # A member of Engineering/Platform is a member of Engineering: the shared rule.
+        member = (
+            Department.objects.filter(full_name__in=department_names(me.department))
+            .order_by()
+            .annotate(managed=Value(False))
+            .values_list("pk", "managed")
+        )
+        # UNION, not UNION ALL: it also drops a department listed twice.
+        rows = list(member.union(managed).order_by())
+    else:
+        rows = list(managed.distinct())
+    return (
+        {pk for pk, is_managed in rows if not is_managed},
+        {pk for pk, is_managed in rows if is_managed},
+    )
+
+
+def member_department_ids(user: Actor) -> set[int]:
+    """The acting person's department and every department above it (people.access's
+    ``own_department_ids``)."""
+    return _departments(user)[0]
+
+
+def managed_department_ids(user: Actor) -> set[int]:
+    """Departments whose team goals the acting person may edit: the departments of the
+    managers at or below them in the manager chain (anyone with active reports)."""
+    return _departments(user)[1]
 
 
 # --- reading --------------------------------------------------------------------------

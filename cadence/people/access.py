@@ -122,11 +122,21 @@ def self_and_line_filter(me: Person, *, through: str = "") -> Q:
     return Q(**{f"{through}pk" if through else "pk": me.pk}) | line_filter(me, through=through)
 
 
+def _names_with_parents(full_name: str) -> set[str]:
+    parts = full_name.split("/")
+    return {"/".join(parts[: i + 1]) for i in range(len(parts))}
+
+
+def department_names(department: Department) -> set[str]:
+    """The full names of the department and of every department above it, for a
+    caller that folds ``department_with_parents`` into a query of its own."""
+    return _names_with_parents(department.full_name)
+
+
 def _with_parents(full_names: Iterable[str]) -> set[int]:
     names: set[str] = set()
     for full_name in full_names:
-        parts = full_name.split("/")
-        names.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+        names |= _names_with_parents(full_name)
     if not names:
         return set()
     return set(Department.objects.filter(full_name__in=names).values_list("pk", flat=True))

@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from cadence.accounts.models import User
 from cadence.goals import access, services
 from cadence.goals.models import Goal, KeyResult
 from cadence.people.access import Refused
-from cadence.people.models import Department
+from cadence.people.models import Department, Person
 from cadence.planning.models import PerformancePeriod
 from tests.conftest import Org
 
@@ -247,3 +249,29 @@ def test_create(cast, period):
     assert cast.allowed(may("company")) == {"hr_admin"}
     closed = PerformancePeriod.objects.get(name="FY2025")
     assert not access.can_create_goal(cast.user("hr_admin"), period=closed, owner_type="company")
+
+
+def test_the_departments_of_the_goal_rules_cost_one_query(org: Org) -> None:
+    # Every goal list of every request asks for both sets; they were two queries.
+    def ids(*names: str) -> set[int]:
+        return set(Department.objects.filter(full_name__in=names).values_list("pk", flat=True))
+
+    expected = {
+        org.engineer: (ids("Engineering/Platform", "Engineering"), set()),
+        org.eng_manager: (ids("Engineering/Platform", "Engineering"), ids("Engineering/Platform")),
+        org.eng_head: (
+            ids("Engineering"),
+            ids("Engineering", "Engineering/Platform"),
+        ),
+    }
+    for person, (member, managed) in expected.items():
+        user = User.objects.get(pk=person.user_id)
+        assert access.acting_person(user) is not None
+        with CaptureQueriesContext(connection) as queries:
+            assert access.member_department_ids(user) == member
+            assert access.managed_department_ids(user) == managed
+        assert len(queries) == 1
+    no_department = User.objects.get(pk=org.engineer.user_id)
+    Person.objects.filter(pk=org.engineer.pk).update(department=None)
+    assert access.member_department_ids(no_department) == set()
+    assert access.managed_department_ids(no_department) == set()
