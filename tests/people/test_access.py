@@ -227,7 +227,8 @@ def test_has_reports_counts_active_direct_reports_only(cast: Cast) -> None:
 
 def test_acting_person_knows_whether_they_manage_in_its_one_query(cast: Cast) -> None:
     # Every signed-in request loads the acting person: one query, and a cheap one
-    # (an EXISTS, not a COUNT of every report grouped by all the row's columns).
+    # (an EXISTS, not a COUNT of every report grouped by all the row's columns;
+    # no ORDER BY for the one row there can be).
     lonely = make_person("lonely.manager@example.com", manager=cast.org.ceo)
     gone = make_person("gone.report@example.com", manager=lonely)
     services.person_mark_left(actor=None, person=gone)
@@ -243,6 +244,7 @@ def test_acting_person_knows_whether_they_manage_in_its_one_query(cast: Cast) ->
         sql = queries[0]["sql"].upper()
         assert "GROUP BY" not in sql
         assert "COUNT(" not in sql
+        assert "ORDER BY" not in sql
     lonely_user = User.objects.get(pk=lonely.user_id)
     assert access.is_manager(lonely_user) is False
 
