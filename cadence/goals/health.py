@@ -120,9 +120,7 @@ def health(
     pace = _pace_level(progress, expected)
     word = owner_confidence(confidences)
     level = pace if word is None else max(STATUSES.index(word), pace - 1)
-    numbers = _(
-        "%(done)s%% done, %(expected)s%% expected by today (tolerance %(tol)s points)"
-    ) % {
+    numbers = _("%(done)s%% done, %(expected)s%% expected by today (tolerance %(tol)s points)") % {
         "done": round(progress * 100),
         "expected": round(expected * 100),
         "tol": round(TOLERANCE * 100),
