@@ -20,6 +20,8 @@ in the caller's queryset)``, the queryset tested per hit with ``EXISTS``. Writte
 as slow as the scan it replaces.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connections, models
@@ -122,6 +124,39 @@ def drop_index(connection: BaseDatabaseWrapper, index: TrigramIndex) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+# Below this many new rows the triggers' per-row cost is negligible.
+BULK_MINIMUM = 1000
+
+
+@contextmanager
+def bulk_insert(
+    connection: BaseDatabaseWrapper, index: TrigramIndex, *, adding: int
+) -> Iterator[None]:
+    """``adding`` rows are about to be inserted into ``index.table`` in the current
+    transaction (an HRIS import).
+
+    On SQLite, feeding FTS5 row by row from the insert trigger costs about 2.5× what
+    one ``rebuild`` of the whole index costs (100,000 people: ~12 s against ~5 s). So
+    when the new rows are at least as many as those already there, the insert trigger
+    is set aside and the index rebuilt once at the end. SQLite's DDL is transactional:
+    if the import fails, its rollback brings the trigger back with everything else.
+    Elsewhere (PostgreSQL's GIN index) and for small imports: nothing changes."""
+    if connection.vendor != "sqlite" or adding < BULK_MINIMUM:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {index.table}")  # noqa: S608 - our constant
+        existing = cursor.fetchone()[0]
+        if adding < existing:
+            set_aside = False
+        else:
+            set_aside = True
+            cursor.execute(f"DROP TRIGGER IF EXISTS {index.index_table}_insert")
+    yield
+    if set_aside:
+        create_index(connection, index)  # the trigger again, and one rebuild
 
 
 def repair_indexes(using: str) -> None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from cadence.accounts.models import User
 from cadence.accounts.types import Actor
+from cadence.core import search
 from cadence.core.audit import audit
 from cadence.core.paths import move_subtree, path_under
 from cadence.people.importing import (
@@ -441,7 +442,8 @@ class _PeopleImportWriter:
         self._update_people()
         self._deactivate_missing()
         accounts = self._sync_accounts()
-        self._insert_people(accounts)
+        with search.bulk_insert(connection, search.PERSON_SEARCH, adding=len(self.new)):
+            self._insert_people(accounts)
         if any(r.moved for r in self.changed):
             # Someone already in Cadence changed manager: their whole line moves. (New
             # people were inserted with their final paths; nobody else's changed.)

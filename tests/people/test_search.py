@@ -126,3 +126,32 @@ def test_lost_triggers_are_put_back_after_migrate(org: Org) -> None:
     later = make_person("tess.triggered@example.com", manager=org.eng_manager)
     assert found(org.hr.user, "triggered") == {later.pk}
     assert Person.objects.filter(pk=later.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.any_data
+def test_a_large_import_is_indexed_in_one_rebuild_and_keeps_its_trigger(monkeypatch) -> None:
+    """A bulk import sets the insert trigger aside and rebuilds once (SQLite); either way
+    every imported person is found afterwards, and later inserts are indexed again."""
+    from cadence.core.tabular import read_table
+    from cadence.people.importing import plan_import
+
+    monkeypatch.setattr(search, "BULK_MINIMUM", 3)
+    rows = [f"E{i},zephyrine{i}.quill@example.com,Zephyrine{i},Quill" for i in range(15)]
+    text = "\r\n".join(["Employee ID,Work Email,First Name,Last Name", *rows]) + "\r\n"
+    plan = plan_import(read_table(text.encode(), "people.csv"))
+    with CaptureQueriesContext(connection) as queries:
+        services.people_import(actor=None, plan=plan)
+    statements = " ".join(q["sql"] for q in queries.captured_queries)
+    if connection.vendor == "sqlite":
+        assert "DROP TRIGGER IF EXISTS people_person_search_insert" in statements
+        assert "'rebuild'" in statements
+    hr = Person.objects.get(work_email="zephyrine0.quill@example.com").user
+    hr.is_hr_admin = True
+    assert len(found(hr, "zephyrine")) == 15
+    make_person("zephyrine.late@example.com")
+    assert len(found(hr, "zephyrine")) == 16
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            assert "people_person_search_insert" in {row[0] for row in cursor.fetchall()}
