@@ -44,6 +44,13 @@ UPLOAD_SESSION_KEY = "planning_competency_upload"
 MAX_UPLOAD_BYTES = 2_000_000
 
 
+def _picker() -> dict[str, Any]:
+    # Pages that are not about one period (periods, competencies) still show the period
+    # selector: it opens on the default period, as My plan does, not on the first listed.
+    choices = queries.periods()
+    return {"periods": choices, "nav_period": queries.default_period(choices)}
+
+
 def _period_context(request: HttpRequest) -> dict[str, Any]:
     choices = queries.periods()
     return {"periods": choices, "period": queries.period_from(request.GET.get("period"), choices)}
@@ -279,7 +286,7 @@ def periods(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(name)s created.") % {"name": period.name})
             return redirect("planning:periods")
     context = {
-        "periods": queries.periods(),
+        **_picker(),
         "form": form,
         "tab": "periods",
         **_tabs(request.user),
@@ -341,7 +348,7 @@ def competencies(request: HttpRequest) -> HttpResponse:
         "frameworks": all_frameworks,
         "framework": framework,
         "grids": queries.competency_grid(groups, levels),
-        "periods": queries.periods(),
+        **_picker(),
         "levels": levels,
         "frozen": framework is not None and services.framework_is_frozen(framework),
         "framework_form": FrameworkForm(),
@@ -542,7 +549,7 @@ def competencies_upload(request: HttpRequest, framework_id: int) -> HttpResponse
     context = {
         "framework": framework,
         "form": form,
-        "periods": queries.periods(),
+        **_picker(),
         "tab": "competencies",
         **_tabs(request.user),
         "nav_active": NAV,

@@ -31,8 +31,10 @@ def picker(html: str) -> tuple[str, list[str]]:
         # An executive viewer reading someone's plan has no team page to go to.
         ("exec_viewer", "report's plan", "planning:my_plan", "FY2027*"),
         ("eng_manager", "my plan without one", "planning:my_plan", "FY2027*"),
-        ("hr", "periods", "planning:my_plan", "FY2027"),
-        ("hr", "competencies", "planning:my_plan", "FY2027"),
+        # Pages about no one period open the selector on the default period too, not on
+        # whichever period the browser lists first.
+        ("hr", "periods", "planning:my_plan", "FY2027*"),
+        ("hr", "competencies", "planning:my_plan", "FY2027*"),
     ],
 )
 def test_every_plan_page_offers_the_period_selector(
