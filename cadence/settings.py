@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "cadence.planning",
     "cadence.goals",
     "cadence.kpis",
+    # Below the areas in the import order: areas call it, it imports none of them.
+    "cadence.notifications",
     # Above the areas: it loads generated data through their services.
     "cadence.demo",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("plan/", include("cadence.planning.urls")),
     path("goals/", include("cadence.goals.urls")),
     path("kpis/", include("cadence.kpis.urls")),
+    path("", include("cadence.notifications.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class GoalsConfig(AppConfig):
     name = "cadence.goals"
     label = "goals"
+
+    def ready(self) -> None:
+        from cadence.goals import notifications
+
+        notifications.register()

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class KpisConfig(AppConfig):
     name = "cadence.kpis"
     label = "kpis"
+
+    def ready(self) -> None:
+        from cadence.kpis import notifications
+
+        notifications.register()

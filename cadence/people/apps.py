@@ -17,3 +17,7 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         # Once per migrate run (for this app), after every app's migrations.
         post_migrate.connect(_repair_search_indexes, sender=self)
+
+        from cadence.people import notifications
+
+        notifications.register()

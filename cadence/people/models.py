@@ -7,9 +7,12 @@ team pages and access checks at a constant number of queries for any org size.
 The path is maintained only by ``cadence.people.services``.
 """
 
+import zoneinfo
+from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
@@ -19,6 +22,19 @@ from django.utils.translation import gettext_lazy as _
 
 from cadence.core.paths import subtree_bounds  # noqa: F401 - re-exported for the people app
 from cadence.core.search import IndexedTextField
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in time_zone_names():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone name such as Europe/Berlin or America/New_York."),
+            params={"value": value},
+        )
 
 
 class BytewiseCharField(models.CharField):
@@ -84,6 +100,11 @@ class Person(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    # An IANA name ("Europe/Berlin"); blank means the organisation's (CADENCE_TIME_ZONE).
+    # Reminders and digests reach people at their local hour.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, default="", validators=[validate_time_zone]
+    )
     manager = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="direct_reports"
     )
@@ -144,6 +165,11 @@ class Person(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The person's time zone, or the organisation's when they have none."""
+        return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
 
     @property
     def chain_ids(self) -> list[int]:

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PlanningConfig(AppConfig):
     name = "cadence.planning"
     label = "planning"
+
+    def ready(self) -> None:
+        from cadence.planning import notifications
+
+        notifications.register()
