@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "ninja",
+    # Cron schedules of the sweeps (cadence/notifications/tasks.py; docs/architecture.md).
+    "crontask",
     "cadence.core",
     "cadence.accounts",
     "cadence.people",
@@ -316,6 +318,12 @@ CADENCE_SENSITIVE_ATTRIBUTE_HINTS = [
 CADENCE_DIRECTORY_PAGE_SIZE = 50
 # A goal with no check-in for this many days is "stale" on the team goals page.
 CADENCE_STALE_GOAL_DAYS = int(os.environ.get("CADENCE_STALE_GOAL_DAYS", "21"))
+# A goal still without a check-in this many days after it went stale: its owner's manager
+# is told (the owner was reminded when it went stale).
+CADENCE_STALE_GOAL_ESCALATE_DAYS = int(os.environ.get("CADENCE_STALE_GOAL_ESCALATE_DAYS", "7"))
+# A KPI value not recorded this many days after the end of its period is overdue: whoever
+# records it is reminded.
+CADENCE_KPI_OVERDUE_GRACE_DAYS = int(os.environ.get("CADENCE_KPI_OVERDUE_GRACE_DAYS", "3"))
 
 LOGGING = {
     "version": 1,
