@@ -4,7 +4,7 @@ service's transaction; nothing else creates notifications or mail."""
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from cadence.notifications import kinds
@@ -76,21 +76,30 @@ def notify(
                     recipient_id__in=[p.pk for p in wanted], dedup_key=dedup_key
                 ).values_list("recipient_id", flat=True)
             )
-            created = []
-            for person in wanted:
-                if person.pk in taken:
-                    continue
-                try:
-                    # A savepoint per row: another worker may have written the same key
-                    # since the check above, and the constraint is the final word.
-                    with transaction.atomic():
-                        created.append(
-                            Notification.objects.create(
-                                recipient=person, delivery=channels[person.pk], **common
-                            )
-                        )
-                except IntegrityError:
-                    continue
+            fresh = [p for p in wanted if p.pk not in taken]
+            # One INSERT for every recipient, not one (and a savepoint) per row: a
+            # check-in tells each owner up its alignment chain, and its cost must not
+            # grow with the depth. Another worker may have written the same key since
+            # the check above; the constraint is the final word (its row is skipped),
+            # and reading back by this call's own timestamp leaves that row out.
+            Notification.objects.bulk_create(
+                (
+                    Notification(recipient=person, delivery=channels[person.pk], **common)
+                    for person in fresh
+                ),
+                ignore_conflicts=True,
+            )
+            created = (
+                list(
+                    Notification.objects.filter(
+                        recipient_id__in=[p.pk for p in fresh],
+                        dedup_key=dedup_key,
+                        created_at=now,
+                    )
+                )
+                if fresh
+                else []
+            )
         else:
             created = Notification.objects.bulk_create(
                 Notification(recipient=person, delivery=channels[person.pk], **common)
