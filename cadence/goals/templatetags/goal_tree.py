@@ -1,15 +1,16 @@
 """``{% tree_nodes nodes rule %}``: the alignment tree's nodes (``queries.TreeNode``) as
 nested list items, ``rule`` the progress rule every bar shows on hover.
 
-Written with ``format_html`` rather than as a template partial calling itself: a search
+Written as Python rather than as a template partial calling itself: a search
 shows some hundred nodes up to eight deep, and the template engine spent 0.07 ms on
 each at the top of the tree and 0.3 ms eight levels down (every level of recursion
 adds to every variable's lookup), more than the rest of the page together.
 """
 
+from html import escape
+
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from cadence.goals.queries import TreeNode
@@ -19,56 +20,43 @@ register = template.Library()
 
 @register.simple_tag
 def tree_nodes(nodes: list[TreeNode], rule: str) -> SafeString:
-    parts: list[SafeString] = []
-    _write(parts, nodes, rule, _("Open"))
-    return format_html_join("", "{}", ((part,) for part in parts))
+    parts: list[str] = []
+    _write(parts, nodes, escape(rule), escape(_("Open")))
+    # Every value below went through ``escape`` (the stdlib's, which Django's own wraps);
+    # one string built by hand costs a tenth of a ``format_html`` per node.
+    return mark_safe("".join(parts))  # noqa: S308
 
 
-def _write(parts: list[SafeString], nodes: list[TreeNode], rule: str, open_label: str) -> None:
+def _write(parts: list[str], nodes: list[TreeNode], rule: str, open_label: str) -> None:
     for node in nodes:
         goal = node.goal
+        url = escape(node.url)
+        percent = escape(str(goal.progress_percent))
         parts.append(
-            format_html(
-                '<li>\n  <span class="goal-node{}">\n    <a href="{}">{}</a>\n'
-                '    <span class="small muted">{}</span>\n'
-                '    <progress max="100" value="{}" title="{}" aria-label="{}"></progress>\n'
-                '    <span class="progress-figure small">{}%</span>\n  </span>\n',
-                " matched" if node.matched else "",
-                node.url,
-                goal.title,
-                node.owner,
-                goal.progress_percent,
-                rule,
-                node.progress_label,
-                goal.progress_percent,
-            )
+            f'<li>\n  <span class="goal-node{" matched" if node.matched else ""}">\n'
+            f'    <a href="{url}">{escape(goal.title)}</a>\n'
+            f'    <span class="small muted">{escape(node.owner)}</span>\n'
+            f'    <progress max="100" value="{percent}" title="{rule}" '
+            f'aria-label="{escape(node.progress_label)}"></progress>\n'
+            f'    <span class="progress-figure small">{percent}%</span>\n  </span>\n'
         )
         if node.child_count and node.expanded:
             parts.append(
-                format_html(
-                    '  <details class="goal-children" open>\n    <summary>{}</summary>\n    <ul>',
-                    node.children_summary,
-                )
+                '  <details class="goal-children" open>\n'
+                f"    <summary>{escape(node.children_summary)}</summary>\n    <ul>"
             )
             _write(parts, node.children, rule, open_label)
-            parts.append(SafeString("</ul>\n  </details>\n"))
+            parts.append("</ul>\n  </details>\n")
         elif node.child_count:
             # Loaded once, on first opening; the native disclosure handles mouse and
             # keyboard, and the link stands in without JavaScript.
+            pk = escape(str(goal.pk))
             parts.append(
-                format_html(
-                    '  <details class="goal-children" hx-get="{}" hx-trigger="toggle once" '
-                    'hx-target="#goal-children-{}" hx-swap="innerHTML">\n'
-                    "    <summary>{}</summary>\n"
-                    '    <ul id="goal-children-{}">'
-                    '<li class="small"><a href="{}">{}</a></li></ul>\n'
-                    "  </details>\n",
-                    node.children_url,
-                    goal.pk,
-                    node.children_summary,
-                    goal.pk,
-                    node.url,
-                    open_label,
-                )
+                f'  <details class="goal-children" hx-get="{escape(node.children_url)}" '
+                f'hx-trigger="toggle once" hx-target="#goal-children-{pk}" hx-swap="innerHTML">\n'
+                f"    <summary>{escape(node.children_summary)}</summary>\n"
+                f'    <ul id="goal-children-{pk}">'
+                f'<li class="small"><a href="{url}">{open_label}</a></li></ul>\n'
+                "  </details>\n"
             )
-        parts.append(SafeString("</li>\n"))
+        parts.append("</li>\n")
