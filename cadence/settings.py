@@ -215,22 +215,36 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("CADENCE_CLIENT_IP_HEADER") or
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cadence"
 
-# Without CADENCE_EMAIL_HOST, mail is printed to the console (demo, trial installs).
+# Production sends through SMTP (CADENCE_EMAIL_*, docs/deployment.md). Without
+# CADENCE_EMAIL_HOST — the demo, a trial install, development — every mail is written as
+# a file under var/mail/ (CADENCE_MAIL_DIR), where a newcomer can read what Cadence sent.
+# The test settings use Django's in-memory backend instead.
 if os.environ.get("CADENCE_EMAIL_HOST") and not DEBUG:
+    _email_ssl = env_bool("CADENCE_EMAIL_SSL", False)
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": os.environ["CADENCE_EMAIL_HOST"],
-                "port": int(os.environ.get("CADENCE_EMAIL_PORT", "587")),
+                "port": int(os.environ.get("CADENCE_EMAIL_PORT", "465" if _email_ssl else "587")),
                 "username": os.environ.get("CADENCE_EMAIL_USER", ""),
                 "password": os.environ.get("CADENCE_EMAIL_PASSWORD", ""),
-                "use_tls": env_bool("CADENCE_EMAIL_TLS", True),
+                # STARTTLS (587) or implicit TLS (465): one or the other.
+                "use_tls": env_bool("CADENCE_EMAIL_TLS", not _email_ssl),
+                "use_ssl": _email_ssl,
+                # Bounds one SMTP conversation, far below the delay after which a mail
+                # still "sending" counts as interrupted (notifications/delivery.py).
+                "timeout": int(os.environ.get("CADENCE_EMAIL_TIMEOUT", "30")),
             },
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": os.environ.get("CADENCE_MAIL_DIR") or str(VAR_DIR / "mail")},
+        }
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("CADENCE_FROM_EMAIL", "Cadence <cadence@localhost>")
 
 # --- Background work (Django tasks + database-backed worker) ----------------------
@@ -318,6 +332,14 @@ CADENCE_SENSITIVE_ATTRIBUTE_HINTS = [
 CADENCE_DIRECTORY_PAGE_SIZE = 50
 # A goal with no check-in for this many days is "stale" on the team goals page.
 CADENCE_STALE_GOAL_DAYS = int(os.environ.get("CADENCE_STALE_GOAL_DAYS", "21"))
+# Mail: the address links in mails start with (no trailing slash), the local hour at
+# which each person's daily digest is made, and how mail delivery retries.
+CADENCE_BASE_URL = os.environ.get("CADENCE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+CADENCE_DIGEST_HOUR = int(os.environ.get("CADENCE_DIGEST_HOUR", "8"))
+# A mail the server refuses for now is retried after 1, 2, 4, … times this many seconds
+# (at most 6 hours apart), and given up (FAILED) after this many attempts.
+CADENCE_MAIL_RETRY_SECONDS = int(os.environ.get("CADENCE_MAIL_RETRY_SECONDS", "60"))
+CADENCE_MAIL_MAX_ATTEMPTS = int(os.environ.get("CADENCE_MAIL_MAX_ATTEMPTS", "10"))
 # A goal still without a check-in this many days after it went stale: its owner's manager
 # is told (the owner was reminded when it went stale).
 CADENCE_STALE_GOAL_ESCALATE_DAYS = int(os.environ.get("CADENCE_STALE_GOAL_ESCALATE_DAYS", "7"))

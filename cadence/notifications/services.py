@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from cadence.notifications import kinds
+from cadence.notifications.delivery import deliver_mail
 from cadence.notifications.models import Channel, Notification, NotificationPreference, OutboundMail
 from cadence.people.models import Person
 
@@ -105,7 +106,7 @@ def notify(
                 Notification(recipient=person, delivery=channels[person.pk], **common)
                 for person in wanted
             )
-        OutboundMail.objects.bulk_create(
+        mails = OutboundMail.objects.bulk_create(
             OutboundMail(
                 recipient_id=n.recipient_id,
                 kind=OutboundMail.Kind.NOTIFICATION,
@@ -117,6 +118,10 @@ def notify(
             for n in created
             if n.delivery == Channel.EMAIL
         )
+        if mails:
+            # Sent by the worker once the change is committed (a rolled-back change has
+            # no mail to send); the every-minute sweep catches any enqueue that is lost.
+            transaction.on_commit(deliver_mail.enqueue)
     return created
 
 
