@@ -191,6 +191,7 @@ def unprocessable(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 from cadence.goals.api import router as goals_router  # noqa: E402
 from cadence.kpis.api import router as kpis_router  # noqa: E402
+from cadence.notifications.api import router as notifications_router  # noqa: E402
 from cadence.people.api import router as people_router  # noqa: E402
 from cadence.planning.api import router as planning_router  # noqa: E402
 
@@ -198,3 +199,4 @@ api.add_router("/", people_router)
 api.add_router("/", planning_router)
 api.add_router("/", goals_router)
 api.add_router("/", kpis_router)
+api.add_router("/", notifications_router)

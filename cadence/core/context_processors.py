@@ -1,10 +1,26 @@
+from functools import cached_property
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cadence.notifications import access as notifications_access
+from cadence.notifications import queries as notifications_queries
 from cadence.people import access
+from cadence.people.models import Person
+
+
+class Bell:
+    """The header's unread count, counted only if a template shows it: a page without
+    the header (an htmx fragment, a mail) pays no query, a page with it one COUNT."""
+
+    def __init__(self, person: Person) -> None:
+        self.person = person
+
+    @cached_property
+    def count(self) -> int:
+        return notifications_queries.unread_count(self.person)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -12,7 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     Development, Insights) adds its entry here, shown only to those it is for."""
     user = request.user
     if not access.is_member(user):
-        return {"nav_items": [], "tool_items": [], "me": None}
+        return {"nav_items": [], "tool_items": [], "me": None, "bell": None}
     me = access.acting_person(user)
     # Performance areas first, then the directory; later areas (Check-ins, Feedback,
     # Reviews, Development, Insights) slot in after KPIs.
@@ -32,9 +48,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     tools = []
     if access.can_view_audit_log(user):
         tools.append({"label": _("Audit log"), "url": reverse("audit_log")})
+    if notifications_access.can_view_deliveries(user):
+        tools.append({"label": _("Mail delivery"), "url": reverse("notifications:delivery")})
     return {
         "nav_items": [{"key": k, "label": label, "url": url} for k, label, url in items],
         "me": me,
         "tool_items": tools,
+        # Only people have notifications (an HR account without a person record has none).
+        "bell": Bell(me) if me is not None else None,
         "is_hr_admin": access.is_hr_admin(user),
     }
