@@ -6,6 +6,7 @@ class GoalsConfig(AppConfig):
     label = "goals"
 
     def ready(self) -> None:
-        from cadence.goals import notifications
+        from cadence.goals import notifications, reminders
 
         notifications.register()
+        reminders.register()

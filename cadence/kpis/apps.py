@@ -6,6 +6,7 @@ class KpisConfig(AppConfig):
     label = "kpis"
 
     def ready(self) -> None:
-        from cadence.kpis import notifications
+        from cadence.kpis import notifications, reminders
 
         notifications.register()
+        reminders.register()
