@@ -23,6 +23,8 @@ from cadence.accounts.types import Actor
 from cadence.core import search
 from cadence.core.audit import audit
 from cadence.core.paths import move_subtree, path_under
+from cadence.notifications.services import notify
+from cadence.people import notifications as told
 from cadence.people.importing import (
     ImportBlocked,
     ImportHasErrors,
@@ -773,23 +775,49 @@ def people_import_apply(
         )
     except (TableError, ImportBlocked) as exc:
         errors = [str(e) for e in getattr(exc, "errors", [])] or [str(exc)]
-        PeopleImport.objects.filter(pk=upload.pk).update(
-            state=PeopleImport.State.FAILED, errors=errors[:IMPORT_ERROR_LIMIT]
-        )
+        with transaction.atomic():
+            PeopleImport.objects.filter(pk=upload.pk).update(
+                state=PeopleImport.State.FAILED, errors=errors[:IMPORT_ERROR_LIMIT]
+            )
+            _tell_import_outcome(actor, upload, None, errors=len(errors))
         return
     except Exception:
-        PeopleImport.objects.filter(pk=upload.pk).update(
-            state=PeopleImport.State.FAILED,
-            errors=[
-                _(
-                    "The import failed unexpectedly; nothing was changed. The server log "
-                    "has the details."
-                )
-            ],
-        )
+        with transaction.atomic():
+            PeopleImport.objects.filter(pk=upload.pk).update(
+                state=PeopleImport.State.FAILED,
+                errors=[
+                    _(
+                        "The import failed unexpectedly; nothing was changed. The server log "
+                        "has the details."
+                    )
+                ],
+            )
+            _tell_import_outcome(actor, upload, None, errors=1)
         raise
-    PeopleImport.objects.filter(pk=upload.pk).update(
-        state=PeopleImport.State.APPLIED,
-        applied_at=timezone.now(),
-        summary={**upload.summary, "result": summary.as_dict()},
+    with transaction.atomic():
+        PeopleImport.objects.filter(pk=upload.pk).update(
+            state=PeopleImport.State.APPLIED,
+            applied_at=timezone.now(),
+            summary={**upload.summary, "result": summary.as_dict()},
+        )
+        _tell_import_outcome(actor, upload, summary)
+
+
+def _tell_import_outcome(
+    actor: Actor | None, upload: PeopleImport, summary: ImportSummary | None, *, errors: int = 0
+) -> None:
+    """Tell the HR admin who started the import how it ended (it ran in the background,
+    so nobody is watching the page). Read afresh: the import may have changed them (or
+    marked them as left, and then they hear nothing). The worker acts, not the admin, so
+    no actor is named and the admin is not left out as the author of their own act."""
+    if actor is None or not actor.is_authenticated:
+        return
+    starter = Person.objects.filter(user_id=actor.pk).first()
+    if starter is None:  # an account without a person record has no bell
+        return
+    notify(
+        told.IMPORT_APPLIED if summary is not None else told.IMPORT_FAILED,
+        [starter],
+        target=upload,
+        params=told.summary_params(summary, errors),
     )

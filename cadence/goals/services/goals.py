@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cadence.accounts.types import Actor
 from cadence.core.audit import audit
 from cadence.core.paths import move_subtree, path_under
+from cadence.goals import notifications as told
 from cadence.goals.models import Goal
 from cadence.goals.progress import goal_progress
 from cadence.goals.rollup import lock_chain, rollup_from
@@ -27,6 +28,7 @@ from cadence.goals.services.common import (
     _title,
     _weight,
 )
+from cadence.notifications.services import notify
 from cadence.people.access import acting_person, is_hr_admin
 from cadence.people.models import Department, Person, subtree_bounds
 from cadence.planning.models import PerformancePeriod
@@ -214,6 +216,8 @@ def goal_create(
         data={"owner_type": owner_type, "state": goal.state},
     )
     _plan_changed(actor, goal, _("Goal added: %(title)s") % {"title": goal.title})
+    if goal.state == Goal.State.PROPOSED:  # created straight into approval
+        _tell_of_move(actor, goal, "submit")
     return goal
 
 
@@ -426,7 +430,29 @@ def goal_move(*, actor: Actor | None, goal: Goal, state: str, comment: str = "")
             "reopen": _("Goal reopened: %(title)s"),
         }
         _plan_changed(actor, goal, messages[transition.name] % {"title": goal.title}, agreed=True)
+    _tell_of_move(actor, goal, transition.name, comment)
     return goal
+
+
+def _tell_of_move(actor: Actor | None, goal: Goal, move: str, comment: str = "") -> None:
+    """The approval flow's notifications: a goal sent for approval goes to whoever is
+    asked to approve it, an approval or a return to the owner. Other moves tell no one."""
+    if move == "submit":
+        recipients = told.approvers_of(goal)
+        kind, params = told.SUBMITTED, {}
+    elif move in ("approve", "return") and goal.owner_type == Goal.Owner.PERSON:
+        recipients = [goal.owner_person] if goal.owner_person is not None else []
+        kind = told.APPROVED if move == "approve" else told.RETURNED
+        params = told.comment_params(comment) if move == "return" else {}
+    else:
+        return
+    notify(
+        kind,
+        told.goal_readers(goal, recipients),
+        actor=acting_person(actor),
+        target=goal,
+        params=params,
+    )
 
 
 @transaction.atomic

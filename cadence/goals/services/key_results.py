@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cadence.accounts.types import Actor
 from cadence.core.audit import audit
+from cadence.goals import notifications as told
 from cadence.goals.models import CheckIn, Goal, KeyResult
 from cadence.goals.progress import key_result_progress
 from cadence.goals.rollup import lock_chain, rollup_from
@@ -26,6 +27,8 @@ from cadence.goals.services.common import (
     _title,
     _weight,
 )
+from cadence.notifications.services import notify
+from cadence.people.access import acting_person
 
 # --- key results ----------------------------------------------------------------------
 
@@ -268,6 +271,16 @@ def check_in_create(
         rollup_from(goal.pk, path=path, locked=locked)
     else:  # realigned between the two reads: lock the new chain too
         rollup_from(goal.pk, path=goal.alignment_path)
+    # The owners of the goal and of every person goal it is aligned under, told once a
+    # day per goal (the organisation's date): a second check-in that day adds nothing,
+    # so a goal checked in on five times does not fill their bell five times.
+    notify(
+        told.CHECK_IN,
+        told.goal_readers(goal, told.chain_owners(goal)),
+        actor=acting_person(actor),
+        target=goal,
+        dedup_key=f"check-in:{goal.pk}:{timezone.localdate(now).isoformat()}",
+    )
     # The caller's objects show the new state (the htmx row re-renders from them).
     key_result.current_value = kr.current_value
     key_result.progress = kr.progress

@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from cadence.accounts.types import Actor
 from cadence.core.audit import audit
+from cadence.notifications.services import notify
 from cadence.people.access import acting_person
 from cadence.people.models import Person
 from cadence.planning import access
+from cadence.planning import notifications as told
 from cadence.planning.models import (
     Competency,
     DevelopmentItem,
@@ -87,6 +89,9 @@ def _reopen(plan: PerformancePlan, actor: Actor | None, what: str, goal: Any = N
     )
     _event(plan, actor, PlanEvent.Kind.REOPENED, what, goal=goal, revision=plan.revision)
     _audit_plan(actor, plan, "reopen", what)
+    # ``what`` stays out of the notification: it may name a goal the reader of the plan
+    # may not read; the plan's history shows it by the goal's own rule.
+    notify(told.REOPENED, told.both_sides(plan), actor=acting_person(actor), target=plan)
 
 
 def _touch(plan: PerformancePlan, actor: Actor | None, what: str) -> None:
@@ -268,6 +273,7 @@ def plan_propose(*, actor: Actor | None, plan: PerformancePlan) -> PerformancePl
     plan.save(update_fields=["state", "updated_at"])
     _event(plan, actor, PlanEvent.Kind.PROPOSED)
     _audit_plan(actor, plan, "propose")
+    notify(told.PROPOSED, told.other_side(actor, plan), actor=acting_person(actor), target=plan)
     return plan
 
 
@@ -314,6 +320,12 @@ def plan_sign(*, actor: Actor | None, plan: PerformancePlan, comment: str = "") 
     if plan.state == PerformancePlan.State.AGREED:
         _event(plan, actor, PlanEvent.Kind.AGREED, revision=plan.revision)
         _audit_plan(actor, plan, "agree")
+        # One item, not "signed" and then "agreed": the second signature is the
+        # agreement. Both sides hear of it, the signer excepted (notify's rule).
+        notify(told.AGREED, told.both_sides(plan), actor=signer, target=plan)
+    else:
+        # A draft signed first is proposed by it, and the other side hears once.
+        notify(told.SIGNED, told.other_side(actor, plan), actor=signer, target=plan)
     return plan
 
 
