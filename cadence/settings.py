@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "cadence.kpis",
     # Below the areas in the import order: areas call it, it imports none of them.
     "cadence.notifications",
+    # Above the areas: the home page reads every area (each registers its section).
+    "cadence.home",
     # Above the areas: it loads generated data through their services.
     "cadence.demo",
 ]

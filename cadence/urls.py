@@ -3,9 +3,11 @@ from django.urls import include, path
 
 from cadence.api import api
 from cadence.core import views as core_views
+from cadence.home import views as home_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
+    path("", include("cadence.home.urls")),
     path("healthz", core_views.health, name="health"),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("accounts/", include("allauth.urls")),

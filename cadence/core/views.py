@@ -12,18 +12,6 @@ AUDIT_PAGE_SIZE = 50
 
 
 @require_GET
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    if not access.is_member(request.user):
-        raise Http404
-    me = access.acting_person(request.user)
-    context: dict[str, object] = {"nav_active": "home", "me": me, "team": None}
-    if me is not None and access.has_reports(me):
-        context["team"] = queries.team(me)
-    return render(request, "core/home.html", context)
-
-
-@require_GET
 def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 

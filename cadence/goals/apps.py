@@ -6,7 +6,8 @@ class GoalsConfig(AppConfig):
     label = "goals"
 
     def ready(self) -> None:
-        from cadence.goals import notifications, reminders
+        from cadence.goals import home, notifications, reminders
 
         notifications.register()
+        home.register()
         reminders.register()

@@ -6,7 +6,8 @@ class KpisConfig(AppConfig):
     label = "kpis"
 
     def ready(self) -> None:
-        from cadence.kpis import notifications, reminders
+        from cadence.kpis import home, notifications, reminders
 
         notifications.register()
+        home.register()
         reminders.register()

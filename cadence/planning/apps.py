@@ -6,6 +6,7 @@ class PlanningConfig(AppConfig):
     label = "planning"
 
     def ready(self) -> None:
-        from cadence.planning import notifications
+        from cadence.planning import home, notifications
 
         notifications.register()
+        home.register()

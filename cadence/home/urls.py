@@ -1,0 +1,9 @@
+from django.urls import path
+
+from cadence.home import views
+
+app_name = "home"
+
+urlpatterns = [
+    path("health/<str:metric>/", views.health_figure, name="health"),
+]
