@@ -20,8 +20,12 @@ $cadence demo
 
 $cadence db_worker --queue-name '*' --no-reload >var/worker.log 2>&1 &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+# The scheduler queues each sweep (reminders, digests, mail retries) at its time; the
+# worker above runs them (docs/architecture.md, "Schedules").
+$cadence crontask --no-heartbeat >var/scheduler.log 2>&1 &
+scheduler=$!
+trap 'kill $worker $scheduler 2>/dev/null || true' EXIT INT TERM
 
 echo
-echo "Cadence is running at http://127.0.0.1:${PORT}/  (Ctrl+C stops it; background worker log: var/worker.log)"
+echo "Cadence is running at http://127.0.0.1:${PORT}/  (Ctrl+C stops it; logs: background worker var/worker.log, scheduler var/scheduler.log)"
 $cadence runserver "127.0.0.1:${PORT}" --noreload
