@@ -14,6 +14,9 @@ from cadence.goals import services as goals
 from cadence.goals.models import CheckIn, Goal, KeyResult
 from cadence.kpis import services as kpis
 from cadence.kpis.models import Kpi
+from cadence.notifications import kinds
+from cadence.notifications import services as notifications
+from cadence.notifications.models import Notification
 from cadence.people.models import Department
 from cadence.planning import services as planning
 from cadence.planning.models import (
@@ -27,6 +30,17 @@ from tests.conftest import Org
 COMPETENCIES = (
     b"Group,Competency,Description,Level,Expected behaviour\n"
     b"Delivery,Ownership,Owns outcomes,L3,Delivers own work end to end\n"
+)
+
+# A kind of the API's own, so the notification endpoints have something to list and read
+# whichever kinds the areas register.
+API_KIND = kinds.register_kind(
+    kinds.Kind(
+        key="test.api.goal",
+        group="API tests",
+        label="Someone mentions my goal",
+        sentence="{actor} mentioned {target}.",
+    )
 )
 
 
@@ -44,6 +58,7 @@ class World:
     check_in: CheckIn
     kpi: Kpi
     role_kpi: Kpi
+    notification: Notification
     engineer_token: str
     manager_token: str
     hr_token: str
@@ -122,6 +137,9 @@ def build_world(org: Org) -> World:
         scope="role",
         job_title=org.engineer.job_title or "Engineer",
     )
+    [notification] = notifications.notify(
+        API_KIND.key, [org.eng_manager], actor=org.engineer, target=goal
+    )
     _, engineer_token = api_token_create(actor=org.engineer.user, name="contract")
     _, manager_token = api_token_create(actor=manager, name="contract")
     _, hr_token = api_token_create(actor=hr, name="contract")
@@ -138,6 +156,7 @@ def build_world(org: Org) -> World:
         check_in=check_in,
         kpi=kpi,
         role_kpi=role_kpi,
+        notification=notification,
         engineer_token=engineer_token,
         manager_token=manager_token,
         hr_token=hr_token,

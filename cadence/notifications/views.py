@@ -80,7 +80,13 @@ def mark_read(request: Request, notification_id: int) -> HttpResponse:
     return render(
         request,
         "notifications/list.html#item",
-        {"item": item, "item_bell": True, "oob_bell": True, "next": request.POST.get("next", "")},
+        {
+            "item": item,
+            "item_bell": True,
+            "oob_bell": True,
+            "next": request.POST.get("next", ""),
+            "show": "all" if request.POST.get("show") == "all" else "unread",
+        },
     )
 
 
@@ -147,13 +153,14 @@ def delivery(request: Request) -> HttpResponse:
         raise people_access.Refused
     form = DeliveryFilterForm(request.GET or None)
     state = form.cleaned_data.get("state", "") if form.is_valid() else ""
+    counts = queries.delivery_counts(request.user)
     return render(
         request,
         "notifications/delivery.html",
         {
-            "form": form,
             "state": state,
-            "counts": queries.delivery_counts(request.user),
+            "counts": counts,
+            "total": sum(n for _state, n in counts),
             "page": queries.delivery_page(
                 request.user, state=state, number=request.GET.get("page")
             ),
