@@ -190,6 +190,7 @@ def unprocessable(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 from cadence.goals.api import router as goals_router  # noqa: E402
+from cadence.home.api import router as home_router  # noqa: E402
 from cadence.kpis.api import router as kpis_router  # noqa: E402
 from cadence.notifications.api import router as notifications_router  # noqa: E402
 from cadence.people.api import router as people_router  # noqa: E402
@@ -200,3 +201,4 @@ api.add_router("/", planning_router)
 api.add_router("/", goals_router)
 api.add_router("/", kpis_router)
 api.add_router("/", notifications_router)
+api.add_router("/", home_router)

@@ -119,6 +119,7 @@ def calls(w: World) -> list[tuple[str, str, str, dict[str, Any] | None]]:
         ("PUT", "/notifications/preferences", manager, {"test.api.goal": "digest"}),
         ("PUT", "/notifications/preferences", manager, {"no.such.kind": "email"}),
         ("POST", f"/notifications/{w.notification.pk}/read", hr, None),
+        ("GET", "/home", manager, None),
         ("PATCH", f"/people/{org.engineer2.pk}", hr, {"location": "Lisbon"}),
         ("POST", f"/people/{org.engineer2.pk}/leave", hr, {"left_on": "2030-01-31"}),
         ("POST", f"/people/{org.engineer2.pk}/reactivate", hr, None),

@@ -1,0 +1,142 @@
+"""The home page: what waits for each role, links that open, nobody else's items,
+refusals, and a query count that does not grow with the team."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cadence.home import queries
+from cadence.people.models import Person
+from tests.conftest import make_person
+from tests.home.conftest import World
+
+
+def items_of(world: World, person: Person) -> dict[str, list[str]]:
+    client = world.org.client_for(person)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return {s.key: [i.text for i in s.items] for s in response.context["sections"]}
+
+
+def test_the_manager_sees_what_waits_for_them(world: World) -> None:
+    found = items_of(world, world.org.eng_manager)
+    assert any("Learn Rust" in t and "Ann Engineer" in t for t in found["goals"])
+    assert "Sign Ann Engineer's FY2027 plan" in found["plans"]
+    assert any(t.startswith("Bob Engineer") for t in found["plans"])  # no agreed plan
+    assert found["notifications"]  # the unread notification about Ann's goal
+
+
+def test_the_employee_sees_their_own_goals_and_kpis(world: World) -> None:
+    found = items_of(world, world.org.engineer)
+    assert any(t.startswith("Ship the importer:") for t in found["goals"])
+    assert not any("Learn Rust" in t for t in found["goals"])  # not hers to approve
+    assert any("Reviews done" in t for t in found["kpis"])
+    assert "plans" not in found  # she signed; the manager's turn
+
+
+def test_another_teams_manager_sees_none_of_it(world: World) -> None:
+    found = items_of(world, world.org.sales_manager)
+    texts = " ".join(t for items in found.values() for t in items)
+    assert "Learn Rust" not in texts
+    assert "Ann Engineer" not in texts
+    assert found == {"plans": [f"{world.org.seller.full_name} (not started)"]}
+
+
+def test_nothing_waiting_says_all_is_done(world: World) -> None:
+    response = world.org.client_for(world.org.seller).get(reverse("home"))
+    assert response.context["sections"] == []
+    assert "All done" in response.text
+
+
+def test_hr_and_executives_see_the_organisations_health(world: World) -> None:
+    for person in (world.org.hr, world.org.exec_viewer):
+        response = world.org.client_for(person).get(reverse("home"))
+        assert response.context["health"] is not None
+        assert "The organisation" in response.text
+        engineering = next(
+            r for r in response.context["health"].departments if r.name == "Engineering"
+        )
+        assert engineering.people == 4  # head, manager, two engineers
+    for person in (world.org.engineer, world.org.eng_manager):
+        response = world.org.client_for(person).get(reverse("home"))
+        assert response.context["health"] is None
+
+
+def test_every_link_opens_for_its_reader(world: World) -> None:
+    for person in (world.org.engineer, world.org.eng_manager, world.org.hr, world.org.exec_viewer):
+        client = world.org.client_for(person)
+        response = client.get(reverse("home"))
+        urls = [i.url for s in response.context["sections"] for i in s.items]
+        if response.context["health"] is not None:
+            for row in response.context["health_rows"]:
+                urls += [row.row.agreed_url, row.row.without_plan_url]
+                urls += [u for _v, u in row.row.goal_cells + row.row.week_cells]
+        assert urls, person
+        for url in urls:
+            assert client.get(url, follow=True).status_code == 200, (person, url)
+
+
+def test_the_figures_lead_to_the_people_behind_them(world: World) -> None:
+    client = world.org.client_for(world.org.hr)
+    health = client.get(reverse("home")).context["health"]
+    engineering = next(r for r in health.departments if r.name == "Engineering")
+    page = client.get(engineering.without_plan_url)
+    names = {p.full_name for p in page.context["people"]}
+    assert names == {"Eng Head", "Eng Manager", "Ann Engineer", "Bob Engineer"}
+    stale = client.get(engineering.url("goals", status="stale"))
+    assert [g.title for g in stale.context["goals"]] == ["Ship the importer"]
+
+
+def test_refusals(world: World) -> None:
+    home = reverse("home")
+    figure = reverse("home:health", args=["plans"])
+    anonymous = Client()
+    assert anonymous.get(home).status_code == 302
+    assert anonymous.get(home)["Location"].startswith(reverse("account_login"))
+    assert anonymous.get(figure).status_code == 302
+    employee = world.org.client_for(world.org.engineer)
+    assert employee.get(figure).status_code == 403
+    hr = world.org.client_for(world.org.hr)
+    assert hr.get(reverse("home:health", args=["salaries"])).status_code == 404
+    assert hr.get(reverse("home:health", args=["goals"]) + "?status=bad").status_code == 404
+    assert hr.get(figure + "?department=999999").status_code == 404
+
+
+def test_queries_do_not_grow_with_the_team(world: World) -> None:
+    manager = make_person("lena.lead@example.com", manager=world.org.eng_head)
+    client = world.org.client_for(manager)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("home")).status_code == 200
+        return len(ctx)
+
+    for i in range(2):
+        make_person(f"r{i}.report@example.com", manager=manager)
+    two = count()
+    for i in range(2, 10):
+        make_person(f"r{i}.report@example.com", manager=manager)
+    assert count() == two
+
+
+def test_org_health_queries_do_not_grow_with_the_organisation(world: World) -> None:
+    client = world.org.client_for(world.org.hr)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("home")).status_code == 200
+        return len(ctx)
+
+    before = count()
+    for i in range(6):
+        make_person(f"n{i}.new@example.com", manager=world.org.ceo, department=f"Dept {i}")
+    assert count() == before
+
+
+@pytest.mark.parametrize("role", ["employee", "manager"])
+def test_sections_for_matches_the_page(world: World, role: str) -> None:
+    person = world.org.engineer if role == "employee" else world.org.eng_manager
+    page = world.org.client_for(person).get(reverse("home")).context["sections"]
+    assert [s.key for s in queries.sections_for(person.user)] == [s.key for s in page]
