@@ -84,6 +84,10 @@ class EmploymentDetails(Schema):
 
 
 class PersonOut(PersonCard):
+    time_zone: str = Field(
+        description="IANA name (Europe/Berlin); empty when the person uses the "
+        "organisation's. Reminders and digests reach them at their local hour."
+    )
     employment: EmploymentDetails | None = Field(
         description="Only for the person, their manager chain, HR admins and executives."
     )
@@ -238,6 +242,11 @@ class PersonWrite(Schema):
     department_id: Id | None = Field(None, description="null for no department.")
     location: Text | None = Field(None, max_length=200)
     start_date: Day | None = None
+    time_zone: Text | None = Field(
+        None,
+        max_length=64,
+        description='An IANA name such as "Europe/Berlin"; "" for the organisation\'s.',
+    )
     manager: Text | None = Field(
         None, max_length=254, description='The manager\'s work email or employee ID; "" for none.'
     )

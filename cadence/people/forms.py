@@ -1,12 +1,13 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cadence.accounts.models import User
 from cadence.accounts.types import Actor
 from cadence.people import access
-from cadence.people.models import Department, Person
+from cadence.people.models import Department, Person, time_zone_names
 
 
 class DepartmentChoiceField(forms.ModelChoiceField[Department]):
@@ -15,6 +16,11 @@ class DepartmentChoiceField(forms.ModelChoiceField[Department]):
 
     def label_from_instance(self, obj: Department) -> str:
         return obj.full_name.replace("/", " › ")
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    blank = _("The organisation's (%(zone)s)") % {"zone": settings.TIME_ZONE}
+    return [("", blank), *((name, name) for name in sorted(time_zone_names()))]
 
 
 class DirectoryFilterForm(forms.Form):
@@ -85,6 +91,17 @@ class PersonForm(forms.Form):
         label=_("Start date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        choices=time_zone_choices,
+        help_text=_("Reminders and the daily digest reach the person at their local hour."),
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” is not a time zone name such as Europe/Berlin or America/New_York."
+            )
+        },
     )
     manager = forms.CharField(
         label=_("Manager"),
@@ -162,6 +179,7 @@ PERSON_FORM_FIELDS = (
     "level",
     "location",
     "start_date",
+    "time_zone",
 )
 
 

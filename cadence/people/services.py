@@ -53,6 +53,7 @@ PERSON_FIELDS = (
     "level",
     "location",
     "start_date",
+    "time_zone",
 )
 
 
@@ -175,6 +176,7 @@ def person_create(
     start_date: datetime.date | None = None,
     manager: Person | None = None,
     custom_attributes: dict | None = None,
+    time_zone: str = "",
 ) -> Person:
     """Add a person with a sign-in account (no password until they reset it)."""
     person = Person(
@@ -189,6 +191,7 @@ def person_create(
         start_date=start_date,
         manager=manager,
         custom_attributes=custom_attributes or {},
+        time_zone=time_zone,
     )
     person.search_text = person.build_search_text()
     person.full_clean(exclude=["reporting_path", "user", "manager"])
@@ -509,6 +512,7 @@ class _PeopleImportWriter:
             self._pk(rec.manager_key),
             rec.build_search_text(),
             self._json(rec.custom_attributes),
+            rec.time_zone,
         )
 
     def _json(self, value: dict) -> Any:
@@ -537,6 +541,7 @@ class _PeopleImportWriter:
         "manager",
         "search_text",
         "custom_attributes",
+        "time_zone",
     ]
 
     # -- steps

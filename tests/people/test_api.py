@@ -126,6 +126,7 @@ def test_person_card_shape(cast: Cast) -> None:
         "department": {"id": platform.pk, "name": "Platform", "full_name": "Engineering/Platform"},
         "manager": {"id": cast.org.eng_manager.pk, "full_name": "Eng Manager"},
         "url": f"/people/{cast.target.pk}/",
+        "time_zone": "",
         "employment": None,
         "direct_report_ids": [],
     }

@@ -344,7 +344,7 @@ def test_header_problems_are_reported_on_line_1():
     assert [str(e) for e in plan.errors] == [
         "line 1: Name: --map: unknown field “colour” (use one of employee_id, work_email, "
         "first_name, last_name, name, job_title, level, department, location, start_date, "
-        "manager_employee_id, manager_email, manager, status, custom:<Label> or ignore)",
+        "manager_employee_id, manager_email, manager, status, time_zone, custom:<Label> or ignore)",
         "line 1: Employment Status: both “Status” and “Employment Status” would be read as "
         "status; say which to use with --map (e.g. --map 'Employment Status=ignore')",
         "line 1: Nope: --map names a column that is not in the file",

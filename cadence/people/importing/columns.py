@@ -76,6 +76,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "Line Manager",
     ),
     "status": ("Employment Status", "Status", "Employee Status", "Worker Status"),
+    # An IANA name ("Europe/Berlin"): reminders and digests reach the person at their hour.
+    "time_zone": ("Time Zone", "Timezone", "TZ", "Time Zone Name", "Local Time Zone"),
 }
 FIELDS = tuple(HEADER_ALIASES)
 MANAGER_FIELDS = ("manager_employee_id", "manager_email", "manager")

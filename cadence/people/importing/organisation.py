@@ -28,6 +28,7 @@ class Existing(NamedTuple):
     manager_id: int | None
     custom_attributes: dict
     user_id: int | None
+    time_zone: str
 
     @property
     def full_name(self) -> str:
@@ -70,6 +71,7 @@ def load_people() -> list[Existing]:
         "manager_id",
         Cast("custom_attributes", TextField()),
         "user_id",
+        "time_zone",
     )
     decoded: dict[str, dict] = {}
     people = []
@@ -89,6 +91,7 @@ def load_people() -> list[Existing]:
         manager_id,
         attrs_json,
         user_id,
+        time_zone,
     ) in rows:
         attrs = decoded.get(attrs_json)
         if attrs is None:
@@ -111,6 +114,7 @@ def load_people() -> list[Existing]:
                 manager_id,
                 attrs,
                 user_id,
+                time_zone,
             )
         )
     return people

@@ -253,7 +253,15 @@ class _Comparison:
     """The file against the database: each record becomes a create, an update, a
     deactivation or nothing; risky rows are flagged."""
 
-    COMPARED = ("employee_id", "job_title", "level", "department", "location", "start_date")
+    COMPARED = (
+        "employee_id",
+        "job_title",
+        "level",
+        "department",
+        "location",
+        "time_zone",
+        "start_date",
+    )
 
     def __init__(
         self, plan: ImportPlan, columns: Columns, reader: RowReader, managers: ManagerLinks
@@ -374,6 +382,7 @@ class _Comparison:
                 "level",
                 "department",
                 "location",
+                "time_zone",
                 "start_date",
             )
             if getattr(rec, f)

@@ -20,6 +20,7 @@ from cadence.people.importing.values import (
     department_path,
     full_name,
     parse_status,
+    parse_time_zone,
     split_name,
 )
 from cadence.people.models import Person
@@ -47,6 +48,7 @@ class Record:
         "level",
         "department",
         "location",
+        "time_zone",
         "start_date",
         "status",
         "left_on",
@@ -77,7 +79,7 @@ class Record:
         if base is None:
             self.person_id = self.user_id = None
             self.first_name = self.last_name = self.job_title = self.level = ""
-            self.department = self.location = ""
+            self.department = self.location = self.time_zone = ""
             self.start_date: datetime.date | None = None
             self.status: str = Person.Status.ACTIVE
             self.custom_attributes: dict = {}
@@ -88,6 +90,7 @@ class Record:
         self.first_name, self.last_name = base.first_name, base.last_name
         self.job_title, self.level, self.location = base.job_title, base.level, base.location
         self.department, self.start_date = base.department, base.start_date
+        self.time_zone = base.time_zone
         self.status = base.status
         self.custom_attributes = dict(base.custom_attributes)
         self.manager_key = base.manager_id
@@ -129,12 +132,14 @@ class RowReader:
             col.get("start_date"),
             col.get("status"),
         )
+        self.i_zone = col.get("time_zone")
         self.day_first = self.i_start is not None and guess_day_first(
             row[self.i_start].strip() for row in table.rows
         )
         # Exports repeat the same few departments, dates and statuses: parse each once.
         self.dates: dict[str, datetime.date | None] = {}
         self.statuses: dict[str, str | None] = {}
+        self.zones: dict[str, str | None] = {}
         self.departments: dict[str, str] = {}
         self.bad_departments: set[str] = set()
         self.first_line_of_email: dict[str, int] = {}
@@ -152,6 +157,8 @@ class RowReader:
                 self._start_date(rec, cells[self.i_start].strip())
             if self.i_status is not None:
                 self._status(rec, cells[self.i_status].strip())
+            if self.i_zone is not None:
+                self._time_zone(rec, cells[self.i_zone].strip())
             if rec.status == Person.Status.LEFT:
                 base = self.by_id.get(rec.person_id) if rec.person_id else None
                 rec.left_on = (
@@ -306,6 +313,23 @@ class RowReader:
             )
             return
         rec.status = status
+
+    def _time_zone(self, rec: Record, raw: str) -> None:
+        if not raw:
+            return
+        if raw in self.zones:
+            zone = self.zones[raw]
+        else:
+            zone = self.zones[raw] = parse_time_zone(raw)
+        if zone is None:
+            self.problems.add(
+                rec.line,
+                "time_zone",
+                _("“%(value)s” is not a time zone name such as Europe/Berlin or America/New_York")
+                % {"value": raw},
+            )
+            return
+        rec.time_zone = zone
 
     def _check_identifiers_outside_the_file(self, records: list[Record]) -> None:
         """An email or employee id the file gives someone may not belong to a person

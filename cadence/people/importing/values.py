@@ -3,9 +3,10 @@ values are written back to a person reading a preview or a dry run."""
 
 import datetime
 import re
+from functools import cache
 from typing import Any
 
-from cadence.people.models import Person
+from cadence.people.models import Person, time_zone_names
 
 # Statuses are compared lower-cased with everything but letters and digits removed.
 ACTIVE_STATUSES = frozenset(
@@ -82,7 +83,18 @@ FIELD_LABELS = {
     "start_date": "start date",
     "manager": "manager",
     "status": "status",
+    "time_zone": "time zone",
 }
+
+
+@cache
+def _zones_by_lower_name() -> dict[str, str]:
+    return {name.lower(): name for name in time_zone_names()}
+
+
+def parse_time_zone(value: str) -> str | None:
+    """The IANA name for a cell ("europe/berlin" → "Europe/Berlin"), None when unknown."""
+    return _zones_by_lower_name().get(value.strip().lower())
 
 
 def parse_status(value: str) -> str | None:
