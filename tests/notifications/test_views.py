@@ -294,3 +294,23 @@ def test_the_delivery_page_is_hrs_only(client, org: Org) -> None:
         assert org.client_for(person).get("/notifications/delivery/").status_code == 403
     page = org.client_for(org.engineer).get("/notifications/").content.decode()
     assert "/notifications/delivery/" not in page
+
+
+def test_an_account_without_a_person_has_no_centre_but_hr_keeps_the_delivery_page(
+    org: Org,
+) -> None:
+    from django.test import Client
+
+    from cadence.accounts.models import User
+
+    plain = User.objects.create_user(email="nobody@example.com", password="x")
+    admin = User.objects.create_user(email="root@example.com", password="x", is_hr_admin=True)
+    for user, delivery_status in ((plain, 404), (admin, 200)):
+        client = Client()
+        client.force_login(user)
+        assert client.get("/notifications/").status_code == 404
+        assert client.get("/notifications/preferences/").status_code == 404
+        assert client.post("/notifications/read-all").status_code == 404
+        assert client.get("/notifications/delivery/").status_code == delivery_status
+    page = client.get("/notifications/delivery/").content.decode()
+    assert 'id="bell"' not in page
