@@ -348,6 +348,12 @@ CADENCE_STALE_GOAL_ESCALATE_DAYS = int(os.environ.get("CADENCE_STALE_GOAL_ESCALA
 # A KPI value not recorded this many days after the end of its period is overdue: whoever
 # records it is reminded.
 CADENCE_KPI_OVERDUE_GRACE_DAYS = int(os.environ.get("CADENCE_KPI_OVERDUE_GRACE_DAYS", "3"))
+# Reminders and escalations reach people during their day: from the first to before the
+# second hour, in each person's time zone ("8-20": 08:00–19:59). The sweeps run hourly and
+# leave the others for a later run.
+CADENCE_REMINDER_HOURS = tuple(
+    int(h) for h in os.environ.get("CADENCE_REMINDER_HOURS", "8-20").split("-", 1)
+)
 
 LOGGING = {
     "version": 1,

@@ -130,7 +130,9 @@ def run(args: Namespace) -> list[dict[str, Any]]:
         from cadence.goals.models import Goal, KeyResult
         from cadence.notifications.models import Notification, OutboundMail
 
-        now = timezone.now()
+        # Mid-morning in the organisation's time zone, where every bench person lives:
+        # within the reminder hours, so the sweep has everyone to remind.
+        now = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
         prepare(now)
         rows = Goal.objects.count() + KeyResult.objects.count()
         stale = Goal.objects.filter(last_check_in_at__lt=now - datetime.timedelta(days=21))

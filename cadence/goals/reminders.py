@@ -7,14 +7,16 @@ never had a check-in. The sweeps add two things to it:
 * only **person goals** in a period that has started and is not closed (a closed
   period's goals are read-only: nobody could act on the reminder). Team goals have no
   single owner — the code lets every manager of the department edit them — and company
-  goals belong to HR; neither is reminded (docs/notifications.md);
+  goals belong to HR; neither is reminded;
 * the escalation, ``CADENCE_STALE_GOAL_ESCALATE_DAYS`` later, goes to the owner's
   manager, and for a private goal only when that manager may read it (the goals rule:
   the manager chain above the owner may).
 
-Both are keyed on the goal and the date its clock started (the last check-in, else its
-creation): a check-in starts a new clock, so the goal can be reminded of again three
-weeks later, never twice for the same silence.
+Both reach people during their day (``CADENCE_REMINDER_HOURS`` in their own time zone):
+the sweeps run hourly and leave the others for a later run. Both are keyed on the goal
+and the date its clock started (the last check-in, else its creation): a check-in starts
+a new clock, so the goal can be reminded of again three weeks later, never twice for the
+same silence.
 """
 
 import datetime
@@ -67,7 +69,13 @@ def stale_goal_reminders(now: datetime.datetime) -> int:
         {where}
     """  # noqa: S608 - constant SQL
     return sweeps.notify_selected(
-        STALE, candidates, params, now=now, target_type=TARGET_TYPE, params={"days": days}
+        STALE,
+        candidates,
+        params,
+        now=now,
+        target_type=TARGET_TYPE,
+        params={"days": days},
+        time_zones=sweeps.awake_time_zones(now),
     )
 
 
@@ -94,7 +102,13 @@ def stale_goal_escalations(now: datetime.datetime) -> int:
                        = m.reporting_path))
     """  # noqa: S608 - constant SQL
     return sweeps.notify_selected(
-        ESCALATED, candidates, params, now=now, target_type=TARGET_TYPE, params={"days": days}
+        ESCALATED,
+        candidates,
+        params,
+        now=now,
+        target_type=TARGET_TYPE,
+        params={"days": days},
+        time_zones=sweeps.awake_time_zones(now),
     )
 
 
@@ -130,7 +144,7 @@ def register() -> None:
         schedule.Sweep(
             name="stale-goals",
             run=stale_goal_reminders,
-            cron="5 8 * * *",
+            cron="5 * * * *",
             description="Remind owners of their goals without a check-in.",
         )
     )
@@ -138,7 +152,7 @@ def register() -> None:
         schedule.Sweep(
             name="stale-goal-escalations",
             run=stale_goal_escalations,
-            cron="10 8 * * *",
+            cron="10 * * * *",
             description="Tell managers of goals still without a check-in after a reminder.",
         )
     )

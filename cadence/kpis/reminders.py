@@ -15,7 +15,9 @@ Who is reminded, by the recording rule of ``kpis.access.can_record``:
   usually its head; a department nobody manages alone (people in two branches) reminds
   nobody — HR records it.
 
-Keyed ``kpi-overdue:<kpi>:<holder or 0>:<period start>``: once per series and period.
+Reminders reach people during their day (``CADENCE_REMINDER_HOURS`` in their own time
+zone); the sweep runs hourly. Keyed ``kpi-overdue:<kpi>:<holder or 0>:<period start>``:
+once per series and period.
 """
 
 import datetime
@@ -52,6 +54,7 @@ def overdue_key(kpi_id: int, holder_id: int | None, start: datetime.date) -> str
 def kpi_overdue_reminders(now: datetime.datetime) -> int:
     """Remind whoever records each overdue value; returns how many reminders were new."""
     today = timezone.localdate(now)
+    awake = sweeps.awake_time_zones(now)
     created = 0
     for frequency in Kpi.Frequency.values:
         start, following = due_period(frequency, today)
@@ -81,6 +84,7 @@ def kpi_overdue_reminders(now: datetime.datetime) -> int:
             now=now,
             target_type=TARGET_TYPE,
             params=params,
+            time_zones=awake,
         )
         holders = kpis.format(
             join="JOIN people_person h ON h.status = 'active'"
@@ -101,13 +105,18 @@ def kpi_overdue_reminders(now: datetime.datetime) -> int:
             now=now,
             target_type=TARGET_TYPE,
             params=params,
+            time_zones=awake,
         )
-        created += _team_reminders(frequency, start, ended, params)
+        created += _team_reminders(frequency, start, ended, params, set(awake))
     return created
 
 
 def _team_reminders(
-    frequency: str, start: datetime.date, ended: datetime.datetime, params: dict[str, str]
+    frequency: str,
+    start: datetime.date,
+    ended: datetime.datetime,
+    params: dict[str, str],
+    awake: set[str],
 ) -> int:
     """Team KPIs, a handful per organisation: one ``notify`` each, to the department's
     head, found by the access rule itself rather than a SQL copy of it."""
@@ -128,7 +137,7 @@ def _team_reminders(
         if department.pk not in heads:
             heads[department.pk] = department_head(department)
         head = heads[department.pk]
-        if head is not None:
+        if head is not None and head.time_zone in awake:
             created += len(
                 services.notify(
                     OVERDUE,
@@ -196,7 +205,7 @@ def register() -> None:
         schedule.Sweep(
             name="kpi-overdue",
             run=kpi_overdue_reminders,
-            cron="15 8 * * *",
+            cron="15 * * * *",
             description="Remind whoever records a KPI value that is overdue.",
         )
     )

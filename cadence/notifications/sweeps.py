@@ -12,13 +12,16 @@ run, or two workers at once, add nothing. Plain SQL that SQLite and PostgreSQL b
 
 import datetime
 import json
+import zoneinfo
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from cadence.notifications import kinds
 from cadence.notifications.models import Channel
+from cadence.people.models import Person
 
 
 def sql_date(column: str) -> str:
@@ -40,6 +43,29 @@ def db_datetime(moment: datetime.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(moment)
 
 
+def awake_time_zones(now: datetime.datetime) -> list[str]:
+    """The ``Person.time_zone`` values ("" for the organisation's) of the active people
+    whose local time ``now`` is within ``CADENCE_REMINDER_HOURS``: reminders reach people
+    during their day, and an hourly sweep reaches each zone in turn. One query (the
+    distinct zones, a handful)."""
+    start, end = settings.CADENCE_REMINDER_HOURS
+    stored = (
+        Person.objects.filter(status=Person.Status.ACTIVE)
+        .order_by()
+        .values_list("time_zone", flat=True)
+        .distinct()
+    )
+    awake = []
+    for name in stored:
+        try:
+            zone = zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)  # validated on input; never crash
+        if start <= now.astimezone(zone).hour < end:
+            awake.append(name)
+    return awake
+
+
 def db_date(day: datetime.date) -> Any:
     return connection.ops.adapt_datefield_value(day)
 
@@ -52,6 +78,7 @@ def notify_selected(
     now: datetime.datetime,
     target_type: str,
     params: dict[str, Any] | None = None,
+    time_zones: Sequence[str] | None = None,
 ) -> int:
     """Create the notifications that ``candidates`` select and return how many were new.
 
@@ -59,13 +86,18 @@ def notify_selected(
     ``CAST(NULL AS BIGINT)``), ``target_id`` and ``dedup_key`` (never empty: it is what
     makes the sweep idempotent); ``candidate_params`` its parameters. Every notification
     of one call has the same ``params``. Immediate mails (EMAIL delivery) go to the
-    outbox in the same transaction, as ``notify`` queues them."""
+    outbox in the same transaction, as ``notify`` queues them. With ``time_zones``, only
+    recipients in those zones (``awake_time_zones``) are told now."""
+    if time_zones is not None and not time_zones:
+        return 0
     registered = kinds.kind(kind)  # KeyError: an unregistered kind is a programming error
     if registered.mandatory:
         delivery = "CASE WHEN p.channel IS NULL OR p.channel = 'off' THEN %s ELSE p.channel END"
     else:
         delivery = "COALESCE(p.channel, %s)"
     params_sql = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    zones = list(time_zones or [])
+    in_zones = f"AND r.time_zone IN ({', '.join(['%s'] * len(zones))})" if zones else ""
     stamp = db_datetime(now)
     insert_notifications = f"""
         INSERT INTO notifications_notification
@@ -81,6 +113,7 @@ def notify_selected(
           AND (c.actor_id IS NULL OR c.actor_id <> c.recipient_id)
           AND c.dedup_key <> ''
           AND {delivery} <> 'off'
+          {in_zones}
         ON CONFLICT DO NOTHING
     """  # noqa: S608 - the interpolated pieces are this module's and the sweeps' own SQL
     default = str(registered.default)
@@ -93,6 +126,7 @@ def notify_selected(
         *candidate_params,
         kind,
         default,
+        *zones,
     ]
     # The mails of exactly the rows just written: their ids are above the largest id
     # committed before (sequences only grow) and they carry this run's kind and time.

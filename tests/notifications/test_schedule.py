@@ -18,6 +18,13 @@ from cadence.planning import services as planning
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def reminders_all_day(settings):
+    """The command runs at the test's hour: reminders may reach people at any hour here
+    (the hours themselves are tested in test_sweeps.py)."""
+    settings.CADENCE_REMINDER_HOURS = (0, 24)
+
+
 @pytest.fixture
 def stale_goal(org) -> Goal:
     today = datetime.date.today()

@@ -26,6 +26,8 @@ from cadence.planning.models import PerformancePeriod
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
+# Mid-morning for everyone in the organisation's time zone: within the reminder hours.
+AT_TEN = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
 
 
 @pytest.fixture
@@ -59,7 +61,7 @@ def person_goal(org, period, owner: Person, title: str, **fields) -> Goal:
 
 def silent_for(goal: Goal, days: int) -> datetime.datetime:
     """The goal's last check-in ``days`` days ago; returns that moment."""
-    clock = timezone.now() - datetime.timedelta(days=days)
+    clock = AT_TEN - datetime.timedelta(days=days)
     Goal.objects.filter(pk=goal.pk).update(last_check_in_at=clock, created_at=clock)
     return clock
 
@@ -88,7 +90,7 @@ def test_a_stale_goal_reminds_its_owner_and_nobody_else(org, period):
     )
     silent_for(team, 40)
 
-    assert reminders.stale_goal_reminders(timezone.now()) == 1
+    assert reminders.stale_goal_reminders(AT_TEN) == 1
     [reminder] = Notification.objects.filter(kind=reminders.STALE)
     assert (reminder.recipient_id, reminder.target_id) == (org.engineer.pk, stale.pk)
     assert reminder.target_type == "goals.goal"
@@ -102,7 +104,7 @@ def test_a_stale_goal_reminds_its_owner_and_nobody_else(org, period):
 def test_a_second_run_makes_nothing_new(org, period):
     silent_for(person_goal(org, period, org.engineer, "A"), 30)
     silent_for(person_goal(org, period, org.seller, "B"), 30)
-    now = timezone.now()
+    now = AT_TEN
     assert reminders.stale_goal_reminders(now) == 2
     assert reminders.stale_goal_reminders(now) == 0
     assert reminders.stale_goal_reminders(now + DAY) == 0
@@ -116,7 +118,7 @@ def test_the_reminders_channel_is_each_owners_preference(org, period):
     notifications.preferences_set(org.engineer2, {reminders.STALE: Channel.EMAIL})
     notifications.preferences_set(org.seller, {reminders.STALE: Channel.IN_APP})
 
-    assert reminders.stale_goal_reminders(timezone.now()) == 3
+    assert reminders.stale_goal_reminders(AT_TEN) == 3
     delivery = dict(
         Notification.objects.filter(kind=reminders.STALE).values_list("recipient_id", "delivery")
     )
@@ -136,23 +138,23 @@ def test_the_reminders_channel_is_each_owners_preference(org, period):
 def test_people_who_left_are_neither_reminded_nor_escalated_about(org, period):
     silent_for(person_goal(org, period, org.engineer, "Left behind"), 60)
     people.person_mark_left(actor=org.hr.user, person=org.engineer)
-    assert reminders.stale_goal_reminders(timezone.now()) == 0
-    assert reminders.stale_goal_escalations(timezone.now()) == 0
+    assert reminders.stale_goal_reminders(AT_TEN) == 0
+    assert reminders.stale_goal_escalations(AT_TEN) == 0
 
 
 def test_a_check_in_resets_the_clock(org, period):
     goal = person_goal(org, period, org.engineer, "Ship the importer")
     silent_for(goal, 22)
-    assert reminders.stale_goal_reminders(timezone.now()) == 1
+    assert reminders.stale_goal_reminders(AT_TEN) == 1
     goals.check_in_create(
         actor=org.engineer.user,
         key_result=goal.key_results.get(),
         value=4,
         confidence="on_track",
     )
-    assert reminders.stale_goal_reminders(timezone.now()) == 0
+    assert reminders.stale_goal_reminders(AT_TEN) == 0
     # Three weeks of silence after that check-in: a new reminder, under a new key.
-    later = timezone.now() + datetime.timedelta(days=22)
+    later = AT_TEN + datetime.timedelta(days=22)
     assert reminders.stale_goal_reminders(later) == 1
     keys = set(Notification.objects.filter(kind=reminders.STALE).values_list("dedup_key"))
     assert len(keys) == 2
@@ -161,15 +163,37 @@ def test_a_check_in_resets_the_clock(org, period):
 def test_goals_of_a_closed_period_are_not_reminded(org, period):
     silent_for(person_goal(org, period, org.engineer, "Last year"), 40)
     planning.period_close(actor=org.hr.user, period=period)
-    assert reminders.stale_goal_reminders(timezone.now()) == 0
+    assert reminders.stale_goal_reminders(AT_TEN) == 0
 
 
 @override_settings(CADENCE_STALE_GOAL_DAYS=10)
 def test_the_stale_delay_is_the_setting(org, period):
     silent_for(person_goal(org, period, org.engineer, "Ten days"), 11)
     silent_for(person_goal(org, period, org.seller, "Nine days"), 9)
-    assert reminders.stale_goal_reminders(timezone.now()) == 1
+    assert reminders.stale_goal_reminders(AT_TEN) == 1
     assert told(reminders.STALE)[0][0] == org.engineer.pk
+
+
+def test_reminders_wait_for_the_owners_day_in_their_time_zone(org, period):
+    Person.objects.filter(pk=org.engineer.pk).update(time_zone="Asia/Tokyo")  # UTC+9
+    Person.objects.filter(pk=org.seller.pk).update(time_zone="America/New_York")
+    for owner in (org.engineer, org.seller):
+        silent_for(person_goal(org, period, owner, f"Goal of {owner.first_name}"), 30)
+    day = AT_TEN.astimezone(datetime.UTC).replace(hour=0)
+    # 14:00 UTC: 23:00 in Tokyo, morning in New York — the seller only.
+    assert reminders.stale_goal_reminders(day + datetime.timedelta(hours=14)) == 1
+    assert told(reminders.STALE)[0][0] == org.seller.pk
+    # 01:00 UTC: 10:00 in Tokyo, evening in New York (reminded already) — Ann's turn.
+    assert reminders.stale_goal_reminders(day + datetime.timedelta(hours=25)) == 1
+    assert {r for r, _ in told(reminders.STALE)} == {org.seller.pk, org.engineer.pk}
+
+
+@override_settings(CADENCE_REMINDER_HOURS=(9, 17))
+def test_the_reminder_hours_are_the_setting(org, period):
+    silent_for(person_goal(org, period, org.engineer, "A"), 30)
+    assert reminders.stale_goal_reminders(AT_TEN.replace(hour=8)) == 0
+    assert reminders.stale_goal_reminders(AT_TEN.replace(hour=17)) == 0
+    assert reminders.stale_goal_reminders(AT_TEN.replace(hour=16)) == 1
 
 
 # --- stale goals: the escalation ---------------------------------------------------------
@@ -181,7 +205,7 @@ def test_the_escalation_goes_to_the_owners_manager_after_the_further_delay(org, 
     escalated = person_goal(org, period, org.engineer2, "Escalated")
     clock = silent_for(escalated, 21 + 8)
 
-    assert reminders.stale_goal_escalations(timezone.now()) == 1
+    assert reminders.stale_goal_escalations(AT_TEN) == 1
     [note] = Notification.objects.filter(kind=reminders.ESCALATED)
     assert (note.recipient_id, note.actor_id, note.target_id) == (
         org.eng_manager.pk,
@@ -193,13 +217,13 @@ def test_the_escalation_goes_to_the_owners_manager_after_the_further_delay(org, 
     assert OutboundMail.objects.filter(notification=note).exists()
     [item] = render(org.eng_manager.user, [note])
     assert item.text == "Bob Engineer has not checked in on Escalated for 28 days."
-    assert reminders.stale_goal_escalations(timezone.now()) == 0
+    assert reminders.stale_goal_escalations(AT_TEN) == 0
 
 
 def test_a_private_goals_escalation_reaches_a_manager_who_may_read_it(org, period):
     private = person_goal(org, period, org.engineer, "Private goal", visibility="private")
     silent_for(private, 40)
-    assert reminders.stale_goal_escalations(timezone.now()) == 1
+    assert reminders.stale_goal_escalations(AT_TEN) == 1
     assert told(reminders.ESCALATED) == [(org.eng_manager.pk, private.pk)]
     assert goal_access.can_read_goal(org.eng_manager.user, private)
     [item] = render(
@@ -219,21 +243,21 @@ def test_a_private_goals_escalation_never_reaches_a_manager_who_may_not_read_it(
     Person.objects.filter(pk=org.engineer.pk).update(manager=org.sales_manager)
     assert not goal_access.can_read_goal(org.sales_manager.user, private)
 
-    assert reminders.stale_goal_escalations(timezone.now()) == 1
+    assert reminders.stale_goal_escalations(AT_TEN) == 1
     assert told(reminders.ESCALATED) == [(org.sales_manager.pk, public.pk)]
 
 
 def test_the_escalation_respects_the_managers_preference(org, period):
     silent_for(person_goal(org, period, org.engineer, "A"), 40)
     notifications.preferences_set(org.eng_manager, {reminders.ESCALATED: Channel.OFF})
-    assert reminders.stale_goal_escalations(timezone.now()) == 0
+    assert reminders.stale_goal_escalations(AT_TEN) == 0
 
 
 def test_no_escalation_to_a_manager_who_left(org, period):
     silent_for(person_goal(org, period, org.seller, "A"), 40)
     people.person_mark_left(actor=org.hr.user, person=org.sales_manager)
-    assert reminders.stale_goal_escalations(timezone.now()) == 0
-    assert reminders.stale_goal_reminders(timezone.now()) == 1
+    assert reminders.stale_goal_escalations(AT_TEN) == 0
+    assert reminders.stale_goal_reminders(AT_TEN) == 1
 
 
 # --- KPI values overdue ------------------------------------------------------------------

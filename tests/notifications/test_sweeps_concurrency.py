@@ -20,7 +20,8 @@ from tests.concurrency import run_at_once
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
-def test_two_sweeps_at_once_tell_everyone_once(org):
+def test_two_sweeps_at_once_tell_everyone_once(org, settings):
+    settings.CADENCE_REMINDER_HOURS = (0, 24)  # whatever the hour of the run
     today = datetime.date.today()
     period = planning.period_activate(
         actor=org.hr.user,
