@@ -119,10 +119,21 @@ def notify(
             if n.delivery == Channel.EMAIL
         )
         if mails:
-            # Sent by the worker once the change is committed (a rolled-back change has
-            # no mail to send); the every-minute sweep catches any enqueue that is lost.
-            transaction.on_commit(deliver_mail.enqueue)
+            _deliver_after_commit()
     return created
+
+
+def _deliver_after_commit() -> None:
+    """Ask the worker to send once the change is committed (a rolled-back change has no
+    mail to send): one task per transaction, however many events it reports. The
+    every-minute sweep catches an enqueue that is lost."""
+    pending = transaction.get_connection().run_on_commit
+    if not any(func is _enqueue_delivery for _savepoints, func, _robust in pending):
+        transaction.on_commit(_enqueue_delivery)
+
+
+def _enqueue_delivery() -> None:
+    deliver_mail.enqueue()
 
 
 def mark_read(person: Person, notification: Notification) -> None:

@@ -100,10 +100,11 @@ def test_links_start_with_the_configured_base_url(org, mailoutbox):
 def test_the_event_enqueues_delivery_once_committed(org, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         [mail] = queue(org, org.engineer)
+        [other] = queue(org, org.seller)  # a second event in the same transaction
         assert django_mail.outbox == []  # nothing leaves before the change is committed
-    assert len(callbacks) == 1
-    assert state_of(mail).state == State.SENT
-    assert len(django_mail.outbox) == 1
+    assert len(callbacks) == 1  # one task for the transaction
+    assert state_of(mail).state == State.SENT and state_of(other).state == State.SENT
+    assert len(django_mail.outbox) == 2
 
 
 @override_settings(CADENCE_MAIL_MAX_ATTEMPTS=3, CADENCE_MAIL_RETRY_SECONDS=60)
