@@ -17,6 +17,11 @@ if [[ "$CADENCE_DEBUG" != 1 ]]; then
     $cadence collectstatic --noinput -v0
 fi
 $cadence demo
+# The demo's stale goals and overdue KPI values are reminded of now, whatever the hour
+# (the scheduler below keeps to people's daytime); idempotent, like every sweep.
+for sweep in stale-goals stale-goal-escalations kpi-overdue; do
+    CADENCE_REMINDER_HOURS=0-24 $cadence run-scheduled "$sweep"
+done
 
 $cadence db_worker --queue-name '*' --no-reload >var/worker.log 2>&1 &
 worker=$!
