@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cadence.accounts.types import Actor
 from cadence.notifications import kinds
 from cadence.notifications.models import Channel
+from cadence.people.access import acting_person
 from cadence.people.display import name_shown
 from cadence.people.models import Person
 from cadence.planning import access
@@ -27,13 +28,17 @@ REOPENED = "plan.reopened"
 
 def _load_plans(reader: Actor, ids: list[int]) -> dict[int, kinds.Target]:
     plans = PerformancePlan.objects.filter(pk__in=ids).select_related("person", "period")
+    me = acting_person(reader)
     result = {}
     for plan in plans:
         if access.can_read_plan_of(reader, plan.person):
-            label = _("the %(period)s plan of %(person)s") % {
-                "period": plan.period.name,
-                "person": name_shown(reader, plan.person),
-            }
+            if me is not None and me.pk == plan.person_id:
+                label = _("your %(period)s plan") % {"period": plan.period.name}
+            else:
+                label = _("the %(period)s plan of %(person)s") % {
+                    "period": plan.period.name,
+                    "person": name_shown(reader, plan.person),
+                }
             result[plan.pk] = kinds.Target(label, reverse("planning:plan", args=[plan.pk]))
     return result
 

@@ -55,9 +55,7 @@ def agree(org: Org, plan: PerformancePlan) -> PerformancePlan:
 def test_a_plan_proposed_by_the_manager_is_told_to_the_employee_only(org: Org, plan) -> None:
     planning.plan_propose(actor=fresh_user(org.eng_manager), plan=plan)
     assert told("plan.proposed") == {org.engineer.pk}
-    assert texts(org.engineer) == [
-        "Eng Manager proposed the FY2027 plan of Ann Engineer for signing."
-    ]
+    assert texts(org.engineer) == ["Eng Manager proposed your FY2027 plan for signing."]
 
 
 def test_a_plan_proposed_by_the_employee_is_told_to_their_manager(org: Org, plan) -> None:
@@ -77,7 +75,7 @@ def test_one_signature_is_told_to_the_other_side_and_a_draft_signed_is_not_also_
     assert told("plan.signed") == {org.engineer.pk}
     assert not told("plan.proposed")
     assert texts(org.engineer) == [
-        "Eng Manager signed the FY2027 plan of Ann Engineer; it now needs your signature."
+        "Eng Manager signed your FY2027 plan; it now needs your signature."
     ]
 
 
@@ -109,8 +107,7 @@ def test_a_change_to_an_agreed_plan_tells_both_sides_but_the_author_and_cannot_b
     )
     assert told("plan.reopened") == {org.engineer.pk}
     assert texts(org.engineer, "plan.reopened") == [
-        "Eng Manager changed the FY2027 plan of Ann Engineer after it was agreed: it needs "
-        "both signatures again."
+        "Eng Manager changed your FY2027 plan after it was agreed: it needs both signatures again."
     ]
 
 
