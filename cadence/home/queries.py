@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,10 @@ from cadence.planning import queries as planning_queries
 from cadence.planning.models import PerformancePeriod
 
 CHECK_IN_WEEKS = 8
+# The organisation's figures are counted at most this often per reader. At 100,000
+# people they take seconds to count (every goal's key results' latest check-in, every
+# check-in of 8 weeks); a panel a few minutes old answers "how are we doing?" as well.
+HEALTH_CACHE_SECONDS = 600
 GOAL_STATUSES = ("on_track", "at_risk", "off_track", "stale")
 
 
@@ -125,6 +130,7 @@ class OrgHealth:
     weeks: list[datetime.date]
     departments: list[DepartmentHealth]
     total: DepartmentHealth
+    counted_at: datetime.datetime | None = None
 
     @property
     def has_people(self) -> bool:
@@ -145,9 +151,22 @@ def current_period() -> PerformancePeriod | None:
 
 def org_health(user: Actor, today: datetime.date | None = None) -> OrgHealth:
     """Plans agreed, goals on track / at risk / off track / stale and check-ins per week,
-    by top-level department, as far as the user may read them. Six queries whatever the
-    size of the organisation: the figures are counted by the database."""
+    by top-level department, as far as the user may read them, counted at most every
+    ``HEALTH_CACHE_SECONDS``. HR admins read everything and share one count; anyone
+    else (executives) reads what their own access allows, so theirs is their own."""
     today = today or timezone.localdate()
+    reader = "hr" if people_access.is_hr_admin(user) else f"user-{user.pk}"
+    key = f"home:org-health:{reader}:{today.isoformat()}"
+    health = cache.get(key)
+    if health is None:
+        health = count_org_health(user, today)
+        cache.set(key, health, HEALTH_CACHE_SECONDS)
+    return health
+
+
+def count_org_health(user: Actor, today: datetime.date) -> OrgHealth:
+    """``org_health`` counted now: six queries whatever the size of the organisation,
+    the figures counted by the database."""
     period = current_period()
     weeks = goals_home.week_starts(today, CHECK_IN_WEEKS)
     top_of, tops = _top_departments()
@@ -186,7 +205,9 @@ def org_health(user: Actor, today: datetime.date | None = None) -> OrgHealth:
         total.agreed += r.agreed
         total.goals.add(r.goals)
         total.check_ins = [a + b for a, b in zip(total.check_ins, r.check_ins, strict=True)]
-    return OrgHealth(period=period, weeks=weeks, departments=shown, total=total)
+    return OrgHealth(
+        period=period, weeks=weeks, departments=shown, total=total, counted_at=timezone.now()
+    )
 
 
 # --- the people behind a figure --------------------------------------------------------

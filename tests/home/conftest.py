@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from cadence.goals import services as goals
@@ -34,8 +35,18 @@ class World:
     kpi: Kpi
 
 
+@pytest.fixture(autouse=True)
+def _uncounted() -> None:
+    # The organisation's health is cached per reader and day; each test counts afresh.
+    cache.clear()
+
+
 @pytest.fixture
 def world(org: Org) -> World:
+    return build_world(org)
+
+
+def build_world(org: Org) -> World:
     today = datetime.date.today()
     period = planning.period_activate(
         actor=org.hr.user,

@@ -42,6 +42,31 @@ def test_sql_twin_agrees_with_the_rule(world: World) -> None:
                 actor=org.eng_manager.user, key_result=kr, value=target_done, confidence=confidence
             )
         made.append(goal.pk)
+    # Two key results, each with a history: only each one's latest word counts, and the
+    # least confident of those speaks for the goal (an earlier "off track" is forgotten).
+    for i, (first_words, second_words) in enumerate(
+        [
+            (["off_track", "on_track"], ["on_track", "at_risk"]),
+            (["at_risk", "on_track"], ["off_track", "on_track"]),
+            (["on_track", "off_track"], []),
+        ]
+    ):
+        goal = goals.goal_create(
+            actor=org.eng_manager.user,
+            period=period,
+            title=f"Two results {i}",
+            owner_type="person",
+            owner_person=org.engineer2,
+        )
+        for words in (first_words, second_words):
+            kr = goals.key_result_create(
+                actor=org.eng_manager.user, goal=goal, title="KR", start_value=0, target_value=10
+            )
+            for n, word in enumerate(words):
+                goals.check_in_create(
+                    actor=org.eng_manager.user, key_result=kr, value=n + 1, confidence=word
+                )
+        made.append(goal.pk)
     rows = home.with_health_level(
         Goal.objects.filter(pk__in=made, state=Goal.State.ACTIVE), period, today
     ).values_list("pk", "health_level")

@@ -2,6 +2,7 @@
 refusals, and a query count that does not grow with the team."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -125,6 +126,7 @@ def test_org_health_queries_do_not_grow_with_the_organisation(world: World) -> N
     client = world.org.client_for(world.org.hr)
 
     def count() -> int:
+        cache.clear()  # counted afresh, not read from the cache
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("home")).status_code == 200
         return len(ctx)
@@ -133,6 +135,26 @@ def test_org_health_queries_do_not_grow_with_the_organisation(world: World) -> N
     for i in range(6):
         make_person(f"n{i}.new@example.com", manager=world.org.ceo, department=f"Dept {i}")
     assert count() == before
+
+
+def test_org_health_is_counted_once_per_reader_and_kept(world: World) -> None:
+    hr = world.org.client_for(world.org.hr)
+
+    def goal_queries(client: Client) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("home")).status_code == 200
+        return sum('FROM "goals_goal"' in q["sql"] for q in ctx.captured_queries)
+
+    counted = goal_queries(hr)
+    assert counted >= 2  # the due dates and the figures
+    assert goal_queries(hr) < counted  # the second visit reads the kept figures
+    # Another HR admin shares the count; an executive (who may read less) has their own.
+    other_hr = make_person("hanna.hr@example.com", manager=world.org.ceo)
+    other_hr.user.is_hr_admin = True
+    other_hr.user.save(update_fields=["is_hr_admin"])
+    shared = world.org.client_for(other_hr).get(reverse("home")).context["health"]
+    assert shared.counted_at == hr.get(reverse("home")).context["health"].counted_at
+    assert goal_queries(world.org.client_for(world.org.exec_viewer)) == counted
 
 
 @pytest.mark.parametrize("role", ["employee", "manager"])
