@@ -6,7 +6,7 @@ from django.http import Http404
 
 from cadence.accounts.types import Actor
 from cadence.notifications.models import Notification, OutboundMail
-from cadence.people.access import acting_person, is_hr_admin, is_member
+from cadence.people.access import Refused, acting_person, is_hr_admin, is_member, require_member
 from cadence.people.models import Person
 
 
@@ -36,6 +36,14 @@ def notification_for_read(user: Actor, notification_id: int) -> Notification:
 
 def can_view_deliveries(user: Actor) -> bool:
     return is_hr_admin(user)
+
+
+def require_delivery_reader(user: Actor) -> None:
+    """404 for non-members (to them nothing exists), 403 for members who are not HR
+    admins — the audit log's rule."""
+    require_member(user)
+    if not can_view_deliveries(user):
+        raise Refused
 
 
 def deliveries_visible_to(user: Actor) -> QuerySet[OutboundMail]:

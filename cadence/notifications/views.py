@@ -20,7 +20,6 @@ from cadence.core.http import HtmxHttpRequest
 from cadence.notifications import access, queries, services
 from cadence.notifications.forms import DeliveryFilterForm, PreferencesForm
 from cadence.notifications.rendering import render as render_items
-from cadence.people import access as people_access
 
 
 class Request(AuthenticatedHttpRequest, HtmxHttpRequest):
@@ -148,9 +147,7 @@ def preferences(request: Request) -> HttpResponse:
 @login_required
 def delivery(request: Request) -> HttpResponse:
     """The mail queue for HR admins: what is waiting, what failed and why."""
-    people_access.require_member(request.user)
-    if not access.can_view_deliveries(request.user):
-        raise people_access.Refused
+    access.require_delivery_reader(request.user)
     form = DeliveryFilterForm(request.GET or None)
     state = form.cleaned_data.get("state", "") if form.is_valid() else ""
     counts = queries.delivery_counts(request.user)
