@@ -75,7 +75,7 @@ def stale_goal_reminders(now: datetime.datetime) -> int:
         now=now,
         target_type=TARGET_TYPE,
         params={"days": days},
-        time_zones=sweeps.awake_time_zones(now),
+        asleep=sweeps.asleep_time_zones(now),
     )
 
 
@@ -108,7 +108,7 @@ def stale_goal_escalations(now: datetime.datetime) -> int:
         now=now,
         target_type=TARGET_TYPE,
         params={"days": days},
-        time_zones=sweeps.awake_time_zones(now),
+        asleep=sweeps.asleep_time_zones(now),
     )
 
 

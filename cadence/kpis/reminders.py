@@ -54,7 +54,7 @@ def overdue_key(kpi_id: int, holder_id: int | None, start: datetime.date) -> str
 def kpi_overdue_reminders(now: datetime.datetime) -> int:
     """Remind whoever records each overdue value; returns how many reminders were new."""
     today = timezone.localdate(now)
-    awake = sweeps.awake_time_zones(now)
+    asleep = sweeps.asleep_time_zones(now)
     created = 0
     for frequency in Kpi.Frequency.values:
         start, following = due_period(frequency, today)
@@ -84,7 +84,7 @@ def kpi_overdue_reminders(now: datetime.datetime) -> int:
             now=now,
             target_type=TARGET_TYPE,
             params=params,
-            time_zones=awake,
+            asleep=asleep,
         )
         holders = kpis.format(
             join="JOIN people_person h ON h.status = 'active'"
@@ -105,9 +105,9 @@ def kpi_overdue_reminders(now: datetime.datetime) -> int:
             now=now,
             target_type=TARGET_TYPE,
             params=params,
-            time_zones=awake,
+            asleep=asleep,
         )
-        created += _team_reminders(frequency, start, ended, params, set(awake))
+        created += _team_reminders(frequency, start, ended, params, set(asleep or ()))
     return created
 
 
@@ -116,7 +116,7 @@ def _team_reminders(
     start: datetime.date,
     ended: datetime.datetime,
     params: dict[str, str],
-    awake: set[str],
+    asleep: set[str],
 ) -> int:
     """Team KPIs, a handful per organisation: one ``notify`` each, to the department's
     head, found by the access rule itself rather than a SQL copy of it."""
@@ -137,7 +137,7 @@ def _team_reminders(
         if department.pk not in heads:
             heads[department.pk] = department_head(department)
         head = heads[department.pk]
-        if head is not None and head.time_zone in awake:
+        if head is not None and head.time_zone not in asleep:
             created += len(
                 services.notify(
                     OVERDUE,

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 
 from cadence.notifications import kinds
 from cadence.notifications.models import Channel
-from cadence.people.models import Person
+from cadence.people.models import time_zone_names
 
 
 def sql_date(column: str) -> str:
@@ -43,27 +43,23 @@ def db_datetime(moment: datetime.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(moment)
 
 
-def awake_time_zones(now: datetime.datetime) -> list[str]:
-    """The ``Person.time_zone`` values ("" for the organisation's) of the active people
-    whose local time ``now`` is within ``CADENCE_REMINDER_HOURS``: reminders reach people
-    during their day, and an hourly sweep reaches each zone in turn. One query (the
-    distinct zones, a handful)."""
+def asleep_time_zones(now: datetime.datetime) -> list[str] | None:
+    """The ``Person.time_zone`` values ("" for the organisation's) where the local time
+    ``now`` is outside ``CADENCE_REMINDER_HOURS``; None when there is none. Reminders
+    reach people during their day, and an hourly sweep reaches each zone in turn.
+
+    Worked out over every zone name rather than those people have: no scan of the
+    people (a tenth of the sweep at 100,000), and a name this list lacks is reminded at
+    any hour rather than never."""
     start, end = settings.CADENCE_REMINDER_HOURS
-    stored = (
-        Person.objects.filter(status=Person.Status.ACTIVE)
-        .order_by()
-        .values_list("time_zone", flat=True)
-        .distinct()
-    )
-    awake = []
-    for name in stored:
-        try:
-            zone = zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)  # validated on input; never crash
-        if start <= now.astimezone(zone).hour < end:
-            awake.append(name)
-    return awake
+    asleep = [
+        name
+        for name in sorted(time_zone_names())
+        if not start <= now.astimezone(zoneinfo.ZoneInfo(name)).hour < end
+    ]
+    if not start <= now.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).hour < end:
+        asleep.append("")
+    return asleep or None
 
 
 def db_date(day: datetime.date) -> Any:
@@ -78,7 +74,7 @@ def notify_selected(
     now: datetime.datetime,
     target_type: str,
     params: dict[str, Any] | None = None,
-    time_zones: Sequence[str] | None = None,
+    asleep: Sequence[str] | None = None,
 ) -> int:
     """Create the notifications that ``candidates`` select and return how many were new.
 
@@ -86,18 +82,16 @@ def notify_selected(
     ``CAST(NULL AS BIGINT)``), ``target_id`` and ``dedup_key`` (never empty: it is what
     makes the sweep idempotent); ``candidate_params`` its parameters. Every notification
     of one call has the same ``params``. Immediate mails (EMAIL delivery) go to the
-    outbox in the same transaction, as ``notify`` queues them. With ``time_zones``, only
-    recipients in those zones (``awake_time_zones``) are told now."""
-    if time_zones is not None and not time_zones:
-        return 0
+    outbox in the same transaction, as ``notify`` queues them. Recipients in the
+    ``asleep`` time zones (``asleep_time_zones``) are left for a later run."""
     registered = kinds.kind(kind)  # KeyError: an unregistered kind is a programming error
     if registered.mandatory:
         delivery = "CASE WHEN p.channel IS NULL OR p.channel = 'off' THEN %s ELSE p.channel END"
     else:
         delivery = "COALESCE(p.channel, %s)"
     params_sql = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-    zones = list(time_zones or [])
-    in_zones = f"AND r.time_zone IN ({', '.join(['%s'] * len(zones))})" if zones else ""
+    zones = list(asleep or [])
+    awake = f"AND r.time_zone NOT IN ({', '.join(['%s'] * len(zones))})" if zones else ""
     stamp = db_datetime(now)
     insert_notifications = f"""
         INSERT INTO notifications_notification
@@ -113,7 +107,7 @@ def notify_selected(
           AND (c.actor_id IS NULL OR c.actor_id <> c.recipient_id)
           AND c.dedup_key <> ''
           AND {delivery} <> 'off'
-          {in_zones}
+          {awake}
         ON CONFLICT DO NOTHING
     """  # noqa: S608 - the interpolated pieces are this module's and the sweeps' own SQL
     default = str(registered.default)
