@@ -45,7 +45,10 @@ def values_due(user: Actor, me: Person, today: datetime.date | None = None) -> l
         )
     holders: dict[str, list[Person]] = defaultdict(list)
     if has_reports(me):
-        for report in me.direct_reports.filter(status=Person.Status.ACTIVE).exclude(job_title=""):
+        # Unordered: with Person's default ordering SQLite walks the directory index
+        # of every active person (120 ms at 100,000) instead of the manager's index.
+        reports = me.direct_reports.filter(status=Person.Status.ACTIVE).exclude(job_title="")
+        for report in reports.order_by():
             holders[report.job_title.strip().lower()].append(report)
     wanted = Q(scope=Kpi.Scope.PERSON, person=me)
     if holders:
