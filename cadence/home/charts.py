@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -95,14 +95,17 @@ def plan_bar(row: "DepartmentHealth") -> SafeString:
                 "ok",
                 row.url("plans", agreed="yes"),
                 _("%(department)s: %(count)s with an agreed plan")
-                % {"department": name, "count": row.agreed},
+                % {"department": name, "count": number_format(row.agreed, force_grouping=True)},
             ),
             Segment(
                 row.without_plan,
                 "none",
                 row.url("plans", agreed="no"),
                 _("%(department)s: %(count)s without an agreed plan")
-                % {"department": name, "count": row.without_plan},
+                % {
+                    "department": name,
+                    "count": number_format(row.without_plan, force_grouping=True),
+                },
             ),
         ]
     )
@@ -122,7 +125,11 @@ def goal_bar(row: "DepartmentHealth") -> SafeString:
                 colour,
                 row.url("goals", status=status),
                 _("%(department)s: %(count)s goals %(status)s")
-                % {"department": name, "count": getattr(row.goals, status), "status": word},
+                % {
+                    "department": name,
+                    "count": number_format(getattr(row.goals, status), force_grouping=True),
+                    "status": word,
+                },
             )
             for status, (word, colour) in words.items()
         ]
@@ -136,7 +143,11 @@ def check_in_columns(row: "DepartmentHealth", weeks: list[datetime.date]) -> Saf
         [row.url("check-ins", week=day.isoformat()) for day in weeks],
         [
             _("%(department)s, week of %(date)s: %(count)s check-ins")
-            % {"department": name, "date": date_format(day), "count": count}
+            % {
+                "department": name,
+                "date": date_format(day),
+                "count": number_format(count, force_grouping=True),
+            }
             for day, count in zip(weeks, row.check_ins, strict=True)
         ],
     )

@@ -133,6 +133,10 @@ class OrgHealth:
     counted_at: datetime.datetime | None = None
 
     @property
+    def recounted_every_minutes(self) -> int:
+        return HEALTH_CACHE_SECONDS // 60
+
+    @property
     def has_people(self) -> bool:
         return self.total.people > 0
 

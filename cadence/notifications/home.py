@@ -4,7 +4,7 @@ object through the "open" link that also marks it read."""
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from cadence.accounts.types import Actor
 from cadence.home.registry import HomeItem, HomeSection, register_section
@@ -29,21 +29,24 @@ def items(user: Actor, me: Person | None) -> list[HomeItem]:
     count = unread.count()
     if not count:
         return []
-    group = _("Unread notifications")
+    # One group without a title: the section's own title says what they are.
     out = [
-        HomeItem(item.text, item.open_url, group=group)
+        HomeItem(item.text, item.open_url)
         for item in render(user, list(unread.order_by("-created_at", "-id")[:LATEST]))
     ]
     list_url = _list_url()
     if list_url is not None:
-        text = ngettext("See the notification", "See all %(count)s notifications", count) % {
-            "count": count
-        }
-        out.append(HomeItem(text, list_url, count=count, group=group))
+        if count > len(out):
+            text = _("See all %(count)s unread notifications") % {"count": count}
+        else:
+            text = _("Open the notification list")
+        out.append(HomeItem(text, list_url, count=count))
     return out
 
 
 def register() -> None:
     register_section(
-        HomeSection(key="notifications", title=gettext_lazy("Notifications"), order=10, items=items)
+        HomeSection(
+            key="notifications", title=gettext_lazy("Unread notifications"), order=10, items=items
+        )
     )
