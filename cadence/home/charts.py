@@ -64,9 +64,12 @@ def stacked_bar(segments: list[Segment]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every caller text is escaped above
 
 
-def columns(values: list[int], urls: list[str], titles: list[str]) -> SafeString:
-    """One column per value (weeks, oldest first), heights relative to the largest."""
-    top = max(values, default=0) or 1
+def columns(
+    values: list[int], urls: list[str], titles: list[str], top: int | None = None
+) -> SafeString:
+    """One column per value (weeks, oldest first), heights relative to ``top`` (by
+    default the largest value)."""
+    top = top or max(values, default=0) or 1
     n = len(values)
     width = 100 / max(n, 1)
     parts = [
@@ -136,7 +139,11 @@ def goal_bar(row: "DepartmentHealth") -> SafeString:
     )
 
 
-def check_in_columns(row: "DepartmentHealth", weeks: list[datetime.date]) -> SafeString:
+def check_in_columns(
+    row: "DepartmentHealth", weeks: list[datetime.date], top: int | None = None
+) -> SafeString:
+    """``top``: the scale shared by the departments' rows, so that a department with
+    two check-ins does not draw columns as tall as one with thousands."""
     name = row.name or _("No department")
     return columns(
         row.check_ins,
@@ -150,4 +157,5 @@ def check_in_columns(row: "DepartmentHealth", weeks: list[datetime.date]) -> Saf
             }
             for day, count in zip(weeks, row.check_ins, strict=True)
         ],
+        top,
     )

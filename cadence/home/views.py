@@ -45,12 +45,14 @@ def home(request: HttpRequest) -> HttpResponse:
     if queries.can_view_org_health(request.user):
         health = queries.org_health(request.user)
         context["health"] = health
+        # The departments' check-in columns share one scale; the organisation's its own.
+        top = max((max(r.check_ins) for r in health.departments), default=0)
         context["health_rows"] = [
             HealthRow(
                 r,
                 charts.plan_bar(r),
                 charts.goal_bar(r),
-                charts.check_in_columns(r, health.weeks),
+                charts.check_in_columns(r, health.weeks, None if r.is_total else top),
             )
             for r in [*health.departments, health.total]
         ]
