@@ -58,7 +58,7 @@ def _preferences(request: HttpRequest) -> list[dict[str, Any]]:
             "channels": kinds.channels_for(k),
             "mandatory": k.mandatory,
         }
-        for k in kinds.all_kinds()
+        for k in kinds.kinds_for(request.user)
     ]
 
 
@@ -131,5 +131,5 @@ def put_preferences(
     ),
 ) -> list[dict[str, Any]]:
     me = access.recipient(request.user)
-    services.preferences_set(me, dict(checked_preferences(payload)))
+    services.preferences_set(me, dict(checked_preferences(request.user, payload)))
     return _preferences(request)

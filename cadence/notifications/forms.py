@@ -6,18 +6,21 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cadence.accounts.types import Actor
 from cadence.notifications import kinds
 from cadence.notifications.models import Channel, OutboundMail
 
 
-def checked_preferences(raw: Mapping[str, Any]) -> dict[str, Channel]:
+def checked_preferences(user: Actor, raw: Mapping[str, Any]) -> dict[str, Channel]:
     """``{kind: channel}`` as the page or the API sent it, checked as a whole: an
-    unknown kind, an unknown channel or OFF for a kind that cannot be switched off is a
-    ValidationError naming that kind, and nothing of the request is saved."""
+    unknown kind (or one the user never receives — the same answer), an unknown channel
+    or OFF for a kind that cannot be switched off is a ValidationError naming that kind,
+    and nothing of the request is saved."""
     errors: dict[str, str] = {}
     checked: dict[str, Channel] = {}
+    available = {k.key for k in kinds.kinds_for(user)}
     for key, value in raw.items():
-        if not kinds.is_kind(key):
+        if key not in available:
             errors[key] = _("there is no such kind of notification.")
             continue
         registered = kinds.kind(key)
@@ -39,9 +42,12 @@ class PreferencesForm(forms.Form):
     is a valid choice here so that ``checked_preferences`` refuses "Off" for a mandatory
     kind with its own sentence (the page does not offer it)."""
 
-    def __init__(self, *args: Any, current: Mapping[str, Channel], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Actor, current: Mapping[str, Channel], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        for registered in kinds.all_kinds():
+        self.user = user
+        for registered in kinds.kinds_for(user):
             self.fields[registered.key] = forms.ChoiceField(
                 label=registered.label,
                 choices=Channel.choices,
@@ -53,7 +59,7 @@ class PreferencesForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = {key: value for key, value in (super().clean() or {}).items() if value}
         try:
-            return dict(checked_preferences(cleaned))
+            return dict(checked_preferences(self.user, cleaned))
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)

@@ -45,6 +45,9 @@ class Kind:
     default: Channel = Channel.IN_APP
     # Cannot be switched off (email or digest may still be chosen); the page says so.
     mandatory: bool = False
+    # Who can ever receive it (None: every member) — an HR-only kind is not offered on
+    # everyone's preferences page, nor accepted from them through the API.
+    audience: Callable[[Actor], bool] | None = None
 
 
 _kinds: dict[str, Kind] = {}
@@ -86,6 +89,11 @@ def all_kinds() -> list[Kind]:
     return [k for members in groups.values() for k in members]
 
 
+def kinds_for(user: Actor) -> list[Kind]:
+    """``all_kinds()`` that ``user`` can receive: what their preferences offer."""
+    return [k for k in all_kinds() if k.audience is None or k.audience(user)]
+
+
 def target_type(key: str) -> TargetType | None:
     return _targets.get(key)
 
@@ -97,10 +105,12 @@ def channels_for(kind_: Kind) -> list[Channel]:
 
 def format_sentence(kind_: Kind, *, actor: str, target: str, params: dict[str, Any]) -> str:
     """The kind's sentence filled in; a missing parameter reads as nothing, never as a
-    crash or a raw placeholder."""
+    crash or a raw placeholder. A sentence may open with its target ("your FY2026
+    plan …"): the first letter is made a capital."""
     values: dict[str, Any] = {k: v for k, v in params.items() if isinstance(k, str)}
     values.update(actor=actor, target=target)
-    return kind_.sentence.format_map(_Blank(values))
+    text = kind_.sentence.format_map(_Blank(values))
+    return text[:1].upper() + text[1:]
 
 
 class _Blank(dict[str, Any]):

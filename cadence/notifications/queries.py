@@ -77,11 +77,11 @@ def preferences_of(person: Person) -> dict[str, Channel]:
     return result
 
 
-def preference_groups(person: Person) -> list[PreferenceGroup]:
-    """Every registered kind under its group's heading, in registration order."""
+def preference_groups(user: Actor, person: Person) -> list[PreferenceGroup]:
+    """Every kind ``user`` can receive under its group's heading, in registration order."""
     current = preferences_of(person)
     groups: dict[str, list[PreferenceRow]] = {}
-    for registered in kinds.all_kinds():
+    for registered in kinds.kinds_for(user):
         groups.setdefault(registered.group, []).append(
             PreferenceRow(registered, current[registered.key], kinds.channels_for(registered))
         )

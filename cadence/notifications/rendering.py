@@ -48,7 +48,8 @@ def render(reader: Actor, notifications: Sequence[Notification]) -> list[Item]:
         if kinds.is_kind(n.kind):
             text = kinds.format_sentence(
                 kinds.kind(n.kind),
-                actor=name_shown(reader, n.actor) if n.actor is not None else "",
+                # No actor: the system did it (a sweep, the command line, the demo).
+                actor=name_shown(reader, n.actor) if n.actor is not None else "Cadence",
                 target=target_words,
                 params=n.params,
             )

@@ -119,7 +119,7 @@ def mark_all_read(request: Request) -> HttpResponse:
 def preferences(request: Request) -> HttpResponse:
     me = access.recipient(request.user)
     current = queries.preferences_of(me)
-    form = PreferencesForm(request.POST or None, current=current)
+    form = PreferencesForm(request.POST or None, user=request.user, current=current)
     if request.method == "POST":
         if form.is_valid():
             changed = {
@@ -137,7 +137,7 @@ def preferences(request: Request) -> HttpResponse:
         {
             "me": me,
             "form": form,
-            "groups": queries.preference_groups(me),
+            "groups": queries.preference_groups(request.user, me),
             "nav_active": "",
         },
     )

@@ -54,6 +54,7 @@ def register() -> None:
                     "{updated} updated, {left} marked as left, {unchanged} unchanged."
                 ),
                 default=Channel.EMAIL,
+                audience=access.can_manage_people,
             ),
             kinds.Kind(
                 key=IMPORT_FAILED,
@@ -64,6 +65,7 @@ def register() -> None:
                     "changed. Problems found: {errors}."
                 ),
                 default=Channel.EMAIL,
+                audience=access.can_manage_people,
             ),
         ]
     )

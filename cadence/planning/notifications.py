@@ -110,7 +110,7 @@ def register() -> None:
                 key=AGREED,
                 group=group,
                 label=_("A plan I take part in is agreed"),
-                sentence=_("{actor} signed {target}: it is agreed."),
+                sentence=_("{target} is agreed: {actor} signed it last."),
             ),
             kinds.Kind(
                 key=REOPENED,

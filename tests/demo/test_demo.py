@@ -77,6 +77,12 @@ def test_demo_loads_a_living_organisation_once(client):
     assert sorted(role for _, _, role in logins) == ["employee", "executive", "hr admin", "manager"]
     for email, password, _role in logins:
         assert client.login(email=email, password=password), email
+        # Each login opens Cadence to something that needs them, and a history read.
+        person = Person.objects.get(user__email=email)
+        unread = person.notifications.filter(read_at__isnull=True).count()
+        assert 1 <= unread <= 4, (email, unread)
+        home = client.get("/api/v1/home").json()
+        assert not home["all_done"] and home["sections"], email
 
     current = PerformancePeriod.objects.get(state="active", kind="year")
     assert PerformancePeriod.objects.filter(state="closed", kind="year").exists()

@@ -155,6 +155,16 @@ def test_bad_preferences_are_422_naming_the_kind_and_nothing_is_saved(
     assert not NotificationPreference.objects.exists()
 
 
+def test_an_hr_only_kind_reads_as_unknown_to_someone_else(org: Org) -> None:
+    client = org.client_for(org.engineer)
+    response = send(client, "PUT", "/notifications/preferences", {"people.import_applied": "off"})
+    assert response.status_code == 422
+    assert "people.import_applied" in response.content.decode()
+    kinds_offered = {row["kind"] for row in client.get("/api/v1/notifications/preferences").json()}
+    assert "people.import_applied" not in kinds_offered
+    assert not org.engineer.notification_preferences.exists()
+
+
 def test_a_preferences_body_that_is_not_an_object_is_refused(org: Org) -> None:
     client = org.client_for(org.engineer)
     assert send(client, "PUT", "/notifications/preferences", ["email"]).status_code == 422

@@ -87,7 +87,7 @@ def test_the_agreeing_signature_tells_the_other_side_once_and_not_the_signer(
     # Ann hears of the manager's signature, the manager of the agreement: one item each.
     assert Notification.objects.filter(recipient=org.eng_manager).count() == 1
     assert texts(org.eng_manager) == [
-        "Ann Engineer signed the FY2027 plan of Ann Engineer: it is agreed."
+        "The FY2027 plan of Ann Engineer is agreed: Ann Engineer signed it last."
     ]
 
 

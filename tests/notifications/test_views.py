@@ -240,11 +240,23 @@ def test_reading_needs_a_post(org: Org, goal) -> None:
 def test_preferences_list_every_kind_and_say_which_cannot_be_off(org: Org) -> None:
     page = org.client_for(org.engineer).get("/notifications/preferences/").content.decode()
     for registered in kinds.all_kinds():
-        assert registered.label in page
+        # HR-only kinds (a people import applied) are not offered to an engineer.
+        for_everyone = registered.audience is None
+        assert (registered.label in page) == for_everyone, registered.key
+    hr_page = org.client_for(org.hr).get("/notifications/preferences/").content.decode()
+    assert all(registered.label in hr_page for registered in kinds.all_kinds())
     assert "Centre tests" in page and "cannot be switched off" in page
     mandatory = page.split(f'name="{ALWAYS.key}"')[1].split("</select>")[0]
     assert 'value="off"' not in mandatory and 'value="email" selected' in mandatory
     assert "UTC" in page  # the time zone digests follow
+
+
+def test_an_hr_only_kind_is_not_a_field_for_someone_else(org: Org) -> None:
+    # The form has no such field: the value is ignored, and nothing is saved.
+    org.client_for(org.engineer).post(
+        "/notifications/preferences/", {"people.import_applied": "off"}
+    )
+    assert not org.engineer.notification_preferences.exists()
 
 
 def test_preferences_are_saved(org: Org) -> None:

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from cadence.accounts.models import User
+from cadence.demo.inbox import fill_inboxes
 from cadence.demo.organisation import generate_people, to_csv
 from cadence.demo.performance import load_performance_demo
 from cadence.people.importing import plan_import, read_table
@@ -33,6 +34,11 @@ class Command(BaseCommand):
         logins = self._assign_roles()
         hr_user = User.objects.get(email=logins["hr admin"])
         load_performance_demo(hr_user=hr_user, say=self.stdout.write)
+        people = {
+            role: Person.objects.select_related("user").get(user__email=email)
+            for role, email in logins.items()
+        }
+        fill_inboxes(people)
         for role, email in logins.items():
             self.stdout.write(f"login: {email}  password: {DEMO_PASSWORD}  ({role})")
 
