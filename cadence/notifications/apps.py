@@ -16,6 +16,7 @@ class NotificationsConfig(AppConfig):
                 run=delivery.send_due,
                 cron="* * * * *",
                 description="Send the queued mails that are due (retries included).",
+                unit="mail",
             )
         )
         register_sweep(
@@ -26,5 +27,6 @@ class NotificationsConfig(AppConfig):
                 description=(
                     "Make the daily digest mails of the people whose local digest hour has come."
                 ),
+                unit="mail",
             )
         )

@@ -19,6 +19,8 @@ class Sweep:
     run: Callable[[datetime], int]  # now → how many notifications or mails it made
     cron: str  # "15 * * * *"
     description: str
+    # What ``run`` counts, singular: "notification" or "mail" (``run-scheduled`` prints it).
+    unit: str = "notification"
 
 
 _sweeps: dict[str, Sweep] = {}

@@ -12,9 +12,6 @@ from django.utils import timezone
 
 from cadence.notifications import schedule
 
-# The sweeps that count mails rather than notifications (``Sweep`` does not say).
-MAIL_SWEEPS = frozenset({"deliver-mail", "digests"})
-
 
 class Command(BaseCommand):
     help = "Run one scheduled sweep (by name) or all of them, and say what each made."
@@ -35,6 +32,5 @@ class Command(BaseCommand):
             chosen = [found]
         for sweep in chosen:
             made = sweep.run(timezone.now())
-            unit = "mail" if sweep.name in MAIL_SWEEPS else "notification"
-            noun = unit if made == 1 else unit + "s"
+            noun = sweep.unit if made == 1 else sweep.unit + "s"
             self.stdout.write(f"{sweep.name}: {made} {noun}")
