@@ -360,5 +360,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CADENCE_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The scheduler logs every run of every job (its lock is renewed every 5 s):
+        # only what goes wrong belongs in the log.
+        "apscheduler": {"level": "WARNING"},
+    },
 }
