@@ -8,13 +8,19 @@ up to the top of the tree and builds the links to the people behind each figure.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from ninja.errors import ValidationError
 
+from cadence.accounts.models import User
 from cadence.accounts.types import Actor
+from cadence.core import pagination
 from cadence.goals import home as goals_home
 from cadence.goals.home import GoalFigures
 from cadence.home import registry
@@ -29,6 +35,10 @@ CHECK_IN_WEEKS = 8
 # people they take seconds to count (every goal's key results' latest check-in, every
 # check-in of 8 weeks); a panel a few minutes old answers "how are we doing?" as well.
 HEALTH_CACHE_SECONDS = 600
+# What the "org-health" sweep counts ahead of the HR admins is kept twice as long as it
+# runs (every 10 minutes), so a late or slow run never leaves them a cold cache.
+SWEPT_HEALTH_SECONDS = 2 * HEALTH_CACHE_SECONDS
+FIGURE_PAGE_SIZE = 50
 GOAL_STATUSES = ("on_track", "at_risk", "off_track", "stale")
 
 
@@ -153,19 +163,41 @@ def current_period() -> PerformancePeriod | None:
     return planning_queries.default_period(planning_queries.periods())
 
 
+def _health_key(reader: str, today: datetime.date) -> str:
+    return f"home:org-health:{reader}:{today.isoformat()}"
+
+
 def org_health(user: Actor, today: datetime.date | None = None) -> OrgHealth:
     """Plans agreed, goals on track / at risk / off track / stale and check-ins per week,
     by top-level department, as far as the user may read them, counted at most every
-    ``HEALTH_CACHE_SECONDS``. HR admins read everything and share one count; anyone
-    else (executives) reads what their own access allows, so theirs is their own."""
+    ``HEALTH_CACHE_SECONDS``. HR admins read everything and share one count (which the
+    "org-health" sweep keeps warm); anyone else (executives) reads what their own access
+    allows, so theirs is their own, counted on their visit."""
     today = today or timezone.localdate()
     reader = "hr" if people_access.is_hr_admin(user) else f"user-{user.pk}"
-    key = f"home:org-health:{reader}:{today.isoformat()}"
+    key = _health_key(reader, today)
     health = cache.get(key)
     if health is None:
         health = count_org_health(user, today)
         cache.set(key, health, HEALTH_CACHE_SECONDS)
     return health
+
+
+def org_health_sweep(now: datetime.datetime) -> int:
+    """The "org-health" sweep: count the HR admins' shared figures before any of them
+    asks (seconds at 100,000 people), so their panel rarely meets a cold cache. Run
+    twice it counts twice and changes nothing else. Returns how many counts it stored:
+    0 when the organisation has no HR admin to count for."""
+    hr_admin = (
+        User.objects.filter(Q(is_hr_admin=True) | Q(is_superuser=True), is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if hr_admin is None:
+        return 0
+    today = timezone.localdate(now)
+    cache.set(_health_key("hr", today), count_org_health(hr_admin, today), SWEPT_HEALTH_SECONDS)
+    return 1
 
 
 def count_org_health(user: Actor, today: datetime.date) -> OrgHealth:
@@ -233,3 +265,35 @@ def department_scope(user: Actor, value: str | None) -> tuple[list[int] | None, 
         return None, ""
     department = people_access.department_for_read(user, department_id)
     return department_and_below(department), department.full_name
+
+
+@dataclass
+class FigurePage:
+    """One page of the people or goals behind a figure. Pages follow each other by a
+    cursor (the last row's key), not a number: a numbered page counted every matching
+    row first — for "goals at risk", the health rule over every goal of the period."""
+
+    rows: list[Any]
+    next_cursor: str | None
+    is_first: bool
+
+
+def figure_page(rows: QuerySet[Any], cursor: str | None) -> FigurePage:
+    """The ``FIGURE_PAGE_SIZE`` rows of ``rows`` (ordered by fields ending with the id)
+    after ``cursor``; a cursor that is not one of this list's is a 404."""
+    keys = pagination.ordering(rows)
+    if cursor:
+        try:
+            values = pagination.decode(rows.model, keys, cursor)
+        except ValidationError:
+            raise Http404 from None
+        rows = rows.filter(pagination.after(keys, values))
+    # One row more than the page says whether another follows, without counting them.
+    found = list(rows[: FIGURE_PAGE_SIZE + 1])
+    page = found[:FIGURE_PAGE_SIZE]
+    more = len(found) > FIGURE_PAGE_SIZE
+    return FigurePage(
+        rows=page,
+        next_cursor=pagination.encode([getattr(page[-1], n) for n, _d in keys]) if more else None,
+        is_first=not cursor,
+    )

@@ -10,13 +10,13 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cadence.core.http import HtmxHttpRequest
 from cadence.goals import home as goals_home
 from cadence.home import charts, queries
 from cadence.people import access
 from cadence.people import queries as people_queries
 from cadence.planning import home as planning_home
 
-DRILL_PAGE_SIZE = 50
 METRICS = ("plans", "goals", "check-ins")
 
 
@@ -40,23 +40,37 @@ def home(request: HttpRequest) -> HttpResponse:
         "me": me,
         "team": people_queries.team(me) if me is not None and access.has_reports(me) else None,
         "sections": queries.sections_for(request.user),
-        "health": None,
+        # The figures take seconds to count when not kept: the page names their place
+        # and htmx fetches them (``health``) once it is shown.
+        "shows_health": queries.can_view_org_health(request.user),
     }
-    if queries.can_view_org_health(request.user):
-        health = queries.org_health(request.user)
-        context["health"] = health
-        # The departments' check-in columns share one scale; the organisation's its own.
-        top = max((max(r.check_ins) for r in health.departments), default=0)
-        context["health_rows"] = [
+    return render(request, "home/home.html", context)
+
+
+@require_GET
+@login_required
+def health(request: HtmxHttpRequest) -> HttpResponse:
+    """The organisation's health panel: what the home page loads after it is shown,
+    or a page of its own where the link is followed without JavaScript."""
+    queries.require_org_health_reader(request.user)
+    figures = queries.org_health(request.user)
+    # The departments' check-in columns share one scale; the organisation's its own.
+    top = max((max(r.check_ins) for r in figures.departments), default=0)
+    context: dict[str, Any] = {
+        "nav_active": "home",
+        "health": figures,
+        "health_rows": [
             HealthRow(
                 r,
                 charts.plan_bar(r),
                 charts.goal_bar(r),
-                charts.check_in_columns(r, health.weeks, None if r.is_total else top),
+                charts.check_in_columns(r, figures.weeks, None if r.is_total else top),
             )
-            for r in [*health.departments, health.total]
-        ]
-    return render(request, "home/home.html", context)
+            for r in [*figures.departments, figures.total]
+        ],
+    }
+    template = "home/health.html#panel" if request.htmx else "home/health.html"
+    return render(request, template, context)
 
 
 @require_GET
@@ -70,6 +84,7 @@ def health_figure(request: HttpRequest, metric: str) -> HttpResponse:
         request.user, request.GET.get("department")
     )
     period = queries.current_period()
+    cursor = request.GET.get("after")
     context: dict[str, Any] = {
         "nav_active": "home",
         "metric": metric,
@@ -84,10 +99,9 @@ def health_figure(request: HttpRequest, metric: str) -> HttpResponse:
             _("People with an agreed plan") if agreed else _("People without an agreed plan")
         )
         if period is not None:
-            context["people"] = people_queries.paginate(
+            context["people"] = queries.figure_page(
                 planning_home.people_by_plan(request.user, period, department_ids, agreed=agreed),
-                request.GET.get("page"),
-                DRILL_PAGE_SIZE,
+                cursor,
             )
     elif metric == "goals":
         status = request.GET.get("status", "")
@@ -100,10 +114,8 @@ def health_figure(request: HttpRequest, metric: str) -> HttpResponse:
             "stale": _("Goals without a recent check-in"),
         }[status]
         if period is not None:
-            context["goals"] = people_queries.paginate(
-                goals_home.goals_in(request.user, period, department_ids, status),
-                request.GET.get("page"),
-                DRILL_PAGE_SIZE,
+            context["goals"] = queries.figure_page(
+                goals_home.goals_in(request.user, period, department_ids, status), cursor
             )
     else:
         try:
@@ -114,11 +126,10 @@ def health_figure(request: HttpRequest, metric: str) -> HttpResponse:
         context["title"] = _("Goals checked in on in the week of %(date)s") % {
             "date": date_format(start)
         }
-        context["goals"] = people_queries.paginate(
+        context["goals"] = queries.figure_page(
             goals_home.goals_checked_in(
                 request.user, start, start + datetime.timedelta(weeks=1), department_ids
             ),
-            request.GET.get("page"),
-            DRILL_PAGE_SIZE,
+            cursor,
         )
     return render(request, "home/health_figure.html", context)
