@@ -1,6 +1,7 @@
 """The home page in a real browser: each item leads to its object (a manager's goal to
 approve, an employee's plan to sign), nothing waiting says so, and HR's organisation
-figures lead to the people and goals behind them — at desktop and phone sizes.
+figures (loaded by htmx once the page is shown) lead to the people and goals behind
+them — at desktop and phone sizes.
 
 With CADENCE_SCREENSHOTS=/some/dir, ``check_page`` keeps each role's home page there."""
 
@@ -89,6 +90,9 @@ def test_hr_figures_lead_to_the_people_behind_them(
     page.goto("/")
     health = page.locator(".home-health")
     expect(health.get_by_role("heading", level=2)).to_contain_text("The organisation's health")
+    # The page is shown first; htmx then swaps the counted figures in for the notice.
+    expect(health.locator(".health-panel")).to_have_count(3)
+    expect(page.get_by_text("The figures are being counted")).to_have_count(0)
     check_page(page, "home-hr")
 
     # Engineering: 4 people, none with an agreed plan; the figure lists them.
@@ -103,6 +107,7 @@ def test_hr_figures_lead_to_the_people_behind_them(
 
     # Engineering's goal without a recent check-in leads to the goal itself.
     page.goto("/")
+    expect(health.locator(".health-panel")).to_have_count(3)
     goals = health.locator(".health-panel").filter(has_text="Goals on track, at risk")
     stale = goals.get_by_role("row", name=re.compile(r"^Engineering\b")).get_by_role("link").last
     expect(stale).to_have_text("1")
@@ -113,5 +118,5 @@ def test_hr_figures_lead_to_the_people_behind_them(
 
     sign_in(mobile_page, org.hr.work_email)
     mobile_page.goto("/")
-    expect(mobile_page.locator(".home-health")).to_be_visible()
+    expect(mobile_page.locator(".home-health .health-panel")).to_have_count(3)
     check_page(mobile_page, "home-hr")
