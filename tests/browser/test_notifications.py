@@ -19,7 +19,7 @@ LOOKED = kinds.register_kind(
     kinds.Kind(
         key="test.browser.goal",
         group="Browser tests",
-        label="Someone looked at my goal",
+        label="Someone looked at a goal of mine (browser test)",
         sentence="{actor} looked at {target}.",
     )
 )
