@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cadence.planning",
     "cadence.goals",
     "cadence.kpis",
+    "cadence.reviews",
     # Below the areas in the import order: areas call it, it imports none of them.
     "cadence.notifications",
     # Above the areas: the home page reads every area (each registers its section).

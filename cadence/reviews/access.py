@@ -1,0 +1,225 @@
+"""Who may see and do what in review cycles — the only place it is decided. People rules
+come from ``cadence.people.access``; what an answer may reveal about its writer is
+``cadence.reviews.anonymity``'s (called from here and from the results' queries).
+
+Rules (docs/reviews.md):
+
+* Templates and cycles are managed by HR admins; members never see a draft cycle.
+* An **assignment** is read and written only by its writer (never HR, never the
+  reviewee): the writer's own answers are theirs until submitted.
+* A **review's results** are read by HR admins (attribution of peer and upward answers
+  only when the cycle says so), by the review's manager and the manager chain above the
+  reviewee (peer results only when the cycle allows it), and by the reviewee once the
+  review is released — peer and upward answers always as anonymous aggregates.
+* **Nominations** of a review: the reviewee proposes during the nomination phase; the
+  review's manager (or the chain above) approves, removes or adds; the nominee declines
+  their own nomination.
+
+Refusals answer 404 where the actor may not know the object exists, 403 where they may
+read it but not do this with it.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cadence.accounts.types import Actor
+from cadence.people.access import (
+    Refused,
+    acting_person,
+    is_hr_admin,
+    is_in_line_of,
+    is_member,
+    line_filter,
+    require_member,
+)
+from cadence.reviews.models import (
+    Assignment,
+    PeerNomination,
+    Review,
+    ReviewCycle,
+    ReviewTemplate,
+    TemplateVersion,
+)
+
+__all__ = ["Refused", "require_member"]
+
+
+# --- HR: templates and cycles -------------------------------------------------------
+
+
+def can_manage_reviews(user: Actor) -> bool:
+    return is_hr_admin(user)
+
+
+def require_review_manager(user: Actor) -> None:
+    """404 for non-members, 403 for members who are not HR admins (the audit log's rule)."""
+    require_member(user)
+    if not can_manage_reviews(user):
+        raise Refused
+
+
+def template_for_manage(user: Actor, template_id: int) -> ReviewTemplate:
+    require_review_manager(user)
+    template = ReviewTemplate.objects.filter(pk=template_id).first()
+    if template is None:
+        raise Http404
+    return template
+
+
+def version_for_manage(user: Actor, version_id: int) -> TemplateVersion:
+    require_review_manager(user)
+    version = TemplateVersion.objects.select_related("template").filter(pk=version_id).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def cycle_for_manage(user: Actor, cycle_id: int, *, lock: bool = False) -> ReviewCycle:
+    require_review_manager(user)
+    cycles = ReviewCycle.objects.select_related("template_version__template", "period")
+    if lock:
+        cycles = cycles.select_for_update(of=("self",))
+    cycle = cycles.filter(pk=cycle_id).first()
+    if cycle is None:
+        raise Http404
+    return cycle
+
+
+# --- writers -------------------------------------------------------------------------
+
+
+def assignments_of(user: Actor) -> QuerySet[Assignment]:
+    """The user's own assignments in launched cycles (what they write)."""
+    me = acting_person(user) if is_member(user) else None
+    if me is None:
+        return Assignment.objects.none()
+    return Assignment.objects.filter(writer=me).exclude(cycle__phase=ReviewCycle.Phase.DRAFT)
+
+
+def assignment_for_read(user: Actor, assignment_id: int) -> Assignment:
+    """One of the user's own assignments; anyone else's reads as missing (404)."""
+    found = (
+        assignments_of(user)
+        .select_related("review__reviewee", "review__manager", "cycle__template_version")
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- reviews and results ---------------------------------------------------------------
+
+
+def _manages_review(user: Actor, review: Review) -> bool:
+    """The review's manager, or anyone above the reviewee in the manager chain."""
+    me = acting_person(user)
+    if me is None:
+        return False
+    if review.manager_id == me.pk:
+        return True
+    return is_in_line_of(me, review.reviewee)
+
+
+def can_read_results(user: Actor, review: Review) -> bool:
+    if not is_member(user) or review.cycle.phase == ReviewCycle.Phase.DRAFT:
+        return False
+    if is_hr_admin(user) or _manages_review(user, review):
+        return True
+    me = acting_person(user)
+    return (
+        me is not None
+        and review.reviewee_id == me.pk
+        and review.state in (Review.State.RELEASED, Review.State.ACKNOWLEDGED)
+    )
+
+
+def can_read_peer_results(user: Actor, review: Review) -> bool:
+    """Peer and upward aggregates: HR, the reviewee once released, and the managers
+    when the cycle lets them."""
+    if not can_read_results(user, review):
+        return False
+    if is_hr_admin(user):
+        return True
+    me = acting_person(user)
+    if me is not None and review.reviewee_id == me.pk:
+        return True
+    return review.cycle.manager_sees_peer_results
+
+
+def sees_attribution(user: Actor, review: Review) -> bool:
+    """Who wrote which peer or upward answer: HR admins, when the cycle says so (writers
+    are told before they write). Nobody else, ever."""
+    return is_hr_admin(user) and review.cycle.hr_sees_attribution
+
+
+def _reviews() -> QuerySet[Review]:
+    return Review.objects.select_related(
+        "cycle__template_version", "cycle__period", "reviewee", "manager"
+    )
+
+
+def review_for_results(user: Actor, review_id: int) -> Review:
+    review = _reviews().filter(pk=review_id).first()
+    if review is None or not can_read_results(user, review):
+        raise Http404
+    return review
+
+
+def reviews_managed_by(user: Actor) -> QuerySet[Review]:
+    """Reviews whose manager review the user writes or whose reviewee is in their line."""
+    me = acting_person(user) if is_member(user) else None
+    if me is None:
+        return Review.objects.none()
+    return (
+        _reviews()
+        .filter(Q(manager=me) | line_filter(me, through="reviewee__"))
+        .exclude(cycle__phase=ReviewCycle.Phase.DRAFT)
+    )
+
+
+def review_for_acknowledgement(user: Actor, review_id: int) -> Review:
+    """The reviewee's own released review; someone else's is missing (404)."""
+    me = acting_person(user) if is_member(user) else None
+    review = _reviews().filter(pk=review_id).first()
+    if me is None or review is None or review.reviewee_id != me.pk:
+        raise Http404
+    if review.state not in (Review.State.RELEASED, Review.State.ACKNOWLEDGED):
+        raise Http404
+    return review
+
+
+# --- nominations -------------------------------------------------------------------------
+
+
+def review_for_nomination(user: Actor, review_id: int) -> Review:
+    """A review whose peers the user may propose (the reviewee) or decide on (the
+    manager side, HR): anyone else gets 404."""
+    review = _reviews().filter(pk=review_id).first()
+    if review is None or review.cycle.phase == ReviewCycle.Phase.DRAFT or not is_member(user):
+        raise Http404
+    me = acting_person(user)
+    is_reviewee = me is not None and review.reviewee_id == me.pk
+    if not (is_reviewee or is_hr_admin(user) or _manages_review(user, review)):
+        raise Http404
+    return review
+
+
+def can_decide_nominations(user: Actor, review: Review) -> bool:
+    return is_hr_admin(user) or _manages_review(user, review)
+
+
+def nomination_for_decline(user: Actor, nomination_id: int) -> PeerNomination:
+    """The user's own nomination as a peer (to decline it); anyone else's is 404."""
+    me = acting_person(user) if is_member(user) else None
+    found = (
+        PeerNomination.objects.select_related("review__cycle", "review__reviewee")
+        .filter(pk=nomination_id, nominee=me)
+        .first()
+        if me is not None
+        else None
+    )
+    if found is None:
+        raise Http404
+    return found
