@@ -195,6 +195,7 @@ from cadence.kpis.api import router as kpis_router  # noqa: E402
 from cadence.notifications.api import router as notifications_router  # noqa: E402
 from cadence.people.api import router as people_router  # noqa: E402
 from cadence.planning.api import router as planning_router  # noqa: E402
+from cadence.reviews.api import router as reviews_router  # noqa: E402
 
 api.add_router("/", people_router)
 api.add_router("/", planning_router)
@@ -202,3 +203,4 @@ api.add_router("/", goals_router)
 api.add_router("/", kpis_router)
 api.add_router("/", notifications_router)
 api.add_router("/", home_router)
+api.add_router("/", reviews_router)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("goals/", include("cadence.goals.urls")),
     path("kpis/", include("cadence.kpis.urls")),
     path("", include("cadence.notifications.urls")),
+    path("reviews/", include("cadence.reviews.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Review cycles: the cycles use cases (every write, transactional)."""

@@ -1,0 +1,1 @@
+"""Review cycles: the nominations use cases (every write, transactional)."""

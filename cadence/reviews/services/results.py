@@ -1,0 +1,1 @@
+"""Review cycles: the results use cases (every write, transactional)."""

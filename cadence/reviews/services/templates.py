@@ -1,0 +1,1 @@
+"""Review cycles: the templates use cases (every write, transactional)."""

@@ -1,0 +1,1 @@
+"""Review cycles: the writing use cases (every write, transactional)."""
