@@ -37,6 +37,7 @@ from cadence.reviews.models import (
     PeerNomination,
     Review,
     ReviewCycle,
+    ReviewerType,
     ReviewTemplate,
     TemplateVersion,
 )
@@ -223,3 +224,56 @@ def nomination_for_decline(user: Actor, nomination_id: int) -> PeerNomination:
     if found is None:
         raise Http404
     return found
+
+
+# --- writing (the review form, its evidence panel) -------------------------------------
+
+
+def assignment_for_write(user: Actor, assignment_id: int) -> Assignment:
+    """One of the user's own assignments, its row locked until the transaction ends: two
+    tabs saving at once queue here, so the second compares its version with the first's
+    result (optimistic locking, ``services.writing``). Anyone else's is missing (404)."""
+    found = (
+        assignments_of(user)
+        .select_related("review__reviewee", "review__manager", "cycle__template_version")
+        .select_for_update(of=("self",))
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def self_review_for_manager(assignment: Assignment) -> Assignment | None:
+    """The reviewee's submitted self-review, read-only, for the writer of the manager
+    review (``assignment`` came through ``assignment_for_read``, so it is the user's own).
+    A draft self-review stays the reviewee's until they submit it; nobody else gets one."""
+    if assignment.type != ReviewerType.MANAGER:
+        return None
+    return (
+        Assignment.objects.filter(
+            review_id=assignment.review_id,
+            type=ReviewerType.SELF,
+            state=Assignment.State.SUBMITTED,
+        )
+        .prefetch_related("answers")
+        .first()
+    )
+
+
+def previous_manager_draft(assignment: Assignment) -> Assignment | None:
+    """The previous manager's manager review of the same review, when it moved to this
+    writer after a manager change (``moved_from``): the new manager goes on from it."""
+    if assignment.type != ReviewerType.MANAGER or assignment.moved_from_id is None:
+        return None
+    return (
+        Assignment.objects.filter(
+            pk=assignment.moved_from_id,
+            review_id=assignment.review_id,
+            type=ReviewerType.MANAGER,
+        )
+        .select_related("writer")
+        .prefetch_related("answers")
+        .first()
+    )
