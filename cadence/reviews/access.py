@@ -277,3 +277,56 @@ def previous_manager_draft(assignment: Assignment) -> Assignment | None:
         .prefetch_related("answers")
         .first()
     )
+
+
+# --- nominations: the peers page, its actions and the nominee's list ---------------------
+# (part "nominations"; review_for_nomination, can_decide_nominations and
+# nomination_for_decline above are the lead's)
+
+
+def is_reviewee(user: Actor, review: Review) -> bool:
+    me = acting_person(user)
+    return me is not None and review.reviewee_id == me.pk
+
+
+def can_propose_peers(user: Actor, review: Review) -> bool:
+    """Proposing and withdrawing proposals is the reviewee's: they choose their peers."""
+    return is_reviewee(user, review)
+
+
+def require_peer_proposer(user: Actor, review: Review) -> None:
+    """403: the caller reads the peers page (manager side, HR) but proposes nothing."""
+    if not can_propose_peers(user, review):
+        raise Refused
+
+
+def require_nomination_decider(user: Actor, review: Review) -> None:
+    """403: the reviewee reads their peers page but approves or removes nothing."""
+    if not can_decide_nominations(user, review):
+        raise Refused
+
+
+def nomination_for_review(user: Actor, review_id: int, nomination_id: int) -> PeerNomination:
+    """A nomination of a review whose peers page the user may open; a nomination of
+    another review (or of a review they may not open) is 404."""
+    review = review_for_nomination(user, review_id)
+    found = (
+        PeerNomination.objects.select_related("nominee__department", "nominee__manager")
+        .filter(pk=nomination_id, review=review)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    found.review = review
+    return found
+
+
+def nominations_asked_of(user: Actor) -> QuerySet[PeerNomination]:
+    """The user's own nominations as a peer, in launched cycles (their "asked to review"
+    list). Nobody else's."""
+    me = acting_person(user) if is_member(user) else None
+    if me is None:
+        return PeerNomination.objects.none()
+    return PeerNomination.objects.filter(nominee=me).exclude(
+        review__cycle__phase=ReviewCycle.Phase.DRAFT
+    )
