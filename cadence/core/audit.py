@@ -52,6 +52,12 @@ ACTION_LABELS: dict[str, Promise] = {
     "plan.propose": _("Plan proposed"),
     "plan.sign": _("Plan signed"),
     "plan.agree": _("Plan agreed"),
+    "review_template.create": _("Review template created"),
+    "review_template.update": _("Review template renamed or described"),
+    "review_template.archive": _("Review template archived"),
+    "review_template.restore": _("Review template brought back"),
+    "review_template.version": _("New review template version"),
+    "review_template.change": _("Review template changed"),
 }
 
 

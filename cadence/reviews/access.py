@@ -35,10 +35,12 @@ from cadence.people.access import (
 from cadence.reviews.models import (
     Assignment,
     PeerNomination,
+    Question,
     Review,
     ReviewCycle,
     ReviewerType,
     ReviewTemplate,
+    Section,
     TemplateVersion,
 )
 
@@ -330,3 +332,32 @@ def nominations_asked_of(user: Actor) -> QuerySet[PeerNomination]:
     return PeerNomination.objects.filter(nominee=me).exclude(
         review__cycle__phase=ReviewCycle.Phase.DRAFT
     )
+
+
+# --- templates: the editor's sections and questions (part "templates") -----------------
+
+
+def section_for_manage(user: Actor, section_id: int) -> Section:
+    """A section of any template version, for HR admins (404 for an unknown id)."""
+    require_review_manager(user)
+    section = Section.objects.select_related("version__template").filter(pk=section_id).first()
+    if section is None:
+        raise Http404
+    return section
+
+
+def question_for_manage(user: Actor, question_id: int) -> Question:
+    """A question of any template version, for HR admins (404 for an unknown id)."""
+    require_review_manager(user)
+    question = (
+        Question.objects.select_related("section__version__template").filter(pk=question_id).first()
+    )
+    if question is None:
+        raise Http404
+    return question
+
+
+def templates_for_manage(user: Actor) -> QuerySet[ReviewTemplate]:
+    """Every template, for HR admins (the list page and the API's list)."""
+    require_review_manager(user)
+    return ReviewTemplate.objects.all()
