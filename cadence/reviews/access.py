@@ -247,6 +247,14 @@ def assignment_for_write(user: Actor, assignment_id: int) -> Assignment:
     return found
 
 
+def reviews_received_by(user: Actor) -> QuerySet[Review]:
+    """The user's own reviews (as the reviewee) in launched cycles, for "My reviews"."""
+    me = acting_person(user) if is_member(user) else None
+    if me is None:
+        return Review.objects.none()
+    return _reviews().filter(reviewee=me).exclude(cycle__phase=ReviewCycle.Phase.DRAFT)
+
+
 def self_review_for_manager(assignment: Assignment) -> Assignment | None:
     """The reviewee's submitted self-review, read-only, for the writer of the manager
     review (``assignment`` came through ``assignment_for_read``, so it is the user's own).
