@@ -369,3 +369,65 @@ def templates_for_manage(user: Actor) -> QuerySet[ReviewTemplate]:
     """Every template, for HR admins (the list page and the API's list)."""
     require_review_manager(user)
     return ReviewTemplate.objects.all()
+
+
+# --- results: calibration, release, acknowledgement (part "results") ---------------------
+
+# Writing has closed in these phases, so a score exists to calibrate or release.
+RELEASABLE_PHASES = (
+    ReviewCycle.Phase.CALIBRATION,
+    ReviewCycle.Phase.RELEASE,
+    ReviewCycle.Phase.ACKNOWLEDGEMENT,
+)
+
+
+def can_calibrate(user: Actor, review: Review) -> bool:
+    """HR admins, during the calibration phase, before the review is released."""
+    return (
+        is_hr_admin(user)
+        and review.cycle.phase == ReviewCycle.Phase.CALIBRATION
+        and review.state == Review.State.OPEN
+    )
+
+
+def may_release(user: Actor, review: Review) -> bool:
+    """Who releases: HR admins, or the review's manager side when the cycle allows it."""
+    if is_hr_admin(user):
+        return True
+    return review.cycle.manager_may_release and _manages_review(user, review)
+
+
+def can_release(user: Actor, review: Review) -> bool:
+    return (
+        may_release(user, review)
+        and review.cycle.phase in RELEASABLE_PHASES
+        and review.state == Review.State.OPEN
+    )
+
+
+def review_for_release(user: Actor, review_id: int, *, lock: bool = False) -> Review:
+    """404 for whoever may not read the results; 403 for readers who may not release."""
+    review = review_for_results(user, review_id)
+    if not may_release(user, review):
+        raise Refused
+    if lock:
+        review = _reviews().select_for_update(of=("self",)).get(pk=review.pk)
+    return review
+
+
+def review_for_calibration(user: Actor, review_id: int, *, lock: bool = False) -> Review:
+    """404 for whoever may not read the results; 403 for readers who are not HR."""
+    review = review_for_results(user, review_id)
+    if not is_hr_admin(user):
+        raise Refused
+    if lock:
+        review = _reviews().select_for_update(of=("self",)).get(pk=review.pk)
+    return review
+
+
+def cycle_for_release(user: Actor, cycle_id: int) -> ReviewCycle:
+    """HR's release list of a cycle (HR admins only, like every cycle page)."""
+    cycle = cycle_for_manage(user, cycle_id)
+    if cycle.phase == ReviewCycle.Phase.DRAFT:
+        raise Http404
+    return cycle
