@@ -52,6 +52,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "plan.propose": _("Plan proposed"),
     "plan.sign": _("Plan signed"),
     "plan.agree": _("Plan agreed"),
+    "review.calibrate": _("Review score calibrated"),
+    "review.release": _("Review results released"),
     "review_template.create": _("Review template created"),
     "review_template.update": _("Review template renamed or described"),
     "review_template.archive": _("Review template archived"),
