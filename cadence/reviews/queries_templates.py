@@ -32,13 +32,19 @@ def with_latest(templates: QuerySet[ReviewTemplate]) -> list[TemplateRow]:
         (v.template_id, v.number): v
         for v in TemplateVersion.objects.filter(template__in=[t.pk for t in rows])
     }
-    latest = {t.pk: versions[(t.pk, t.latest_number)] for t in rows}  # type: ignore[attr-defined]
+    latest = {t.pk: versions[(t.pk, t.latest_number)] for t in rows}
     users: dict[int, list[str]] = {}
     for version_id, name in ReviewCycle.objects.filter(
         template_version__in=[v.pk for v in latest.values()]
     ).values_list("template_version_id", "name"):
         users.setdefault(version_id, []).append(name)
     return [TemplateRow(t, latest[t.pk], sorted(users.get(latest[t.pk].pk, []))) for t in rows]
+
+
+def with_latest_number(templates: QuerySet[ReviewTemplate]) -> QuerySet[ReviewTemplate]:
+    """The API's list: each template with ``latest_version``, by name then id (the
+    cursor's key)."""
+    return templates.annotate(latest_version=Max("versions__number")).order_by("name", "id")
 
 
 def version_whole(version_id: int) -> TemplateVersion:

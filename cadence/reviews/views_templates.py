@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from cadence.core.forms import form_errors
+from cadence.core.http import HtmxHttpRequest
 from cadence.reviews import access
 from cadence.reviews import queries_templates as queries
 from cadence.reviews.forms_templates import (
@@ -287,7 +288,7 @@ def _section_fragment(
 @require_POST
 @login_required
 @transaction.atomic
-def template_question_add(request: HttpRequest, section_id: int) -> HttpResponse:
+def template_question_add(request: HtmxHttpRequest, section_id: int) -> HttpResponse:
     """Add a question to a section. With htmx the section comes back alone (the form
     with its errors beside the fields, or emptied for the next question); when the
     change made a new version, the whole editor reloads."""

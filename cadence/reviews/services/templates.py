@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadence.accounts.models import User
 from cadence.accounts.types import Actor
 from cadence.core.audit import audit
 from cadence.core.limits import LONG_TEXT
@@ -203,6 +204,10 @@ def clean_section(data: SectionData, *, prefix: str = "") -> SectionData:
     )
 
 
+def _user(actor: Actor) -> User | None:
+    return actor if actor.is_authenticated else None
+
+
 # --- templates ----------------------------------------------------------------------------
 
 
@@ -229,7 +234,7 @@ def template_create(*, actor: Actor, name: str, description: str = "") -> Review
     """A new template with version 1: the default five-point scale and no sections."""
     name, description = _clean_name(name, description)
     template = ReviewTemplate.objects.create(name=name, description=description)
-    version = TemplateVersion.objects.create(template=template, number=1, created_by=actor)
+    version = TemplateVersion.objects.create(template=template, number=1, created_by=_user(actor))
     ScalePoint.objects.bulk_create(
         ScalePoint(version=version, value=v, label=label, description=d)
         for v, label, d in DEFAULT_SCALE
@@ -287,7 +292,7 @@ class VersionCopy:
 
 def _copy_version(actor: Actor, version: TemplateVersion) -> VersionCopy:
     copy = TemplateVersion.objects.create(
-        template=version.template, number=version.number + 1, created_by=actor
+        template=version.template, number=version.number + 1, created_by=_user(actor)
     )
     ScalePoint.objects.bulk_create(
         ScalePoint(version=copy, value=p.value, label=p.label, description=p.description)
