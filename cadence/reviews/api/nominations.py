@@ -181,6 +181,26 @@ def create_nomination(request: HttpRequest, review_id: Id, payload: PeerNomineeI
     return Status(201, _one(request, review, made.pk))
 
 
+# Before the routes with a nomination's id, whose path segment would match "suggestions".
+@router.get(
+    "/reviews/{review_id}/nominations/suggestions",
+    response=list[PeerCandidateOut],
+    summary="Colleagues to nominate: with q, a search by name (each with why not, if "
+    "refused); without, those with spare capacity in the reviewee's team and department",
+)
+def nomination_suggestions(
+    request: HttpRequest,
+    review_id: Id,
+    q: Text = Query("", max_length=SEARCH, description="Words of a colleague's name."),
+) -> list[dict]:
+    review = access.review_for_nomination(request.user, review_id)
+    page = queries_nominations.peers_page(request.user, review, q=q)
+    if not (page.can_propose or page.can_add):
+        raise ValidationError({"cycle": _("No peer can be nominated for this review now.")})
+    rows = page.candidates if q.strip() else page.suggestions
+    return [_candidate(request.user, c) for c in rows]
+
+
 @router.delete(
     "/reviews/{review_id}/nominations/{nomination_id}",
     response={204: None},
@@ -217,22 +237,3 @@ def remove_nomination(
     access.require_nomination_decider(request.user, nomination.review)
     services.nomination_remove(actor=request.user, nomination=nomination, reason=payload.reason)
     return _one(request, nomination.review, nomination.pk)
-
-
-@router.get(
-    "/reviews/{review_id}/nominations/suggestions",
-    response=list[PeerCandidateOut],
-    summary="Colleagues to nominate: with q, a search by name (each with why not, if "
-    "refused); without, those with spare capacity in the reviewee's team and department",
-)
-def nomination_suggestions(
-    request: HttpRequest,
-    review_id: Id,
-    q: Text = Query("", max_length=SEARCH, description="Words of a colleague's name."),
-) -> list[dict]:
-    review = access.review_for_nomination(request.user, review_id)
-    page = queries_nominations.peers_page(request.user, review, q=q)
-    if not (page.can_propose or page.can_add):
-        raise ValidationError({"cycle": _("No peer can be nominated for this review now.")})
-    rows = page.candidates if q.strip() else page.suggestions
-    return [_candidate(request.user, c) for c in rows]
