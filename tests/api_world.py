@@ -25,6 +25,8 @@ from cadence.planning.models import (
     PerformancePeriod,
     PerformancePlan,
 )
+from cadence.reviews.models import ReviewTemplate
+from cadence.reviews.services import templates as review_templates
 from tests.conftest import Org
 
 COMPETENCIES = (
@@ -59,6 +61,7 @@ class World:
     kpi: Kpi
     role_kpi: Kpi
     notification: Notification
+    review_template: ReviewTemplate
     engineer_token: str
     manager_token: str
     hr_token: str
@@ -140,6 +143,7 @@ def build_world(org: Org) -> World:
     [notification] = notifications.notify(
         API_KIND.key, [org.eng_manager], actor=org.engineer, target=goal
     )
+    review_template = review_templates.template_create(actor=hr, name="Annual review")
     _, engineer_token = api_token_create(actor=org.engineer.user, name="contract")
     _, manager_token = api_token_create(actor=manager, name="contract")
     _, hr_token = api_token_create(actor=hr, name="contract")
@@ -157,6 +161,7 @@ def build_world(org: Org) -> World:
         kpi=kpi,
         role_kpi=role_kpi,
         notification=notification,
+        review_template=review_template,
         engineer_token=engineer_token,
         manager_token=manager_token,
         hr_token=hr_token,

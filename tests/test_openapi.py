@@ -123,6 +123,22 @@ def calls(w: World) -> list[tuple[str, str, str, dict[str, Any] | None]]:
         ("PATCH", f"/people/{org.engineer2.pk}", hr, {"location": "Lisbon"}),
         ("POST", f"/people/{org.engineer2.pk}/leave", hr, {"left_on": "2030-01-31"}),
         ("POST", f"/people/{org.engineer2.pk}/reactivate", hr, None),
+        ("GET", "/review-templates", hr, None),
+        ("POST", "/review-templates", hr, {"name": "Probation"}),
+        ("GET", f"/review-templates/{w.review_template.pk}", hr, None),
+        (
+            "PUT",
+            f"/review-templates/{w.review_template.pk}/version",
+            hr,
+            {
+                "scale": [{"value": 1, "label": "Not yet"}, {"value": 2, "label": "Yes"}],
+                "sections": [
+                    {"title": "Q", "questions": [{"text": "Ok?", "reviewer_types": ["self"]}]},
+                    {"title": "Goals", "kind": "goals", "reviewer_types": ["manager"]},
+                ],
+            },
+        ),
+        ("GET", "/review-templates", manager, None),
         # Refusals and invalid input have their documented shapes too.
         ("GET", "/goals/999999", manager, None),
         ("GET", f"/people/{org.ceo.pk}/reports", manager, None),
