@@ -2,7 +2,8 @@
 
 The reviewee proposes peers during the nomination phase; the review's manager (or the
 chain above, or HR) approves, removes with a reason or adds; a nominee declines with a
-reason. Approval makes the peer's assignment; a decline or a removal closes it.
+reason. Approval makes the peer's assignment (``services.cycles.peer_assignments_create``, the
+same the launch uses); a decline or a removal closes it.
 
 Guard rails (each a ``ValidationError`` naming the field, docs/reviews.md
 "Nominations"): not the reviewee, not their manager nor anyone writing the manager
@@ -28,6 +29,7 @@ from cadence.accounts.types import Actor
 from cadence.core.audit import audit
 from cadence.people.models import Person
 from cadence.reviews.models import Assignment, PeerNomination, Review, ReviewCycle, ReviewerType
+from cadence.reviews.services import cycles
 
 Phase = ReviewCycle.Phase
 # A nomination that still asks the nominee to write: counted against peers_max and the
@@ -201,33 +203,6 @@ def nomination_withdraw(*, actor: Actor, nomination: PeerNomination) -> None:
     nomination.delete()
 
 
-def peer_assignments_create(review: Review, nominees: list[Person]) -> None:
-    """The peer assignments of approved nominees: one per (review, writer), never a second
-    (the unique constraint and ``ignore_conflicts``). A peer whose assignment was closed
-    earlier gets it reopened. The cycles part's ``peer_assignments_create`` is used
-    instead when it exists (``_make_assignments``)."""
-    Assignment.objects.bulk_create(
-        [
-            Assignment(review=review, cycle_id=review.cycle_id, writer=p, type=ReviewerType.PEER)
-            for p in nominees
-        ],
-        ignore_conflicts=True,
-    )
-    Assignment.objects.filter(
-        review=review,
-        writer__in=nominees,
-        type=ReviewerType.PEER,
-        state__in=(Assignment.State.CLOSED, Assignment.State.DECLINED),
-    ).update(state=Assignment.State.OPEN, closed_at=None, decline_reason="")
-
-
-def _make_assignments(review: Review, nominees: list[Person]) -> None:
-    from cadence.reviews.services import cycles
-
-    create = getattr(cycles, "peer_assignments_create", None) or peer_assignments_create
-    create(review, nominees)
-
-
 def _close_assignment(
     review: Review, nominee: Person, state: str, now: datetime.datetime, reason: str = ""
 ) -> None:
@@ -253,7 +228,7 @@ def nomination_approve(*, actor: Actor, nomination: PeerNomination) -> PeerNomin
     nomination.decided_by = _user(actor)
     nomination.decided_at = timezone.now()
     nomination.save(update_fields=["state", "decided_by", "decided_at"])
-    _make_assignments(review, [nominee])
+    cycles.peer_assignments_create(review, [nominee])
     audit(
         actor=actor,
         action="review.peer_approve",
@@ -297,7 +272,7 @@ def nomination_add(*, actor: Actor, review: Review, nominee: Person) -> PeerNomi
         decided_by=_user(actor),
         decided_at=now,
     )
-    _make_assignments(review, [nominee])
+    cycles.peer_assignments_create(review, [nominee])
     audit(
         actor=actor,
         action="review.peer_add",
