@@ -6,6 +6,7 @@ document would: a schema two apps both named (``Kind``, ``GoalOut``, …) used t
 overwritten by the other, and such clients then rejected valid answers.
 """
 
+import datetime
 import json
 from typing import Any
 
@@ -13,8 +14,11 @@ import jsonschema
 import pytest
 from django.test import Client
 
+from cadence.reviews.services import cycles as review_cycles
 from tests.api_world import World, build_world
 from tests.conftest import Org
+from tests.reviews.results_api_calls import results_calls
+from tests.reviews.writing_api_calls import writing_calls
 
 DOCUMENT = "/api/v1/openapi.json"
 
@@ -35,6 +39,22 @@ def calls(w: World) -> list[tuple[str, str, str, dict[str, Any] | None]]:
     """(method, path, token, body) for every operation, most of them succeeding."""
     manager, hr = w.manager_token, w.hr_token
     org = w.org
+    soon = datetime.date.today() + datetime.timedelta(days=30)
+    cycle = review_cycles.cycle_create(
+        actor=None,
+        name="API cycle",
+        template=w.review_template,
+        period=w.period,
+        review_types=["self", "manager", "upward"],
+        writing_deadline=soon,
+    )
+    cycle_body = {
+        "name": "API cycle 2",
+        "template_id": w.review_template.pk,
+        "period_id": w.period.pk,
+        "review_types": ["self"],
+        "writing_deadline": soon.isoformat(),
+    }
     return [
         ("GET", "/people?q=engineer", manager, None),
         ("GET", f"/people/{org.engineer.pk}", manager, None),
@@ -139,6 +159,20 @@ def calls(w: World) -> list[tuple[str, str, str, dict[str, Any] | None]]:
             },
         ),
         ("GET", "/review-templates", manager, None),
+        ("GET", "/reviews/cycles", hr, None),
+        ("POST", "/reviews/cycles", hr, cycle_body),
+        ("GET", f"/reviews/cycles/{cycle.pk}/preview", hr, None),
+        ("GET", f"/reviews/cycles/{cycle.pk}/preview/included", hr, None),
+        ("GET", f"/reviews/cycles/{cycle.pk}/preview/left-out", hr, None),
+        ("POST", f"/reviews/cycles/{cycle.pk}/launch", hr, None),
+        ("GET", f"/reviews/cycles/{cycle.pk}", hr, None),
+        ("POST", f"/reviews/cycles/{cycle.pk}/late-joiners", hr, None),
+        ("POST", f"/reviews/cycles/{cycle.pk}/sync", hr, None),
+        ("POST", f"/reviews/cycles/{cycle.pk}/advance", hr, {"phase": "calibration"}),
+        ("POST", f"/reviews/cycles/{cycle.pk}/advance", hr, {"phase": "closed"}),
+        ("GET", f"/reviews/cycles/{cycle.pk}", manager, None),
+        *writing_calls(w),
+        *results_calls(w),
         # Refusals and invalid input have their documented shapes too.
         ("GET", "/goals/999999", manager, None),
         ("GET", f"/people/{org.ceo.pk}/reports", manager, None),
