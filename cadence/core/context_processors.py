@@ -52,6 +52,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         tools.append({"label": _("Mail delivery"), "url": reverse("notifications:delivery")})
     if access.is_hr_admin(user):
         tools.append({"label": _("Review templates"), "url": reverse("reviews:template_list")})
+        tools.append({"label": _("Review cycles"), "url": reverse("reviews:cycle_list")})
     return {
         "nav_items": [{"key": k, "label": label, "url": url} for k, label, url in items],
         "me": me,
