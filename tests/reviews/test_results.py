@@ -183,13 +183,13 @@ def test_hr_releases_every_open_review_of_a_cycle_at_once(org: Org, make_cycle) 
     listing = hr.get(reverse("reviews:results_cycle", args=[cycle.pk]))
     assert listing.status_code == 200
     assert "Release all 2 reviews" in listing.content.decode()
-    response = post_json(hr, f"{API}/review-cycles/{cycle.pk}/results/release")
+    response = post_json(hr, f"{API}/reviews/cycles/{cycle.pk}/results/release")
     assert response.status_code == 200
     assert response.json() == {"released": 2}
     assert set(cycle.reviews.values_list("state", flat=True)) == {Review.State.RELEASED}
     response = hr.post(reverse("reviews:results_release_all", args=[cycle.pk]))
     assert response.status_code == 302
-    assert post_json(hr, f"{API}/review-cycles/{cycle.pk}/results/release").json() == {
+    assert post_json(hr, f"{API}/reviews/cycles/{cycle.pk}/results/release").json() == {
         "released": 0
     }
 
@@ -207,12 +207,12 @@ def test_the_release_list_is_for_hr_only(org: Org, make_cycle) -> None:
         )
         assert (
             post_json(
-                org.client_for(member), f"{API}/review-cycles/{cycle.pk}/results/release"
+                org.client_for(member), f"{API}/reviews/cycles/{cycle.pk}/results/release"
             ).status_code
             == 403
         )
     assert Client().get(url).status_code == 302
-    assert post_json(Client(), f"{API}/review-cycles/{cycle.pk}/results/release").status_code == 401
+    assert post_json(Client(), f"{API}/reviews/cycles/{cycle.pk}/results/release").status_code == 401
     assert (
         org.client_for(org.hr).get(reverse("reviews:results_cycle", args=[999999])).status_code
         == 404

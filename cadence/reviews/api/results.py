@@ -313,7 +313,7 @@ def release(request: HttpRequest, review_id: Id) -> dict:
 
 
 @router.post(
-    "/review-cycles/{cycle_id}/results/release",
+    "/reviews/cycles/{cycle_id}/results/release",
     response=ResultsReleasedOut,
     summary="Release every open review of a cycle at once (HR admins)",
 )

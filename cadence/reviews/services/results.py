@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadence.accounts.models import User
 from cadence.accounts.types import Actor
 from cadence.core import limits
 from cadence.core.audit import audit
@@ -39,8 +40,8 @@ from cadence.reviews.models import (
 CENT = Decimal("0.01")
 
 
-def _user(actor: Actor | None) -> Actor | None:
-    return actor if actor is not None and actor.is_authenticated else None
+def _user(actor: Actor | None) -> User | None:
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 def _final(review: Review) -> Decimal | None:
