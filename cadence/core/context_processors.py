@@ -37,6 +37,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("plan", _("Plan"), reverse("planning:my_plan")),
         ("goals", _("Goals"), reverse("goals:my_goals")),
         ("kpis", _("KPIs"), reverse("kpis:index")),
+        ("reviews", _("Reviews"), reverse("reviews:index")),
         ("people", _("People"), reverse("people:directory")),
         ("org", _("Org chart"), reverse("people:org_chart")),
     ]
