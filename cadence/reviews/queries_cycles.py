@@ -102,6 +102,11 @@ class LaunchEstimate:
     def assignments_total(self) -> int:
         return sum(self.assignments.values())
 
+    @property
+    def rows(self) -> list[tuple[str, int]]:
+        """(reviewer type's label, assignments) for the confirmation."""
+        return [(str(ReviewerType(kind).label), n) for kind, n in self.assignments.items()]
+
 
 def launch_estimate(cycle: ReviewCycle) -> LaunchEstimate:
     """Reviews and assignments the launch would make (peers come later, from approved

@@ -24,7 +24,7 @@ from cadence.core.forms import form_errors
 from cadence.reviews import access
 from cadence.reviews import queries_cycles as queries
 from cadence.reviews.forms_cycles import AdvanceForm, CycleForm, add_service_errors
-from cadence.reviews.models import ReviewCycle
+from cadence.reviews.models import ReviewCycle, ReviewerType
 from cadence.reviews.services import cycles as services
 
 NAV = "reviews"
@@ -99,6 +99,7 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
             if getattr(cycle, name)
         ],
         "phases": [(p, ReviewCycle.Phase(p).label) for p in services.phases_of(cycle)],
+        "review_types": [ReviewerType(t).label for t in cycle.review_types],
         "next_phase": services.next_phase(cycle),
         "nav_active": NAV,
     }
