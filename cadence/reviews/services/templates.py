@@ -328,10 +328,15 @@ def _editable(actor: Actor, version: TemplateVersion) -> VersionCopy | None:
     """None when ``version`` may be changed in place; else the copy to change instead.
 
     Locks the template's row first, so that two editors of one locked version make one
-    copy between them, and a launch that locks the version waits for the edit (or the
-    edit for the launch)."""
+    copy between them."""
     ReviewTemplate.objects.select_for_update().filter(pk=version.template_id).first()
-    fresh = TemplateVersion.objects.select_related("template").get(pk=version.pk)
+    # The version's own row too: the launch writes ``locked_at`` on it, so an edit either
+    # waits for a launch under way (and then copies) or the launch waits for the edit.
+    fresh = (
+        TemplateVersion.objects.select_for_update(of=("self",))
+        .select_related("template")
+        .get(pk=version.pk)
+    )
     latest = latest_version(fresh.template)
     if latest.pk != fresh.pk:
         raise ValidationError(
