@@ -63,6 +63,7 @@ class ReviewResults:
     can_release: bool
     can_acknowledge: bool
     is_reviewee: bool
+    kinds: set[str]
 
 
 def _items(review: Review, answers: list[Answer]) -> dict[str, anonymity.Item]:
@@ -210,8 +211,11 @@ def review_results(user: Actor, review: Review) -> ReviewResults:
     attribution = access.sees_attribution(user, review)
     peers_visible = access.can_read_peer_results(user, review)
     groups = []
+    # Which kinds of review this one has at all (a reviewee without reports has no
+    # upward reviews): whether, never how many — invited and pending are not counted.
+    kinds = set(Assignment.objects.filter(review=review).values_list("type", flat=True))
     for kind in anonymity.ANONYMOUS_TYPES:
-        if kind not in cycle.review_types:
+        if kind not in cycle.review_types or kind not in kinds:
             continue
         label = str(ReviewerType(kind).label)
         group_rows = [r for r in rows if r.writer_type == kind]
@@ -265,6 +269,7 @@ def review_results(user: Actor, review: Review) -> ReviewResults:
         can_release=access.can_release(user, review),
         can_acknowledge=me_is_reviewee and review.state == Review.State.RELEASED,
         is_reviewee=me_is_reviewee,
+        kinds=kinds,
     )
 
 

@@ -60,7 +60,9 @@ def _back(review_id: int) -> HttpResponse:
 def results(request: HttpRequest, review_id: int) -> HttpResponse:
     review = access.review_for_results(request.user, review_id)
     shown = queries_results.review_results(request.user, review)
-    initial: dict[str, Decimal | str | None] = {"score": shown.final_score}
+    # HR starts from the figure on the page: the stored one, or the provisional formula's.
+    start = shown.final_score if shown.final_score is not None else shown.breakdown.score
+    initial: dict[str, Decimal | str | None] = {"score": start}
     return render(
         request,
         "reviews/results/results.html",

@@ -212,7 +212,8 @@ def test_the_release_list_is_for_hr_only(org: Org, make_cycle) -> None:
             == 403
         )
     assert Client().get(url).status_code == 302
-    assert post_json(Client(), f"{API}/reviews/cycles/{cycle.pk}/results/release").status_code == 401
+    release_all = f"{API}/reviews/cycles/{cycle.pk}/results/release"
+    assert post_json(Client(), release_all).status_code == 401
     assert (
         org.client_for(org.hr).get(reverse("reviews:results_cycle", args=[999999])).status_code
         == 404
