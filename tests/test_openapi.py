@@ -17,6 +17,7 @@ from django.test import Client
 from cadence.reviews.services import cycles as review_cycles
 from tests.api_world import World, build_world
 from tests.conftest import Org
+from tests.reviews.nomination_api_calls import nomination_calls
 from tests.reviews.results_api_calls import results_calls
 from tests.reviews.writing_api_calls import writing_calls
 
@@ -172,6 +173,7 @@ def calls(w: World) -> list[tuple[str, str, str, dict[str, Any] | None]]:
         ("POST", f"/reviews/cycles/{cycle.pk}/advance", hr, {"phase": "closed"}),
         ("GET", f"/reviews/cycles/{cycle.pk}", manager, None),
         *writing_calls(w),
+        *nomination_calls(w),
         *results_calls(w),
         # Refusals and invalid input have their documented shapes too.
         ("GET", "/goals/999999", manager, None),
