@@ -705,9 +705,11 @@ def cycle_launch(*, actor: Actor | None, cycle: ReviewCycle) -> LaunchResult:
         raise ValidationError(
             {"criteria": _("Nobody matches the participants' criteria: there is no one to review.")}
         )
+    # The version's row is locked first: a template edit (which locks it too) either
+    # lands before the launch or sees the version frozen and makes the next one.
+    version = TemplateVersion.objects.select_for_update().get(pk=cycle.template_version_id)
     now = timezone.now()
     result = _add_missing(cycle, now)
-    version = cycle.template_version
     if version.locked_at is None:
         version.locked_at = now
         version.save(update_fields=["locked_at"])
