@@ -129,6 +129,13 @@ def template_create(request: HttpRequest) -> HttpResponse:
 # --- the editor ------------------------------------------------------------------------
 
 
+def _users(version: TemplateVersion) -> list[str]:
+    """The cycles using a locked version, by name (empty when it is not locked)."""
+    if not version.is_locked:
+        return []
+    return queries.cycles_using(version) or [_("a cycle")]
+
+
 def _editor_context(template: ReviewTemplate) -> dict[str, Any]:
     version = queries.latest_whole(template)
     previous = None
@@ -140,11 +147,9 @@ def _editor_context(template: ReviewTemplate) -> dict[str, Any]:
         "template": template,
         "version": version,
         "versions": queries.versions_of(template),
-        "used_by": queries.cycles_using(version) if version.is_locked else [],
+        "used_by": _users(version),
         "previous": previous,
-        "previous_used_by": (
-            queries.cycles_using(previous) if previous is not None and previous.is_locked else []
-        ),
+        "previous_used_by": _users(previous) if previous is not None else [],
         "details_form": TemplateForm(
             initial={"name": template.name, "description": template.description}
         ),
