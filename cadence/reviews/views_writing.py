@@ -1,10 +1,11 @@
 """My reviews, and the review form of one assignment with its evidence panel. Thin:
 parse → access → service or query → render.
 
-The form autosaves with htmx (``save``, debounced on change): the answer is the save's
-status line, and the form's hidden ``version`` swapped out of band, so the next save
-carries the version this one made (``services.writing``: optimistic locking). Without
-JavaScript the same form saves with a button and submits with another.
+The form autosaves with htmx (``save``, debounced on change, one request at a time): the
+answer is the save's status line together with the form's hidden ``version``, so the
+next save carries the version this one made (``services.writing``: optimistic locking);
+a refused save keeps the tab's old version, so a stale tab stays refused until reloaded.
+Without JavaScript the same form saves with a button and submits with another.
 """
 
 from dataclasses import dataclass
@@ -232,6 +233,8 @@ def save(request: HtmxHttpRequest, assignment_id: int) -> HttpResponse:
             # 200, so htmx swaps the status line in (it leaves 4xx answers unswapped).
             context = {
                 "assignment": assignment,
+                # The version this tab had: a stale tab stays stale until reloaded.
+                "version": request.POST.get("version", "")[:12],
                 "errors": list(items.values()) + general,
                 "stale": bool(error.message_dict.get("version")),
             }
@@ -249,7 +252,6 @@ def save(request: HtmxHttpRequest, assignment_id: int) -> HttpResponse:
         context = {
             "assignment": assignment,
             "saved": True,
-            "oob_version": True,
             "now_time": formats.time_format(timezone.localtime(), "H:i"),
         }
         return render(request, "reviews/writing/form.html#save-status", context)
