@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cadence.core.http import HtmxHttpRequest
+from cadence.people.access import acting_person
 from cadence.reviews import access
 from cadence.reviews.evidence import Evidence, evidence_for
 from cadence.reviews.forms_writing import (
@@ -71,6 +72,7 @@ class ReviewLink:
     results_url: str | None
 
 
+MANAGED_SHOWN = 200
 NOMINATION_PHASES = (ReviewCycle.Phase.NOMINATION, ReviewCycle.Phase.APPROVAL)
 RESULT_STATES = (Review.State.RELEASED, Review.State.ACKNOWLEDGED)
 
@@ -115,7 +117,14 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
             )
         )
     own = list(access.reviews_received_by(request.user))
-    managed = list(access.reviews_managed_by(request.user).order_by("-cycle__created_at", "id"))
+    # The reviews whose manager review the person writes: the chain above sees the rest
+    # from the results' pages (a head of a large department would get thousands here).
+    me = acting_person(request.user)
+    managed = list(
+        access.reviews_managed_by(request.user)
+        .filter(manager=me)
+        .order_by("-cycle__created_at", "reviewee__last_name", "id")[:MANAGED_SHOWN]
+    )
     context = {
         "nav_active": NAV,
         "groups": list(groups.values()),

@@ -566,3 +566,11 @@ def test_api_refuses_someone_elses_assignment(org: Org, cycle) -> None:
         )
     for method, path, body in [*paths, ("get", "/review-assignments", None)]:
         assert api(Client(), method, path, body).status_code == 401
+
+
+def test_my_reviews_links_a_managers_team_reviews_not_the_whole_chains(org: Org, cycle) -> None:
+    manager = org.client_for(org.eng_manager).get(reverse("reviews:index")).content.decode()
+    head = org.client_for(org.eng_head).get(reverse("reviews:index")).content.decode()
+    assert "team-h" in manager and org.engineer.full_name in manager
+    # The head of engineering is above the engineer but does not write their manager review.
+    assert "team-h" not in head
