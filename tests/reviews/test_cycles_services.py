@@ -453,3 +453,30 @@ def test_without_peers_writing_follows_the_launch(org, period, version):
         "acknowledgement",
         "closed",
     ]
+
+
+def test_entering_calibration_stores_every_open_reviews_score(
+    org, period, version, django_capture_on_commit_callbacks
+):
+    from cadence.reviews import queries_results
+    from cadence.reviews.models import Answer, Question
+
+    cycle = create(
+        org,
+        period,
+        version,
+        review_types=["self"],
+        nomination_deadline=None,
+        approval_deadline=None,
+    )
+    cycles.cycle_launch(actor=org.hr.user, cycle=cycle)
+    review = Review.objects.get(cycle=cycle, reviewee=org.engineer)
+    mine = review.assignments.get(type="self")
+    question = Question.objects.get(section__version=version, kind=Question.Kind.RATING)
+    Answer.objects.create(assignment=mine, item=f"q:{question.pk}", question=question, rating=4)
+    Assignment.objects.filter(pk=mine.pk).update(state=Assignment.State.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        cycles.cycle_advance(actor=org.hr.user, cycle=cycle, phase="calibration")
+    review.refresh_from_db()
+    assert review.score is not None
+    assert review.score == queries_results.score_of(review).score

@@ -907,6 +907,13 @@ def cycle_advance(*, actor: Actor | None, cycle: ReviewCycle, phase: str) -> Rev
     cycle.save(update_fields=["phase"])
     if phase == Phase.WRITING and ReviewerType.PEER in cycle.review_types:
         peer_assignments_from_nominations(cycle)
+    if phase == Phase.CALIBRATION:
+        # The writing is over: the worker stores each review's score, the figure HR
+        # calibrates from (the results page shows a provisional one until then).
+        from cadence.reviews.tasks import cycle_scores_compute
+
+        cycle_id = cycle.pk
+        transaction.on_commit(lambda: cycle_scores_compute.enqueue(cycle_id))
     audit(
         actor=actor,
         action="review_cycle.advance",
