@@ -11,14 +11,15 @@ from playwright.sync_api import Page, expect
 from cadence.goals import services as goals_services
 from cadence.goals.models import Goal
 from cadence.reviews.models import Assignment, ReviewerType
-from tests.browser.conftest import browser, check_page, console, mobile_page, page, sign_in  # noqa: F401
+from tests.browser.conftest import check_page, sign_in
 from tests.conftest import Org
+from tests.reviews.conftest import make_cycle, period, version  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def manager_review(org: Org, make_cycle, period) -> Assignment:
+def manager_review(org: Org, make_cycle, period) -> Assignment:  # noqa: F811
     goal = goals_services.goal_create(
         actor=org.eng_manager.user,
         period=period,
@@ -94,7 +95,7 @@ def test_the_form_autosaves_and_refuses_a_stale_tab(
 
 
 def test_the_form_fits_a_phone(
-    mobile_page: Page,  # noqa: F811
+    mobile_page: Page,
     org: Org,
     manager_review: Assignment,
 ) -> None:
