@@ -5,3 +5,11 @@ class ReviewsConfig(AppConfig):
     name = "cadence.reviews"
     label = "reviews"
     verbose_name = "Reviews"
+
+    def ready(self) -> None:
+        from cadence.reviews import home, notifications, nudges, reminders
+
+        notifications.register()
+        reminders.register()
+        nudges.register()
+        home.register()

@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 from cadence.core.api_types import Day, Id, Text
 from cadence.core.pagination import KeysetPagination
 from cadence.planning import access as planning_access
-from cadence.reviews import access
+from cadence.reviews import access, nudges
 from cadence.reviews import queries_cycles as queries
 from cadence.reviews.models import ReviewCycle, ReviewerType
 from cadence.reviews.services import cycles as services
@@ -373,3 +373,20 @@ def advance_cycle(request: HttpRequest, cycle_id: Id, payload: CycleAdvanceIn) -
     cycle = access.cycle_for_manage(request.user, cycle_id, lock=True)
     services.cycle_advance(actor=request.user, cycle=cycle, phase=payload.phase)
     return _cycle(request, cycle_id)
+
+
+class CycleNudgeOut(Schema):
+    reminded: int = Field(
+        description="Late writers reminded now (0 when each was already reminded today)."
+    )
+
+
+@router.post(
+    "/reviews/cycles/{cycle_id}/nudge",
+    response=CycleNudgeOut,
+    summary="Remind every writer with an overdue review, once a day at most",
+)
+@transaction.atomic
+def nudge_cycle(request: HttpRequest, cycle_id: Id) -> dict[str, int]:
+    cycle = access.cycle_for_manage(request.user, cycle_id, lock=True)
+    return {"reminded": nudges.nudge_late_writers(actor=request.user, cycle=cycle)}

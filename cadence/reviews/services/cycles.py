@@ -19,7 +19,7 @@ Invariants kept here (docs/reviews.md, "Cycles and launch"):
   points to it with ``moved_from`` so the old draft stays readable); a leaver's open
   assignments close, written ones are kept.
 
-No notifications yet: each service runs in one transaction a later ``notify()`` can join.
+Notifications (``reviews.notifications``) are written inside each service's transaction.
 """
 
 import datetime
@@ -39,6 +39,7 @@ from cadence.accounts.types import Actor
 from cadence.core.audit import audit
 from cadence.people.models import Department, Person
 from cadence.planning.models import PerformancePeriod
+from cadence.reviews import notifications
 from cadence.reviews.models import (
     Assignment,
     PeerNomination,
@@ -687,6 +688,14 @@ def _add_missing(cycle: ReviewCycle, now: datetime.datetime) -> LaunchResult:
     return result
 
 
+def _tell_opened(cycle: ReviewCycle) -> None:
+    """Tell whoever the cycle's phase now concerns (reviewees choosing peers, writers
+    whose reviews opened); keyed per review and assignment, so a relaunch or late
+    joiners tell only the newcomers."""
+    notifications.nominations_open(cycle)
+    notifications.assignments_opened(cycle)
+
+
 def _first_phase(cycle: ReviewCycle) -> str:
     return Phase.NOMINATION if ReviewerType.PEER in cycle.review_types else Phase.WRITING
 
@@ -716,6 +725,7 @@ def cycle_launch(*, actor: Actor | None, cycle: ReviewCycle) -> LaunchResult:
     cycle.phase = _first_phase(cycle)
     cycle.launched_at = now
     cycle.save(update_fields=["phase", "launched_at"])
+    _tell_opened(cycle)
     audit(
         actor=actor,
         action="review_cycle.launch",
@@ -735,6 +745,7 @@ def _late_joiners(actor: Actor | None, cycle: ReviewCycle) -> LaunchResult:
             }
         )
     result = _add_missing(cycle, timezone.now())
+    _tell_opened(cycle)
     if result.reviews or result.assignments_total:
         audit(
             actor=actor,
@@ -907,6 +918,7 @@ def cycle_advance(*, actor: Actor | None, cycle: ReviewCycle, phase: str) -> Rev
     cycle.save(update_fields=["phase"])
     if phase == Phase.WRITING and ReviewerType.PEER in cycle.review_types:
         peer_assignments_from_nominations(cycle)
+    _tell_opened(cycle)
     if phase == Phase.CALIBRATION:
         # The writing is over: the worker stores each review's score, the figure HR
         # calibrates from (the results page shows a provisional one until then).

@@ -28,6 +28,7 @@ from cadence.accounts.models import User
 from cadence.accounts.types import Actor
 from cadence.core.audit import audit
 from cadence.people.models import Person
+from cadence.reviews import notifications
 from cadence.reviews.models import Assignment, PeerNomination, Review, ReviewCycle, ReviewerType
 from cadence.reviews.services import cycles
 
@@ -188,7 +189,11 @@ def nomination_propose(*, actor: Actor, review: Review, nominee: Person) -> Peer
             {"cycle": _("Peers are nominated during the cycle's nomination phase, now over.")}
         )
     _check(review, nominee, by_reviewee=True)
-    return PeerNomination.objects.create(review=review, nominee=nominee, nominated_by=_user(actor))
+    nomination = PeerNomination.objects.create(
+        review=review, nominee=nominee, nominated_by=_user(actor)
+    )
+    notifications.peers_proposed(actor, review)
+    return nomination
 
 
 @transaction.atomic
@@ -229,6 +234,7 @@ def nomination_approve(*, actor: Actor, nomination: PeerNomination) -> PeerNomin
     nomination.decided_at = timezone.now()
     nomination.save(update_fields=["state", "decided_by", "decided_at"])
     cycles.peer_assignments_create(review, [nominee])
+    notifications.assignments_opened(review.cycle, review=review, writer=nominee)
     audit(
         actor=actor,
         action="review.peer_approve",
@@ -273,6 +279,7 @@ def nomination_add(*, actor: Actor, review: Review, nominee: Person) -> PeerNomi
         decided_at=now,
     )
     cycles.peer_assignments_create(review, [nominee])
+    notifications.assignments_opened(review.cycle, review=review, writer=nominee)
     audit(
         actor=actor,
         action="review.peer_add",
@@ -345,4 +352,5 @@ def nomination_decline(*, actor: Actor, nomination: PeerNomination, reason: str)
     nomination.decided_at = now
     nomination.save(update_fields=["state", "reason", "decided_at"])
     _close_assignment(review, nominee, Assignment.State.DECLINED, now, reason[:500])
+    notifications.peer_declined(actor, review)
     return nomination

@@ -28,7 +28,7 @@ from cadence.accounts.types import Actor
 from cadence.core import limits
 from cadence.core.audit import audit
 from cadence.people.access import Refused, acting_person, is_hr_admin
-from cadence.reviews import access, queries_results
+from cadence.reviews import access, notifications, queries_results
 from cadence.reviews.models import (
     Answer,
     Assignment,
@@ -213,6 +213,7 @@ def release(*, actor: Actor, reviews: Iterable[Review]) -> list[Review]:
             summary=f"{review.reviewee.full_name} · {review.cycle.name}",
         )
         released.append(review)
+    notifications.results_released(actor, released)
     return released
 
 
