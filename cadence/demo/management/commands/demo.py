@@ -13,6 +13,7 @@ from cadence.accounts.models import User
 from cadence.demo.inbox import fill_inboxes
 from cadence.demo.organisation import generate_people, to_csv
 from cadence.demo.performance import load_performance_demo
+from cadence.demo.reviews import load_review_demo
 from cadence.people.importing import plan_import, read_table
 from cadence.people.models import Person
 from cadence.people.services import people_import
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             role: Person.objects.select_related("user").get(user__email=email)
             for role, email in logins.items()
         }
+        load_review_demo(hr_user=hr_user, logins=people, say=self.stdout.write)
         fill_inboxes(people)
         for role, email in logins.items():
             self.stdout.write(f"login: {email}  password: {DEMO_PASSWORD}  ({role})")
