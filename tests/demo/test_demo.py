@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from cadence.accounts.models import User
 from cadence.demo.management.commands.demo import Command as DemoCommand
@@ -14,6 +15,7 @@ from cadence.goals.models import CheckIn, Goal
 from cadence.kpis.models import KpiMeasurement
 from cadence.people.models import Person
 from cadence.planning.models import PerformancePeriod, PerformancePlan
+from cadence.reviews.models import Answer, Assignment, Review, ReviewCycle
 
 ROLES = "hr admin|executive|manager|employee"
 LOGIN = re.compile(rf"^login: (\S+@\S+)  password: (\S+)  \(({ROLES})\)$")
@@ -39,6 +41,7 @@ PROBE = """
 import django
 django.setup()
 from django.core.management import call_command
+from django.utils import timezone
 from django.test import Client
 call_command("collectstatic", interactive=False, verbosity=0)
 response = Client(HTTP_HOST="127.0.0.1").get("/no-such-page/")
@@ -93,20 +96,52 @@ def test_demo_loads_a_living_organisation_once(client):
     assert states == {"draft", "proposed", "agreed"}
     assert KpiMeasurement.objects.filter(kpi__scope="team").count() >= 12
     assert_goal_health_reads_like_a_real_company(current)
+    employee_email = next(email for email, _, role in logins if role == "employee")
+    assert_review_cycles_to_click_through(client, current, employee_email)
 
-    counts = (
-        Person.objects.count(),
-        Goal.objects.count(),
-        CheckIn.objects.count(),
-        PerformancePlan.objects.count(),
-    )
+    def counts() -> tuple[int, ...]:
+        return (
+            Person.objects.count(),
+            Goal.objects.count(),
+            CheckIn.objects.count(),
+            PerformancePlan.objects.count(),
+            ReviewCycle.objects.count(),
+            Review.objects.count(),
+            Assignment.objects.count(),
+            Answer.objects.count(),
+        )
+
+    before = counts()
     call_command("demo", people=60, stdout=io.StringIO())
-    assert (
-        Person.objects.count(),
-        Goal.objects.count(),
-        CheckIn.objects.count(),
-        PerformancePlan.objects.count(),
-    ) == counts
+    assert counts() == before
+
+
+def assert_review_cycles_to_click_through(client, current, employee_email: str) -> None:
+    """Last year's cycle done and released; this year's in writing, with reviews
+    submitted, drafts and many still to write — the employee among those writing."""
+    last = ReviewCycle.objects.get(period__state="closed", period__kind="year")
+    now = ReviewCycle.objects.get(period=current)
+    assert (last.phase, now.phase) == ("closed", "writing")
+    assert last.acknowledgement_deadline < timezone.localdate() <= now.writing_deadline
+    assert last.launched_at.date() < now.launched_at.date()
+    done = Assignment.objects.filter(cycle=last)
+    assert done.filter(state="submitted").count() > done.count() / 2
+    assert {"self", "manager", "peer", "upward"} <= set(
+        done.filter(state="submitted").values_list("type", flat=True)
+    )
+    assert Review.objects.filter(cycle=last, calibrated_score__isnull=False).exists()
+    acknowledged = Review.objects.filter(cycle=last, state="acknowledged").count()
+    assert acknowledged > Review.objects.filter(cycle=last).count() / 2
+    states = set(Assignment.objects.filter(cycle=now).values_list("state", flat=True))
+    assert {"open", "draft", "submitted"} <= states
+
+    employee = Person.objects.get(user__email=employee_email)
+    assert Assignment.objects.filter(cycle=now, writer=employee, state="open").exists()
+    released = Review.objects.get(cycle=last, reviewee=employee)
+    assert released.state in {"released", "acknowledged"} and released.score is not None
+    client.force_login(employee.user)
+    mine = client.get("/api/v1/review-assignments").json()
+    assert any(a["cycle_id"] == now.pk and a["state"] == "open" for a in mine["items"]), mine
 
 
 def assert_goal_health_reads_like_a_real_company(period: PerformancePeriod) -> None:
