@@ -18,6 +18,7 @@ from cadence.reviews.services import cycles as review_cycles
 from tests.api_world import World, build_world
 from tests.conftest import Org
 from tests.reviews.nomination_api_calls import nomination_calls
+from tests.reviews.nudge_api_calls import nudge_calls
 from tests.reviews.results_api_calls import results_calls
 from tests.reviews.writing_api_calls import writing_calls
 
@@ -175,6 +176,7 @@ def calls(w: World) -> list[tuple[str, str, str, dict[str, Any] | None]]:
         *writing_calls(w),
         *nomination_calls(w),
         *results_calls(w),
+        *nudge_calls(w),
         # Refusals and invalid input have their documented shapes too.
         ("GET", "/goals/999999", manager, None),
         ("GET", f"/people/{org.ceo.pk}/reports", manager, None),
