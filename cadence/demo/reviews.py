@@ -17,12 +17,13 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cadence.accounts.models import User
+from cadence.goals.models import Goal
 from cadence.people.models import Person
-from cadence.planning.models import PerformancePeriod
+from cadence.planning.models import CompetencyFramework, PerformancePeriod
 from cadence.reviews.forms_writing import CHOICE, RATING, AnswerValue, Item
 from cadence.reviews.models import (
     Assignment,
@@ -38,6 +39,11 @@ from cadence.reviews.services import cycles, nominations, results, templates, wr
 from cadence.reviews.services.templates import QuestionData, ScalePointData, SectionData
 
 TEMPLATE_NAME = "Annual performance review"
+# How much of each cycle is done: the demo's load time grows with every review written
+# through the services (~15 ms each), so these are what to turn for a faster demo.
+PEERS_SHARE = 0.3  # reviewees who nominate three peers (the employee login always does)
+LAST_YEAR_WRITTEN = 0.62  # assignments submitted last year
+NOW_SUBMITTED, NOW_DRAFTED = 0.16, 0.09  # this year, so far
 SELF, MANAGER, PEER, UPWARD = (t.value for t in ReviewerType)
 ALL_TYPES = [SELF, MANAGER, PEER, UPWARD]
 Phase = ReviewCycle.Phase
@@ -265,15 +271,22 @@ def _answers(
 class Writer:
     """Writes assignments through the writing services. The form a peer or upward
     writer answers holds only questions, the same for every reviewee of the cycle, so it
-    is built once per type; self and manager forms hold the reviewee's goals and
+    is built once per type; so are all forms of a period without goals or a competency
+    framework. Otherwise self and manager forms hold the reviewee's goals and
     competencies and are built per assignment (the services build it again to check)."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, period: PerformancePeriod) -> None:
         self.rng = rng
         self.forms: dict[tuple[int, str], dict[str, Item]] = {}
+        self.questions_only = not (
+            Goal.objects.filter(period=period).exists()
+            or CompetencyFramework.objects.filter(
+                Q(period=period) | Q(period__isnull=True)
+            ).exists()
+        )
 
     def items(self, assignment: Assignment, writer: User) -> dict[str, Item]:
-        shared = assignment.type in (PEER, UPWARD)
+        shared = self.questions_only or assignment.type in (PEER, UPWARD)
         key = (assignment.cycle_id, assignment.type)
         if shared and key in self.forms:
             return self.forms[key]
@@ -442,14 +455,14 @@ def _last_year(
     reviews = _reviews(cycle)
     levels = _levels(reviews, rng)
     employee = logins["employee"].pk
-    nominated = _nominate(cycle, reviews, rng, must={employee}, share=0.4)
+    nominated = _nominate(cycle, reviews, rng, must={employee}, share=PEERS_SHARE)
     cycles.cycle_advance(actor=hr_user, cycle=cycle, phase=Phase.APPROVAL)
     _approve(nominated)
     cycles.cycle_advance(actor=hr_user, cycle=cycle, phase=Phase.WRITING)
-    writer = Writer(rng)
+    writer = Writer(rng, period)
     for assignment in _assignments(cycle):
         # Most wrote theirs; the employee login's review is complete.
-        if assignment.review.reviewee_id == employee or rng.random() < 0.7:
+        if assignment.review.reviewee_id == employee or rng.random() < LAST_YEAR_WRITTEN:
             writer.write(assignment, levels[assignment.review.reviewee_id], submit=True)
     cycles.cycle_advance(actor=hr_user, cycle=cycle, phase=Phase.CALIBRATION)
     reviews = _reviews(cycle)
@@ -542,19 +555,19 @@ def _this_year(
     reviews = _reviews(cycle)
     levels = _levels(reviews, rng)
     employee = logins["employee"].pk
-    nominated = _nominate(cycle, reviews, rng, must={employee}, share=0.4)
+    nominated = _nominate(cycle, reviews, rng, must={employee}, share=PEERS_SHARE)
     cycles.cycle_advance(actor=hr_user, cycle=cycle, phase=Phase.APPROVAL)
     _approve(nominated)
     cycles.cycle_advance(actor=hr_user, cycle=cycle, phase=Phase.WRITING)
     # The four logins each keep something of their own to write.
     keep_open = {p.pk for p in logins.values()}
-    writer = Writer(rng)
+    writer = Writer(rng, period)
     for assignment in _assignments(cycle):
         if assignment.writer_id in keep_open and assignment.type in (SELF, PEER):
             continue
         roll = rng.random()
         level = levels[assignment.review.reviewee_id]
-        if roll < 0.2:
+        if roll < NOW_SUBMITTED:
             writer.write(assignment, level, submit=True)
-        elif roll < 0.3:
+        elif roll < NOW_SUBMITTED + NOW_DRAFTED:
             writer.write(assignment, level, submit=False)
