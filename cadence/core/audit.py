@@ -63,6 +63,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "review_cycle.late_joiners": _("Late joiners added to a review cycle"),
     "review_cycle.sync": _("Review cycle brought in line with people changes"),
     "review_cycle.advance": _("Review cycle moved to its next phase"),
+    "review_cycle.nudge": _("Everyone late in a review cycle reminded"),
     "review_template.create": _("Review template created"),
     "review_template.update": _("Review template renamed or described"),
     "review_template.archive": _("Review template archived"),
