@@ -320,6 +320,15 @@ def preview_left_out(request: HttpRequest, cycle_id: Id, filters: Query[LeftOutF
     return services.left_out_list(cycle, filters.reason or "")
 
 
+def _launched(request: HttpRequest, cycle_id: int, result: services.LaunchResult) -> dict[str, Any]:
+    """What a launch or a late-joiners run made, with the cycle as it now stands."""
+    return {
+        "reviews": result.reviews,
+        "assignments": result.assignments,
+        "cycle": _cycle(request, cycle_id),
+    }
+
+
 @router.post(
     "/reviews/cycles/{cycle_id}/launch",
     response=CycleLaunchOut,
@@ -328,12 +337,7 @@ def preview_left_out(request: HttpRequest, cycle_id: Id, filters: Query[LeftOutF
 @transaction.atomic
 def launch_cycle(request: HttpRequest, cycle_id: Id) -> dict[str, Any]:
     cycle = access.cycle_for_manage(request.user, cycle_id, lock=True)
-    result = services.cycle_launch(actor=request.user, cycle=cycle)
-    return {
-        "reviews": result.reviews,
-        "assignments": result.assignments,
-        "cycle": _cycle(request, cycle_id),
-    }
+    return _launched(request, cycle_id, services.cycle_launch(actor=request.user, cycle=cycle))
 
 
 @router.post(
@@ -344,12 +348,9 @@ def launch_cycle(request: HttpRequest, cycle_id: Id) -> dict[str, Any]:
 @transaction.atomic
 def late_joiners(request: HttpRequest, cycle_id: Id) -> dict[str, Any]:
     cycle = access.cycle_for_manage(request.user, cycle_id, lock=True)
-    result = services.cycle_add_late_joiners(actor=request.user, cycle=cycle)
-    return {
-        "reviews": result.reviews,
-        "assignments": result.assignments,
-        "cycle": _cycle(request, cycle_id),
-    }
+    return _launched(
+        request, cycle_id, services.cycle_add_late_joiners(actor=request.user, cycle=cycle)
+    )
 
 
 @router.post(
