@@ -288,6 +288,10 @@ class Assignment(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The writer reopened a submitted review (the last time) and why: every rating they
+    # then change is recorded with this reason when they submit again.
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True, max_length=limits.COMMENT)
 
     class Meta:
         ordering = ["review", "type", "id"]
@@ -356,6 +360,9 @@ class Answer(models.Model):
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     text = models.TextField(blank=True, max_length=limits.LONG_TEXT)
     choice = models.CharField(max_length=200, blank=True)
+    # The rating as it stood at the assignment's last submission: a resubmission after a
+    # reopen records every rating that differs from it.
+    submitted_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
