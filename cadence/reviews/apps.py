@@ -7,9 +7,10 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self) -> None:
-        from cadence.reviews import home, notifications, nudges, reminders
+        from cadence.reviews import home, notifications, nudges, people_sync, reminders
 
         notifications.register()
         reminders.register()
         nudges.register()
         home.register()
+        people_sync.register()

@@ -14,7 +14,8 @@ Invariants kept here (docs/reviews.md, "Cycles and launch"):
   add only what is missing. Everything runs in one transaction: a failure half-way
   leaves the cycle as it was.
 * **Deadlines run in phase order**, each after the one before; a refusal names the field.
-* **People changes mid-cycle** (``cycle_sync_people``, run by HR from the cycle page):
+* **People changes mid-cycle** (``cycle_sync_people``, run every quarter hour by the
+  ``review-people-sync`` sweep and on demand by HR from the cycle page):
   a new manager takes over the manager review (the old assignment closes, the new one
   points to it with ``moved_from`` so the old draft stays readable); a leaver's open
   assignments close, written ones are kept.
@@ -828,7 +829,8 @@ def cycle_sync_people(*, actor: Actor | None, cycle: ReviewCycle) -> SyncResult:
     """Bring a launched cycle in line with the organisation now: manager reviews follow
     a change of manager, and leavers' reviews and open assignments close (submitted
     ones are kept). Run by HR from the cycle page, at any time: a second run changes
-    nothing."""
+    nothing. The ``review-people-sync`` sweep runs it for every live cycle, so HR's
+    button only makes it happen now rather than within the quarter hour."""
     cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.phase == Phase.DRAFT:
         raise ValidationError({"phase": _("Launch the cycle first.")})
@@ -852,6 +854,8 @@ def cycle_sync_people(*, actor: Actor | None, cycle: ReviewCycle) -> SyncResult:
         for review in Review.objects.filter(pk__in=list(changed)).order_by("pk"):
             if _move_manager_review(review, changed[review.pk], now):
                 result.moved += 1
+                # The new manager hears of the review they now write (once: keyed).
+                notifications.assignments_opened(cycle, review=review)
     if result.moved or result.reviews_closed or result.assignments_closed:
         audit(
             actor=actor,
