@@ -291,7 +291,8 @@ class Assignment(models.Model):
     # The writer reopened a submitted review (the last time) and why: every rating they
     # then change is recorded with this reason when they submit again.
     reopened_at = models.DateTimeField(null=True, blank=True)
-    reopen_reason = models.TextField(blank=True, max_length=limits.COMMENT)
+    # A database default too: the launch writes assignments with INSERT … SELECT.
+    reopen_reason = models.TextField(blank=True, max_length=limits.COMMENT, db_default="")
 
     class Meta:
         ordering = ["review", "type", "id"]

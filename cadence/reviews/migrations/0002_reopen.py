@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="assignment",
             name="reopen_reason",
-            field=models.TextField(blank=True, max_length=2000),
+            field=models.TextField(blank=True, db_default="", max_length=2000),
         ),
         migrations.AddField(
             model_name="assignment",
