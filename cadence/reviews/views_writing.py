@@ -21,6 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cadence.core import limits
 from cadence.core.http import HtmxHttpRequest
 from cadence.people.access import acting_person
 from cadence.reviews import access
@@ -166,6 +167,7 @@ def _page(
     answers: dict[str, AnswerValue] | None = None,
     errors: dict[str, str] | None = None,
     general: list[str] | None = None,
+    reopen_errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     evidence: Evidence = evidence_for(request.user, assignment)
@@ -189,6 +191,7 @@ def _page(
         for s in form.sections
     ]
     refusal = services.writing_refusal(assignment)
+    errors_reopen = reopen_errors or {}
     context = {
         "nav_active": NAV,
         "assignment": assignment,
@@ -202,6 +205,11 @@ def _page(
         "refusal": refusal,
         "read_only": refusal is not None,
         "general_errors": general or [],
+        # A submitted review its writer may still take back (with a reason).
+        "can_reopen": services.reopen_refusal(assignment) is None,
+        "reopen_reason": errors_reopen.get("value", ""),
+        "reopen_error": errors_reopen.get("error", ""),
+        "limits": {"comment": limits.COMMENT},
     }
     return render(request, "reviews/writing/form.html", context, status=status)
 
@@ -296,3 +304,38 @@ def submit(request: HtmxHttpRequest, assignment_id: int) -> HttpResponse:
         _("Your review of %(name)s is submitted.") % {"name": assignment.review.reviewee.full_name},
     )
     return redirect("reviews:index")
+
+
+@require_POST
+@login_required
+def reopen(request: HtmxHttpRequest, assignment_id: int) -> HttpResponse:
+    """Take a submitted review back to change it, with the reason the changed ratings
+    will be recorded with."""
+    assignment = access.assignment_for_read(request.user, assignment_id)
+    reason = request.POST.get("reason", "")
+    try:
+        version = parse_version(request.POST)
+        services.assignment_reopen(
+            actor=request.user, assignment=assignment, version=version, reason=reason
+        )
+    except ValidationError as error:
+        problems = error.message_dict
+        general = [m for field, found in problems.items() if field != "reason" for m in found]
+        return _page(
+            request,
+            access.assignment_for_read(request.user, assignment_id),
+            general=general,
+            reopen_errors={
+                "value": reason[: limits.COMMENT],
+                "error": " ".join(problems.get("reason", [])),
+            },
+            status=422,
+        )
+    messages.success(
+        request,
+        _(
+            "Your review is reopened. Ratings you change are recorded with your reason "
+            "when you submit it again."
+        ),
+    )
+    return redirect("reviews:write", assignment.pk)

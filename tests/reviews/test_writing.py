@@ -216,7 +216,7 @@ def test_a_submitted_review_can_no_longer_be_saved(org: Org, cycle) -> None:
     with pytest.raises(ValidationError, match="submitted on"):
         answers_save(actor=org.engineer2.user, assignment=peer, answers={}, version=1)
     page = org.client_for(org.engineer2).get(reverse("reviews:write", args=[peer.pk]))
-    assert b"can no longer be changed" in page.content and b"disabled" in page.content
+    assert b"To change it, reopen it and say why." in page.content and b"disabled" in page.content
 
 
 # --- submission rules -------------------------------------------------------------------------

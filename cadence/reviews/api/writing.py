@@ -1,6 +1,8 @@
 """Review cycles over the API: writing — my assignments, one assignment's form with its
-answers and version, saving answers and submitting, with the pages' rules
-(``services.writing``: optimistic locking by ``version``, deadline and grace, validation).
+answers and version, saving answers, submitting and reopening a submitted review to
+change it, with the pages' rules (``services.writing``: optimistic locking by
+``version``, deadline and grace, validation; a rating changed after a reopen is recorded
+with the reopen's reason when the review is submitted again).
 """
 
 import datetime
@@ -11,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from cadence.core import limits
 from cadence.core.api_types import LONG_TEXT, Id, Text
 from cadence.core.pagination import KeysetPagination
 from cadence.reviews import access
@@ -44,6 +47,10 @@ class ReviewAssignmentFields(Schema):
     )
     version: int = Field(description="Send it back with answers; a stale one is refused.")
     submitted_at: datetime.datetime | None
+    reopened_at: datetime.datetime | None = Field(
+        description="When the writer last reopened the submitted review to change it."
+    )
+    reopen_reason: str = Field(description="Why, in the writer's words (empty if never).")
 
 
 class ReviewAssignmentOut(ReviewAssignmentFields):
@@ -95,6 +102,9 @@ class ReviewAssignmentFormOut(ReviewAssignmentFields):
     audience: list[str] = Field(description="Who will read the answers, told before writing.")
     writable: bool
     closed_reason: str | None = Field(description="Why it can no longer be written, if so.")
+    reopenable: bool = Field(
+        description="Submitted, writing still open and not released: the writer may reopen it."
+    )
     scale: list[ReviewScalePointOut]
     sections: list[ReviewFormSectionOut]
     answers: dict[str, ReviewAnswerOut] = Field(description="The answers so far, by item key.")
@@ -120,6 +130,14 @@ class ReviewSubmitIn(Schema):
         default_factory=dict,
         max_length=500,
         description="Last answers to save with the submission (optional).",
+    )
+
+
+class ReviewReopenIn(Schema):
+    version: int = Field(ge=0, le=MAX_VERSION)
+    reason: Text = Field(
+        max_length=limits.COMMENT,
+        description="Why the writer reopens it; recorded with every rating then changed.",
     )
 
 
@@ -150,9 +168,12 @@ def _form_out(request: HttpRequest, assignment: Assignment) -> dict[str, Any]:
         "last_day": services.last_writing_day(assignment.cycle),
         "version": assignment.version,
         "submitted_at": assignment.submitted_at,
+        "reopened_at": assignment.reopened_at,
+        "reopen_reason": assignment.reopen_reason,
         "audience": audience(assignment),
         "writable": refusal is None,
         "closed_reason": refusal,
+        "reopenable": services.reopen_refusal(assignment) is None,
         "scale": [
             {"value": p.value, "label": p.label, "description": p.description} for p in form.scale
         ],
@@ -241,3 +262,21 @@ def submit_review(
         version=payload.version,
     )
     return _form_out(request, access.assignment_for_read(request.user, submitted.pk))
+
+
+@router.post(
+    "/review-assignments/{assignment_id}/reopen",
+    response=ReviewAssignmentFormOut,
+    summary="Reopen a submitted review to change it (with the version read and a reason)",
+)
+def reopen_review(
+    request: HttpRequest, assignment_id: Id, payload: ReviewReopenIn
+) -> dict[str, Any]:
+    assignment = access.assignment_for_read(request.user, assignment_id)
+    reopened = services.assignment_reopen(
+        actor=request.user,
+        assignment=assignment,
+        version=payload.version,
+        reason=payload.reason,
+    )
+    return _form_out(request, access.assignment_for_read(request.user, reopened.pk))

@@ -17,6 +17,12 @@ writer's own, its row locked — and the ``version`` the writer's form was built
   this writer's form. Submitting also requires every required item, naming each one
   missing.
 
+* **Reopening.** ``assignment_reopen`` takes a submitted review back to a draft, while
+  writing is still open and the review not released, with the writer's reason. Each
+  answer keeps ``submitted_rating``, the rating it was last submitted with; the next
+  submit records every rating that differs from it (``results.record_rating_change``,
+  kind REOPEN, with the reopen's reason) in its own transaction.
+
 No notification is sent yet; a later ``notify()`` (to the reviewee's manager when a
 self-review is submitted, for instance) belongs inside these transactions.
 """
@@ -26,14 +32,17 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cadence.accounts.types import Actor
+from cadence.core import limits
 from cadence.reviews import access
 from cadence.reviews.evidence import reviewee_goals
 from cadence.reviews.forms_writing import CHOICE, RATING, AnswerValue, ReviewForm, review_form
-from cadence.reviews.models import Answer, Assignment, ReviewCycle
+from cadence.reviews.models import Answer, Assignment, Review, ReviewCycle
+from cadence.reviews.services import results
 
 # Phases in which writers write: a self-review may start while peers are still being
 # nominated; from calibration on, the answers are HR's to calibrate.
@@ -55,18 +64,8 @@ def last_writing_day(cycle: ReviewCycle) -> datetime.date:
     return cycle.writing_deadline + datetime.timedelta(days=cycle.grace_days)
 
 
-def writing_refusal(assignment: Assignment, today: datetime.date | None = None) -> str | None:
-    """Why ``assignment`` may not be written now, as a sentence; None when it may."""
-    cycle = assignment.cycle
-    today = today or timezone.localdate()
-    if assignment.state == Assignment.State.SUBMITTED:
-        return _("This review was submitted on %(date)s and can no longer be changed.") % {
-            "date": formats.date_format(timezone.localtime(assignment.submitted_at))
-            if assignment.submitted_at
-            else "—"
-        }
-    if assignment.state not in WRITABLE_STATES:
-        return _("This review is closed: %(state)s.") % {"state": assignment.get_state_display()}
+def _window_refusal(cycle: ReviewCycle, today: datetime.date) -> str | None:
+    """Why the cycle's writing is closed, as a sentence; None while it is open."""
     if cycle.phase not in WRITING_PHASES:
         return _("The writing phase of %(cycle)s is over.") % {"cycle": cycle.name}
     last_day = last_writing_day(cycle)
@@ -75,6 +74,38 @@ def writing_refusal(assignment: Assignment, today: datetime.date | None = None) 
             "date": formats.date_format(last_day)
         }
     return None
+
+
+def reopen_refusal(assignment: Assignment, today: datetime.date | None = None) -> str | None:
+    """Why the writer may not reopen ``assignment`` now, as a sentence; None when they
+    may: it is submitted, writing is still open for it and its review not released."""
+    if assignment.state != Assignment.State.SUBMITTED:
+        return _("Only a submitted review can be reopened.")
+    if assignment.review.state != Review.State.OPEN:
+        return _("The results of this review are released: it can no longer be changed.")
+    return _window_refusal(assignment.cycle, today or timezone.localdate())
+
+
+def writing_refusal(assignment: Assignment, today: datetime.date | None = None) -> str | None:
+    """Why ``assignment`` may not be written now, as a sentence; None when it may."""
+    cycle = assignment.cycle
+    today = today or timezone.localdate()
+    if assignment.state == Assignment.State.SUBMITTED:
+        date = (
+            formats.date_format(timezone.localtime(assignment.submitted_at))
+            if assignment.submitted_at
+            else "—"
+        )
+        if reopen_refusal(assignment, today) is None:
+            return _(
+                "This review was submitted on %(date)s. To change it, reopen it and say why."
+            ) % {"date": date}
+        return _("This review was submitted on %(date)s and can no longer be changed.") % {
+            "date": date
+        }
+    if assignment.state not in WRITABLE_STATES:
+        return _("This review is closed: %(state)s.") % {"state": assignment.get_state_display()}
+    return _window_refusal(cycle, today)
 
 
 def form_for(actor: Actor, assignment: Assignment) -> ReviewForm:
@@ -168,9 +199,35 @@ def _write(assignment: Assignment, answers: Mapping[str, AnswerValue]) -> None:
                 now,
             )
             changed.append(row)
-    Answer.objects.filter(pk__in=emptied).delete()
+    # A row that was submitted with a rating is kept, blank, rather than deleted: the
+    # record of its rating removed after a reopen points at it (and so at its writer).
+    kept = [existing[k] for k, v in answers.items() if k in existing and v.is_empty]
+    kept = [row for row in kept if row.submitted_rating is not None]
+    for row in kept:
+        row.rating, row.text, row.choice, row.updated_at = None, "", "", now
+    changed += kept
+    Answer.objects.filter(pk__in=set(emptied) - {row.pk for row in kept}).delete()
     Answer.objects.bulk_create(new)
     Answer.objects.bulk_update(changed, ["rating", "text", "choice", "updated_at"])
+
+
+def _record_changes(actor: Actor, assignment: Assignment) -> int:
+    """After a submit: a reopened assignment's ratings that differ from those it was last
+    submitted with are recorded (who, when, from → to, the reopen's reason); then every
+    answer's ``submitted_rating`` is its rating. The number of changes recorded."""
+    recorded = 0
+    if assignment.reopened_at is not None:
+        for answer in assignment.answers.order_by("id"):
+            change = results.record_rating_change(
+                actor=actor,
+                answer=answer,
+                old_value=answer.submitted_rating,
+                new_value=answer.rating,
+                reason=assignment.reopen_reason,
+            )
+            recorded += change is not None
+    Answer.objects.filter(assignment=assignment).update(submitted_rating=F("rating"))
+    return recorded
 
 
 def _refuse_stale(assignment: Assignment, version: int) -> None:
@@ -257,4 +314,46 @@ def answers_submit(
     assignment.submitted_at = timezone.now()
     assignment.version += 1
     assignment.save(update_fields=["state", "submitted_at", "version"])
+    # Once submitted again, so that a stored score counts the new ratings.
+    _record_changes(actor, assignment)
+    return assignment
+
+
+@transaction.atomic
+def assignment_reopen(
+    *, actor: Actor, assignment: Assignment, version: int, reason: str
+) -> Assignment:
+    """The writer takes their submitted review back to change it. Before: ``assignment``
+    is the actor's own (``access.assignment_for_read``), submitted, writing still open
+    for it (the deadline plus grace not passed) and its review not released; ``reason``
+    says why. After: ``state`` is DRAFT, ``reopened_at`` and ``reopen_reason`` set and
+    ``version`` one higher — or nothing changed and a ValidationError says why. The
+    ratings changed before the next submit are recorded with this reason."""
+    assignment = _lock(actor, assignment)  # anyone but the writer: 404
+    if version != assignment.version:
+        if assignment.state in WRITABLE_STATES and assignment.reopened_at is not None:
+            raise ValidationError(
+                {
+                    "version": _(
+                        "This review was already reopened from another tab or window — "
+                        "reload to go on with it."
+                    )
+                }
+            )
+        raise ValidationError({"version": stale_message()})
+    refusal = reopen_refusal(assignment)
+    if refusal:
+        raise ValidationError({"__all__": refusal})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you reopen this review.")})
+    if len(reason) > limits.COMMENT:
+        raise ValidationError(
+            {"reason": _("Keep the reason under %(n)s characters.") % {"n": limits.COMMENT}}
+        )
+    assignment.state = Assignment.State.DRAFT
+    assignment.reopened_at = timezone.now()
+    assignment.reopen_reason = reason
+    assignment.version += 1
+    assignment.save(update_fields=["state", "reopened_at", "reopen_reason", "version"])
     return assignment
