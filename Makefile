@@ -13,19 +13,23 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 ## Set up and run Cadence with a demo organisation on http://127.0.0.1:$(PORT)
 demo: venv
+	scripts/ensure-pdf-libs.sh "$(VENV)"
 	PORT=$(PORT) scripts/demo.sh
 
 ## The demo with Django's debug pages and tracebacks, for development
 dev: venv
+	scripts/ensure-pdf-libs.sh "$(VENV)"
 	CADENCE_DEBUG=1 PORT=$(PORT) scripts/demo.sh
 
 ## Set up everything the tests need and run the whole suite
 test: venv-dev
 	scripts/ensure-chromium.sh
+	scripts/ensure-pdf-libs.sh "$(VENV)"
 	$(PY) -m pytest $(PYTEST_PARALLEL)
 
 ## The suite without the browser tests
 test-fast: venv-dev
+	scripts/ensure-pdf-libs.sh "$(VENV)"
 	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not browser"
 
 lint: venv-dev

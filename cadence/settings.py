@@ -292,6 +292,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Cadence ------------------------------------------------------------------------
+# The company's name, for documents handed to people (a review's PDF letterhead).
+CADENCE_COMPANY_NAME = os.environ.get("CADENCE_COMPANY_NAME", "")
 # Share of the active organisation that a --full import may deactivate before it
 # stops and asks for confirmation: a truncated HRIS export must not wipe the org.
 CADENCE_IMPORT_MAX_DEACTIVATE_SHARE = float(
@@ -366,5 +368,7 @@ LOGGING = {
         # The scheduler logs every run of every job (its lock is renewed every 5 s):
         # only what goes wrong belongs in the log.
         "apscheduler": {"level": "WARNING"},
+        # WeasyPrint (the review PDF) announces each rendering step at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }

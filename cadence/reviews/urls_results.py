@@ -4,6 +4,7 @@ from cadence.reviews import views_results
 
 urlpatterns: list[URLPattern] = [
     path("<int:review_id>/results/", views_results.results, name="results"),
+    path("<int:review_id>/results.pdf", views_results.results_pdf, name="results_pdf"),
     path("<int:review_id>/results/calibrate/", views_results.calibrate, name="results_calibrate"),
     path("<int:review_id>/results/release/", views_results.release, name="results_release"),
     path("<int:review_id>/results/comment/", views_results.comment, name="results_comment"),

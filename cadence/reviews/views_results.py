@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cadence.core import limits
 from cadence.core.forms import form_errors
-from cadence.reviews import access, queries_results
+from cadence.reviews import access, pdf, queries_results
 from cadence.reviews.services import results as services
 
 NAV = "reviews"
@@ -74,8 +74,19 @@ def results(request: HttpRequest, review_id: int) -> HttpResponse:
             "comment_form": CommentForm(initial={"comment": review.employee_comment})
             if shown.can_acknowledge
             else None,
+            "pdf_ready": pdf.exportable(review),
         },
     )
+
+
+@require_GET
+@login_required
+def results_pdf(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The released review as a PDF download: whoever may read the results, once
+    released. Before release the reviewee gets 404 (as on the page); HR and the manager
+    side, who read it already, are told why (403)."""
+    review = pdf.review_for_download(request.user, review_id)
+    return pdf.response(request.user, review)
 
 
 @require_POST

@@ -1,7 +1,7 @@
 """The results API's operations for tests/test_openapi.py: a cycle of its own in the
 calibration phase (built row by row) with two reviews — one calibrated, released on its
-own, commented and acknowledged, the other released with "release all" — and the
-documented 422 of a second acknowledgement."""
+own, commented and acknowledged, the other released with "release all" — its PDF, and
+the documented 422 of a second acknowledgement."""
 
 import datetime
 from typing import Any
@@ -32,6 +32,7 @@ def results_calls(w: World) -> list[tuple[str, str, str, dict[str, Any] | None]]
         ("POST", f"{path}/release", hr, None),
         ("POST", f"/reviews/cycles/{cycle.pk}/results/release", hr, None),
         ("GET", path, me, None),
+        ("GET", f"{path}.pdf", me, None),
         ("PUT", f"{path}/comment", me, {"comment": "Read it."}),
         ("POST", f"{path}/acknowledge", me, {}),
         ("POST", f"{path}/acknowledge", me, {}),

@@ -8,13 +8,13 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
 from cadence.core import limits
 from cadence.core.api_types import Id, Text
 from cadence.people.display import person_shown
-from cadence.reviews import access, anonymity, queries_results, scoring
+from cadence.reviews import access, anonymity, pdf, queries_results, scoring
 from cadence.reviews.models import Review
 from cadence.reviews.services import results as services
 
@@ -284,6 +284,26 @@ def results_out(request: HttpRequest, review: Review) -> dict:
 )
 def get_results(request: HttpRequest, review_id: Id) -> dict:
     return results_out(request, access.review_for_results(request.user, review_id))
+
+
+@router.get(
+    "/reviews/{review_id}/results.pdf",
+    summary="A released review's results as a PDF (the page's anonymity rules)",
+    description=(
+        "Whoever may read the results, once the review is released: 404 for the reviewee "
+        "before release, 403 for HR and the manager side until it is released."
+    ),
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The PDF, as an attachment.",
+                "content": {pdf.CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def get_results_pdf(request: HttpRequest, review_id: Id) -> HttpResponse:
+    return pdf.response(request.user, pdf.review_for_download(request.user, review_id))
 
 
 @router.post(
