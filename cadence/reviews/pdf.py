@@ -18,6 +18,7 @@ What the file carries besides its pages is chosen, not left to the library:
 """
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -26,13 +27,15 @@ from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from weasyprint import HTML, URLFetcher
 
 from cadence.accounts.types import Actor
 from cadence.people.display import person_shown
 from cadence.reviews import access, queries_results
 from cadence.reviews.anonymity import WriterAnswers
 from cadence.reviews.models import Review, ReviewerType
+
+if TYPE_CHECKING:
+    from weasyprint import URLFetcher
 
 EXPORTABLE_STATES = (Review.State.RELEASED, Review.State.ACKNOWLEDGED, Review.State.CLOSED)
 CONTENT_TYPE = "application/pdf"
@@ -66,8 +69,10 @@ def _created(review: Review) -> str:
     return at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _fetcher() -> URLFetcher:
+def _fetcher() -> "URLFetcher":
     # Only inline data: a template or a comment naming http(s):// or file:// is refused.
+    from weasyprint import URLFetcher
+
     return URLFetcher(allowed_protocols=("data",), allow_redirects=False, timeout=1)
 
 
@@ -116,6 +121,10 @@ def render_html(user: Actor, review: Review) -> str:
 def results_pdf(user: Actor, review: Review) -> bytes:
     """The review as ``user`` may read it, as PDF bytes. The caller has checked that
     ``user`` passed ``access.review_for_results`` and that the review is ``exportable``."""
+    # WeasyPrint takes ~2 s to import (fonts, CSS tables): only a download pays for it,
+    # not every process that loads the URLs.
+    from weasyprint import HTML
+
     html = render_html(user, review)
     document = HTML(string=html, url_fetcher=_fetcher())
     return document.write_pdf(pdf_identifier=False)
