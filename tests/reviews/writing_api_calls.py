@@ -1,6 +1,6 @@
 """The writing API's operations for tests/test_openapi.py: a self-review to write in a
 cycle of its own (built row by row, in the writing phase), read, saved, then submitted
-twice — the second time refused as stale, the documented 422."""
+twice — the second time refused as stale, the documented 422 — and reopened."""
 
 import datetime
 from typing import Any
@@ -46,4 +46,5 @@ def writing_calls(w: World) -> list[tuple[str, str, str, dict[str, Any] | None]]
         ("PUT", f"{path}/answers", token, {"version": 0, "answers": {}}),
         ("POST", f"{path}/submit", token, {"version": 1, "answers": answers}),
         ("POST", f"{path}/submit", token, {"version": 1}),
+        ("POST", f"{path}/reopen", token, {"version": 2, "reason": "Rated the wrong project."}),
     ]
