@@ -101,7 +101,7 @@ def render_html(user: Actor, review: Review) -> str:
     ]
     groups = [(g, _named(user, g.attributed)) for g in shown.groups]
     return render_to_string(
-        "reviews/results/pdf.html",
+        "reviews/pdf/results.html",
         {
             "results": shown,
             "review": review,

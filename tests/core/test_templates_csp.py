@@ -11,11 +11,12 @@ import cadence
 
 # Mail templates (``templates/<app>/email/``) are read in mail clients, not served under
 # our CSP, and mail clients drop <style> blocks and stylesheets: inline styles are the
-# only way to lay a mail out there.
+# only way to lay a mail out there. PDF templates (``templates/<app>/pdf/``) are read by
+# WeasyPrint on the server, which takes only a <style> block for print CSS.
 TEMPLATES = sorted(
     p
     for p in Path(cadence.__file__).parent.rglob("templates/**/*.html")
-    if p.parent.name != "email"
+    if p.parent.name not in ("email", "pdf")
 )
 FORBIDDEN = {
     "inline style attribute": re.compile(r"\sstyle\s*=", re.I),
