@@ -168,6 +168,7 @@ def calls(w: World) -> list[tuple[str, str, str, dict[str, Any] | None]]:
         ("GET", f"/reviews/cycles/{cycle.pk}/preview/left-out", hr, None),
         ("POST", f"/reviews/cycles/{cycle.pk}/launch", hr, None),
         ("GET", f"/reviews/cycles/{cycle.pk}", hr, None),
+        ("GET", f"/reviews/cycles/{cycle.pk}/dashboard", hr, None),
         ("POST", f"/reviews/cycles/{cycle.pk}/late-joiners", hr, None),
         ("POST", f"/reviews/cycles/{cycle.pk}/sync", hr, None),
         ("POST", f"/reviews/cycles/{cycle.pk}/advance", hr, {"phase": "calibration"}),

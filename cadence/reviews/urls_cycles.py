@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 
 from cadence.reviews import views_cycles as views
-from cadence.reviews import views_nudges
+from cadence.reviews import views_dashboard, views_nudges
 
 urlpatterns: list[URLPattern] = [
     path("cycles/", views.cycle_list, name="cycle_list"),
@@ -17,5 +17,8 @@ urlpatterns: list[URLPattern] = [
     ),
     path("cycles/<int:cycle_id>/sync/", views.cycle_sync, name="cycle_sync"),
     path("cycles/<int:cycle_id>/advance/", views.cycle_advance, name="cycle_advance"),
+    path(
+        "cycles/<int:cycle_id>/dashboard/", views_dashboard.cycle_dashboard, name="cycle_dashboard"
+    ),
     path("cycles/<int:cycle_id>/nudge/", views_nudges.cycle_nudge, name="cycle_nudge"),
 ]

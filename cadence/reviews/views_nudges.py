@@ -1,4 +1,5 @@
-"""HR's "Nudge everyone late" button on the cycle page (``nudges.nudge_late_writers``)."""
+"""HR's "Nudge everyone late" button on the cycle page and the cycle dashboard
+(``nudges.nudge_late_writers``); ``next=dashboard`` comes back to the dashboard."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,4 +32,6 @@ def cycle_nudge(request: HttpRequest, cycle_id: int) -> HttpResponse:
             )
             % {"n": made},
         )
+    if request.POST.get("next") == "dashboard":
+        return redirect("reviews:cycle_dashboard", cycle_id=cycle.pk)
     return redirect("reviews:cycle_detail", cycle_id=cycle.pk)

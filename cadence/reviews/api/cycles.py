@@ -1,7 +1,8 @@
 """Review cycles over the API, for HR admins (as the pages): list, create, one cycle
 with its counts, the participants preview (counts, then who is in and who is left out
 and why, page by page), launch (again: only what is missing), late joiners, people
-changes and the next phase. Everyone else: 404 without membership, 403 as a member.
+changes and the next phase, the nudge and the dashboard. Everyone else: 404 without
+membership, 403 as a member.
 """
 
 import datetime
@@ -13,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
 from cadence.core.api_types import Day, Id, Text
@@ -20,6 +22,7 @@ from cadence.core.pagination import KeysetPagination
 from cadence.planning import access as planning_access
 from cadence.reviews import access, nudges
 from cadence.reviews import queries_cycles as queries
+from cadence.reviews import queries_dashboard as dashboard
 from cadence.reviews.models import ReviewCycle, ReviewerType
 from cadence.reviews.services import cycles as services
 
@@ -391,3 +394,170 @@ class CycleNudgeOut(Schema):
 def nudge_cycle(request: HttpRequest, cycle_id: Id) -> dict[str, int]:
     cycle = access.cycle_for_manage(request.user, cycle_id, lock=True)
     return {"reminded": nudges.nudge_late_writers(actor=request.user, cycle=cycle)}
+
+
+# --- the dashboard -----------------------------------------------------------------------
+
+
+class CycleDashboardPhaseOut(Schema):
+    phase: ReviewCycle.Phase
+    deadline: datetime.date | None = Field(description="The current phase's deadline.")
+    deadline_passed: bool
+    late_counted: bool = Field(
+        description="The writing deadline has passed: open and draft assignments are late."
+    )
+
+
+class CycleDashboardReviewsOut(Schema):
+    total: int
+    open: int
+    released: int = Field(description="Released, not yet acknowledged.")
+    acknowledged: int
+    closed: int = Field(description="The reviewee left before release.")
+    scored: int = Field(description="With the formula's score (the writing closed).")
+    calibrated: int = Field(description="With a score calibrated by HR.")
+
+
+class CycleDashboardNominationsOut(Schema):
+    reviews: int = Field(description="Open reviews.")
+    with_proposed: int = Field(description="Reviews with peers waiting for approval.")
+    with_enough: int = Field(description="Reviews with at least peers_min approved peers.")
+    short: int = Field(description="Reviews still short of peers_min approved peers.")
+    peers_min: int
+
+
+class CycleDashboardCompletionOut(Schema):
+    submitted: int
+    draft: int
+    to_write: int
+    declined: int = Field(description="Peers who declined (not expected any more).")
+    total: int = Field(description="Expected: submitted + draft + to write.")
+    percent_complete: int | None = Field(description="Submitted of total; null when none.")
+    late: int = Field(description="Draft or to write, past the writing deadline.")
+
+
+class CycleDashboardTypeOut(CycleDashboardCompletionOut):
+    type: ReviewerType
+
+
+class CycleDashboardDepartmentOut(CycleDashboardCompletionOut):
+    department_id: int | None = Field(description="Null: reviewees without a department.")
+    department: str | None
+    reviews: int
+
+
+class CycleDashboardManagerOut(CycleDashboardCompletionOut):
+    manager_id: int | None = Field(description="Null: reviews without a manager.")
+    manager: str | None
+    reviews: int
+
+
+class CycleDashboardManagersOut(Schema):
+    items: list[CycleDashboardManagerOut]
+    next: str | None = Field(
+        description="Pass as `cursor` for the following page; null on the last page."
+    )
+
+
+class CycleDashboardOut(Schema):
+    cycle_id: int
+    counted_at: datetime.datetime = Field(description="Figures are kept up to a minute.")
+    phase: CycleDashboardPhaseOut
+    reviews: CycleDashboardReviewsOut
+    nominations: CycleDashboardNominationsOut | None = Field(
+        description="While peers are nominated and approved (cycles with peer reviews)."
+    )
+    by_type: list[CycleDashboardTypeOut]
+    total: CycleDashboardCompletionOut
+    departments: list[CycleDashboardDepartmentOut] = Field(
+        description="By the reviewee's department, in name order."
+    )
+    managers: CycleDashboardManagersOut = Field(
+        description="By the review's manager, most late first, a page at a time."
+    )
+
+
+class CycleDashboardPage(Schema):
+    cursor: Text | None = Field(
+        None, max_length=200, description="The managers' `next` of the previous answer."
+    )
+    page_size: int | None = Field(
+        None, ge=1, le=dashboard.MAX_MANAGER_PAGE_SIZE, description="Managers per page."
+    )
+
+
+def _completion(counts: dashboard.Completion) -> dict[str, Any]:
+    return {
+        "submitted": counts.submitted,
+        "draft": counts.draft,
+        "to_write": counts.to_write,
+        "declined": counts.declined,
+        "total": counts.total,
+        "percent_complete": counts.percent,
+        "late": counts.late,
+    }
+
+
+@router.get(
+    "/reviews/cycles/{cycle_id}/dashboard",
+    response=CycleDashboardOut,
+    summary="Completion by phase, reviewer type, department and manager (HR)",
+)
+def cycle_dashboard(
+    request: HttpRequest, cycle_id: Id, page: Query[CycleDashboardPage]
+) -> dict[str, Any]:
+    cycle = _cycle(request, cycle_id)
+    board = dashboard.dashboard(cycle)
+    try:
+        managers = dashboard.manager_page(
+            request.user,
+            board,
+            page.cursor,
+            page.page_size,
+            strict=True,
+        )
+    except ValueError:
+        raise NinjaValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ["query", "cursor"],
+                    "msg": _("cursor: this is not a cursor of this list; start again without it."),
+                }
+            ]
+        ) from None
+    return {
+        "cycle_id": cycle.pk,
+        "counted_at": board.counted_at,
+        "phase": {
+            "phase": board.phase,
+            "deadline": board.deadline,
+            "deadline_passed": board.deadline_passed,
+            "late_counted": board.late_counted,
+        },
+        "reviews": board.reviews,
+        "nominations": board.nominations,
+        "by_type": [{"type": row.type, **_completion(row.counts)} for row in board.types],
+        "total": _completion(board.total),
+        "departments": [
+            {
+                "department_id": row.department_id,
+                "department": row.name or None,
+                "reviews": row.counts.reviews,
+                **_completion(row.counts),
+            }
+            for row in board.departments
+        ],
+        "managers": {
+            "items": [
+                {
+                    "manager_id": row.manager_id,
+                    "manager": row.name if row.manager_id is not None else None,
+                    "reviews": row.counts.reviews,
+                    **_completion(row.counts),
+                }
+                for row in managers.rows
+            ],
+            "next": managers.next_cursor,
+        },
+    }
