@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "cadence.goals",
     "cadence.kpis",
     "cadence.reviews",
+    "cadence.meetings",
+    "cadence.feedback",
+    "cadence.development",
+    "cadence.certifications",
     # Below the areas in the import order: areas call it, it imports none of them.
     "cadence.notifications",
     # Above the areas: the home page reads every area (each registers its section).
