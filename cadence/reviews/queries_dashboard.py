@@ -193,9 +193,10 @@ class Dashboard:
 
 
 def _key(cycle: ReviewCycle, today: datetime.date) -> str:
+    """``v1``: the shape of the kept ``Dashboard`` (change it when the dataclasses change)."""
     launched = cycle.launched_at.timestamp() if cycle.launched_at else 0
     return (
-        f"reviews-dashboard:{cycle.pk}:{launched}:{cycle.phase}:{cycle.writing_deadline}:"
+        f"reviews-dashboard:v1:{cycle.pk}:{launched}:{cycle.phase}:{cycle.writing_deadline}:"
         f"{cycle.peers_min}:{today.isoformat()}"
     )
 
