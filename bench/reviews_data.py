@@ -215,9 +215,11 @@ def _nominate(cycle_id: int) -> int:
 
 
 def _chosen_reviewee(cycle_id: int) -> Any:
-    """A participant who manages a team (5–12 active reports: upward reviews above the
-    anonymity threshold), has an active manager and goals with check-ins."""
-    from django.db.models import Count, Q
+    """A participant who leads a team (5–12 active reports, none of whom manage anyone:
+    upward reviews above the anonymity threshold), has goals with check-ins and an
+    active manager who is not the top of the organisation — a manager of managers, the
+    common writer of a manager review (``review_pages`` times the top's form apart)."""
+    from django.db.models import Count, Exists, OuterRef, Q
 
     from cadence.goals.models import CheckIn
     from cadence.people.models import Person
@@ -227,9 +229,11 @@ def _chosen_reviewee(cycle_id: int) -> Any:
         Person.objects.filter(
             status=Person.Status.ACTIVE,
             manager__status=Person.Status.ACTIVE,
+            manager__manager__isnull=False,
             reviews_received__cycle_id=cycle_id,
             pk__in=with_check_ins,
         )
+        .filter(~Exists(Person.objects.filter(manager__manager=OuterRef("pk"))))
         .annotate(
             team=Count(
                 "direct_reports",

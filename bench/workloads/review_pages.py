@@ -6,10 +6,13 @@ assignments, 30 % of them with a draft or submitted; a manager of a team as the 
 reviewee), each page is requested 30 times (after warm-up) in-process through Django's
 test client, middleware included:
 
-* ``review_form``: the chosen reviewee's manager on the manager review's form — the
-  reviewee's goals, key results and check-ins of the period and their submitted
-  self-review, beside a saved draft (the evidence panel is part of the page: no request
-  of its own);
+* ``review_form``: the chosen reviewee's manager (a manager of managers) on the manager
+  review's form — the reviewee's goals, key results and check-ins of the period and
+  their submitted self-review, beside a saved draft (the evidence panel is part of the
+  page: no request of its own);
+* ``review_form_top``: the same form written by the top of the organisation for one of
+  their direct reports: the writer's access rules (which goals and KPIs they may read)
+  then span everyone;
 * ``review_results``: the reviewee on their released results (the cycle in calibration;
   self, manager, 4 peer and upward reviews submitted);
 * ``review_cycle_dashboard``: an HR admin on the cycle's dashboard (writing phase).
@@ -20,7 +23,6 @@ line with ``"ok": false`` and ``"error": "page missing"``.
 """
 
 from argparse import Namespace
-from pathlib import Path
 from typing import Any
 
 from bench import support
@@ -32,30 +34,42 @@ SMALL_SIZE = 1_000
 TARGET_MS = 150.0
 
 
-def _pages(writing: Path, released: Path) -> list[tuple[str, Path, str, str]]:
-    """(page, database, url name, who) — ``who`` is an Info field naming the viewer."""
-    return [
-        ("review_form", writing, "reviews:write", "manager"),
-        ("review_cycle_dashboard", writing, "reviews:cycle_dashboard", "hr"),
-        ("review_results", released, "reviews:results", "reviewee"),
-    ]
+def _top_form(info: Any) -> tuple[list[int], Any]:
+    """The top of the organisation's manager review of their first direct report: the
+    writer whose line is everyone (the worst case of the writer's access rules)."""
+    from cadence.people.models import Person
+    from cadence.reviews.models import Assignment, ReviewerType
+
+    top = Person.objects.filter(manager__isnull=True, status=Person.Status.ACTIVE).first()
+    assignment = (
+        Assignment.objects.filter(cycle_id=info.cycle_id, writer=top, type=ReviewerType.MANAGER)
+        .order_by("id")
+        .first()
+    )
+    if top is None or assignment is None:
+        raise RuntimeError("The top of the organisation writes no manager review.")
+    return [assignment.pk], top.user
 
 
-def _viewer(info: Any, who: str) -> Any:
+def _page(name: str, info: Any) -> tuple[str, list[int], Any]:
+    """(url name, its arguments, the viewer) of the page ``name``."""
     from cadence.accounts.models import User
 
-    if who == "hr":
-        return User.objects.get(pk=info.hr_user_id)
-    person_id = info.manager_id if who == "manager" else info.reviewee_id
-    return User.objects.get(person__pk=person_id)
+    if name == "review_form":
+        manager = User.objects.get(person__pk=info.manager_id)
+        return "reviews:write", [info.manager_assignment_id], manager
+    if name == "review_form_top":
+        return "reviews:write", *_top_form(info)
+    if name == "review_cycle_dashboard":
+        return "reviews:cycle_dashboard", [info.cycle_id], User.objects.get(pk=info.hr_user_id)
+    reviewee = User.objects.get(person__pk=info.reviewee_id)
+    return "reviews:results", [info.review_id], reviewee
 
 
-def _args(info: Any, url_name: str) -> list[int]:
-    return {
-        "reviews:write": [info.manager_assignment_id],
-        "reviews:results": [info.review_id],
-        "reviews:cycle_dashboard": [info.cycle_id],
-    }[url_name]
+# The pages of each file: the form and the dashboard with the cycle in writing, the
+# results once released.
+WRITING_PAGES = ("review_form", "review_form_top", "review_cycle_dashboard")
+RELEASED_PAGES = ("review_results",)
 
 
 def measure(size: int, fresh: bool) -> list[dict[str, Any]]:
@@ -64,45 +78,45 @@ def measure(size: int, fresh: bool) -> list[dict[str, Any]]:
     writing, released = reviews_databases(size, fresh)
     rows = []
     with support.work_dir() as tmp:
-        copies: dict[Path, Path] = {}
-        for name, source, url_name, who in _pages(writing, released):
-            if source not in copies:
-                # A copy: requests write sessions, and the cached file stays as built.
-                support.close_database()
-                copies[source] = support.copy_database(source, tmp / source.name)
-            db = copies[source]
+        for source, names in ((writing, WRITING_PAGES), (released, RELEASED_PAGES)):
+            # A copy: requests write sessions, and the cached file stays as built.
+            support.close_database()
+            db = support.copy_database(source, tmp / source.name)
             info = read_info(db)
             support.use_database(db, tmp)
             from django.test import Client
             from django.urls import NoReverseMatch, reverse
 
-            try:
-                url = reverse(url_name, args=_args(info, url_name))
-            except NoReverseMatch:
-                support.log(f"{size:>7,} {name:<24} page missing ({url_name})")
-                rows.append(
-                    support.result(
-                        NAME,
-                        size,
-                        0.0,
-                        page=name,
-                        ok=False,
-                        error="page missing",
-                        target_ms=TARGET_MS,
+            for name in names:
+                url_name, url_args, viewer = _page(name, info)
+                try:
+                    url = reverse(url_name, args=url_args)
+                except NoReverseMatch:
+                    support.log(f"{size:>7,} {name:<24} page missing ({url_name})")
+                    rows.append(
+                        support.result(
+                            NAME,
+                            size,
+                            0.0,
+                            page=name,
+                            ok=False,
+                            error="page missing",
+                            target_ms=TARGET_MS,
+                        )
                     )
+                    continue
+                client = Client()
+                client.force_login(viewer)
+                row = directory.measure_page(client, directory.Page(name, url, viewer))
+                row["target_ms"] = TARGET_MS
+                row["ok"] = row["median_ms"] <= TARGET_MS
+                support.log(
+                    f"{size:>7,} {name:<24} median {row['median_ms']:7.2f} ms  "
+                    f"p95 {row['p95_ms']:7.2f} ms  {row['queries']} queries"
                 )
-                continue
-            page = directory.Page(name, url, _viewer(info, who))
-            client = Client()
-            client.force_login(page.viewer)
-            row = directory.measure_page(client, page)
-            row["target_ms"] = TARGET_MS
-            row["ok"] = row["median_ms"] <= TARGET_MS
-            support.log(
-                f"{size:>7,} {name:<24} median {row['median_ms']:7.2f} ms  "
-                f"p95 {row['p95_ms']:7.2f} ms  {row['queries']} queries"
-            )
-            rows.append(support.result(NAME, size, row.pop("seconds"), **row))
+                rows.append(support.result(NAME, size, row.pop("seconds"), **row))
+            support.close_database()
+            db.unlink()
     return rows
 
 
