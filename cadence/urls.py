@@ -18,6 +18,10 @@ urlpatterns = [
     path("kpis/", include("cadence.kpis.urls")),
     path("", include("cadence.notifications.urls")),
     path("reviews/", include("cadence.reviews.urls")),
+    path("development/", include("cadence.development.urls")),
+    path("feedback/", include("cadence.feedback.urls")),
+    path("meetings/", include("cadence.meetings.urls")),
+    path("certifications/", include("cadence.certifications.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

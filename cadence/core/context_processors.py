@@ -37,7 +37,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("plan", _("Plan"), reverse("planning:my_plan")),
         ("goals", _("Goals"), reverse("goals:my_goals")),
         ("kpis", _("KPIs"), reverse("kpis:index")),
+        ("meetings", _("1:1s"), reverse("meetings:index")),
+        ("feedback", _("Feedback"), reverse("feedback:index")),
         ("reviews", _("Reviews"), reverse("reviews:index")),
+        ("development", _("Development"), reverse("development:mine")),
         ("people", _("People"), reverse("people:directory")),
         ("org", _("Org chart"), reverse("people:org_chart")),
     ]
@@ -54,6 +57,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if access.is_hr_admin(user):
         tools.append({"label": _("Review templates"), "url": reverse("reviews:template_list")})
         tools.append({"label": _("Review cycles"), "url": reverse("reviews:cycle_list")})
+        tools.append({"label": _("Certification types"), "url": reverse("certifications:types")})
+        tools.append(
+            {"label": _("Certification compliance"), "url": reverse("certifications:compliance")}
+        )
     return {
         "nav_items": [{"key": k, "label": label, "url": url} for k, label, url in items],
         "me": me,

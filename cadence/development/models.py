@@ -59,11 +59,34 @@ class DevelopmentItem(models.Model):
                 condition=Q(competency__isnull=False) | ~Q(skill=""),
                 name="development_item_names_what",
             ),
+            # Done means shown to be done: the evidence is what the manager and HR read.
+            models.CheckConstraint(
+                condition=~Q(status="done") | ~Q(evidence=""),
+                name="development_done_has_evidence",
+            ),
         ]
         indexes = [
             models.Index(fields=["person", "status"], name="development_person_idx"),
             models.Index(fields=["competency", "status"], name="development_coverage_idx"),
+            # The overdue sweep and the home page: open items by due date.
+            models.Index(fields=["status", "due_on"], name="development_due_idx"),
         ]
+
+    OPEN = (Status.PLANNED, Status.IN_PROGRESS)
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """What is grown: the skill's words, else the competency's name."""
+        if self.skill:
+            return self.skill
+        return self.competency.name if self.competency else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
 
 
 class DevelopmentAction(models.Model):
@@ -81,6 +104,9 @@ class DevelopmentAction(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class CareerAspiration(models.Model):

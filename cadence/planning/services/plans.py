@@ -7,6 +7,7 @@ A plan is agreed only with both signatures; any change to an agreed plan reopens
 """
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,19 @@ from cadence.planning.models import (
 )
 
 # --- plans ---------------------------------------------------------------------------
+
+# What other areas do when a plan becomes agreed (development copies its development
+# items): registered from their AppConfig.ready(), called inside the agreeing
+# transaction, so the plan and what follows from it commit together. Planning imports
+# no area that listens.
+PlanAgreedHook = Callable[[PerformancePlan, Actor | None], None]
+_on_agreed: list[PlanAgreedHook] = []
+
+
+def on_plan_agreed(hook: PlanAgreedHook) -> PlanAgreedHook:
+    if hook not in _on_agreed:
+        _on_agreed.append(hook)
+    return hook
 
 
 def _event(
@@ -320,6 +334,8 @@ def plan_sign(*, actor: Actor | None, plan: PerformancePlan, comment: str = "") 
     if plan.state == PerformancePlan.State.AGREED:
         _event(plan, actor, PlanEvent.Kind.AGREED, revision=plan.revision)
         _audit_plan(actor, plan, "agree")
+        for hook in _on_agreed:
+            hook(plan, actor)
         # One item, not "signed" and then "agreed": the second signature is the
         # agreement. Both sides hear of it, the signer excepted (notify's rule).
         notify(told.AGREED, told.both_sides(plan), actor=signer, target=plan)

@@ -1,0 +1,199 @@
+"""Reads of development plans: a person's items with their actions and the behaviour
+expected at the level aimed at, a manager's team at a glance, HR's coverage of the
+competencies. Each in a fixed number of queries whatever the size; access is the
+caller's (``cadence.development.access``)."""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from cadence.development.models import DevelopmentAction, DevelopmentItem
+from cadence.development.services import offered_competencies
+from cadence.people.access import line_filter
+from cadence.people.models import Department, Person
+from cadence.planning.models import Competency, CompetencyExpectation
+
+Status = DevelopmentItem.Status
+
+
+@dataclass
+class ItemView:
+    item: DevelopmentItem
+    expected: str  # the behaviour expected of the competency at the target level
+    overdue: bool
+
+    @property
+    def actions_done(self) -> int:
+        return sum(1 for a in self.item.actions.all() if a.done_at is not None)
+
+
+def items_of(person: Person) -> QuerySet[DevelopmentItem]:
+    return (
+        DevelopmentItem.objects.filter(person=person)
+        .select_related("competency", "competency__group", "owner", "plan_item")
+        .prefetch_related(Prefetch("actions", DevelopmentAction.objects.order_by("due_on", "id")))
+        .order_by("due_on", "id")
+    )
+
+
+def expected_behaviour(items: list[DevelopmentItem]) -> dict[tuple[int, str], str]:
+    """(competency id, level) → the behaviour expected, for the items' pairs (one query)."""
+    pairs = {(i.competency_id, i.target_level) for i in items if i.competency_id}
+    if not pairs:
+        return {}
+    rows = CompetencyExpectation.objects.filter(
+        competency_id__in={c for c, _level in pairs}, level__in={lvl for _c, lvl in pairs}
+    ).values_list("competency_id", "level", "behaviour")
+    return {(c, lvl): b for c, lvl, b in rows if (c, lvl) in pairs}
+
+
+def item_views(items: list[DevelopmentItem], today: datetime.date | None = None) -> list[ItemView]:
+    today = today or timezone.localdate()
+    expected = expected_behaviour(items)
+    return [
+        ItemView(
+            item=i,
+            expected=expected.get((i.competency_id, i.target_level), "") if i.competency_id else "",
+            overdue=i.is_open and i.due_on is not None and i.due_on < today,
+        )
+        for i in items
+    ]
+
+
+def person_development(person: Person) -> list[ItemView]:
+    """Open items first (by due date), then done, then dropped."""
+    order: dict[str, int] = {"in_progress": 0, "planned": 0, "done": 1, "dropped": 2}
+    views = item_views(list(items_of(person)))
+    return sorted(views, key=lambda v: order.get(v.item.status, 3))
+
+
+# --- a manager's team ---------------------------------------------------------------------
+
+
+@dataclass
+class TeamRow:
+    person: Person
+    planned: int = 0
+    in_progress: int = 0
+    done: int = 0
+    dropped: int = 0
+    overdue: int = 0
+    next_due: datetime.date | None = None
+
+    @property
+    def total(self) -> int:
+        return self.planned + self.in_progress + self.done + self.dropped
+
+    @property
+    def open_on_time(self) -> int:
+        return self.planned + self.in_progress - self.overdue
+
+
+TEAM_LIMIT = 500
+
+
+def team_people(me: Person, *, whole_line: bool) -> QuerySet[Person]:
+    people = Person.objects.filter(status=Person.Status.ACTIVE)
+    people = people.filter(line_filter(me)) if whole_line else people.filter(manager=me)
+    return people.select_related("department").order_by("last_name", "first_name", "id")
+
+
+def team_rows(
+    me: Person, *, whole_line: bool = False, today: datetime.date | None = None
+) -> tuple[list[TeamRow], int]:
+    """One row per person of my team (direct reports, or everyone in my line), the first
+    ``TEAM_LIMIT`` by name, and how many there are. Three queries."""
+    today = today or timezone.localdate()
+    people_qs = team_people(me, whole_line=whole_line)
+    people = list(people_qs[:TEAM_LIMIT])
+    count = len(people) if len(people) < TEAM_LIMIT else people_qs.count()
+    open_ = Q(status__in=DevelopmentItem.OPEN)
+    stats = (
+        DevelopmentItem.objects.filter(person__in=[p.pk for p in people])
+        .values("person_id")
+        .annotate(
+            planned=Count("id", filter=Q(status=Status.PLANNED)),
+            in_progress=Count("id", filter=Q(status=Status.IN_PROGRESS)),
+            done=Count("id", filter=Q(status=Status.DONE)),
+            dropped=Count("id", filter=Q(status=Status.DROPPED)),
+            overdue=Count("id", filter=open_ & Q(due_on__lt=today)),
+            next_due=Min("due_on", filter=open_ & Q(due_on__gte=today)),
+        )
+        .order_by()
+    )
+    by_person: dict[int, dict[str, Any]] = {}
+    for row in stats:
+        values: dict[str, Any] = dict(row)
+        by_person[values.pop("person_id")] = values
+    return [TeamRow(person=p, **by_person.get(p.pk, {})) for p in people], count
+
+
+# --- HR's coverage ------------------------------------------------------------------------
+
+
+@dataclass
+class CoverageRow:
+    competency: Competency
+    with_item: int  # people with an item on it (not dropped), done or not
+    done: int  # people with a done item on it
+    population: int  # active people in the scope
+    expected_levels: list[str] = field(default_factory=list)
+
+    @property
+    def in_progress(self) -> int:
+        return self.with_item - self.done
+
+    @property
+    def without(self) -> int:
+        return max(self.population - self.with_item, 0)
+
+    @property
+    def percent(self) -> int | None:
+        if not self.population:
+            return None
+        return round(100 * self.with_item / self.population)
+
+
+def _in_department(department: Department | None, through: str = "") -> Q:
+    if department is None:
+        return Q()
+    return Q(**{f"{through}department": department}) | Q(
+        **{f"{through}department__full_name__startswith": department.full_name + "/"}
+    )
+
+
+def coverage(department: Department | None = None) -> list[CoverageRow]:
+    """Per competency of the current frameworks: how many active people (of the
+    department and its sub-departments) have an item on it and how many have done
+    one. Three queries."""
+    competencies = list(offered_competencies())
+    population = Person.objects.filter(
+        _in_department(department), status=Person.Status.ACTIVE
+    ).count()
+    stats = (
+        DevelopmentItem.objects.filter(
+            _in_department(department, "person__"),
+            competency_id__in=[c.pk for c in competencies],
+            person__status=Person.Status.ACTIVE,
+        )
+        .exclude(status=Status.DROPPED)
+        .values("competency_id")
+        .annotate(
+            people=Count("person_id", distinct=True),
+            done=Count("person_id", distinct=True, filter=Q(status=Status.DONE)),
+        )
+        .order_by()
+    )
+    by_competency: dict[int, dict[str, Any]] = {s["competency_id"]: dict(s) for s in stats}
+    return [
+        CoverageRow(
+            competency=c,
+            with_item=by_competency.get(c.pk, {}).get("people", 0),
+            done=by_competency.get(c.pk, {}).get("done", 0),
+            population=population,
+        )
+        for c in competencies
+    ]
