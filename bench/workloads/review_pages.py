@@ -15,7 +15,9 @@ test client, middleware included:
   then span everyone;
 * ``review_results``: the reviewee on their released results (the cycle in calibration;
   self, manager, 4 peer and upward reviews submitted);
-* ``review_cycle_dashboard``: an HR admin on the cycle's dashboard (writing phase).
+* ``review_cycle_dashboard``: an HR admin on the cycle's dashboard (writing phase), as
+  most visits find it: its figures kept in the cache; and counted afresh (the cache
+  emptied, 5 runs, reported only: ``review_cycle_dashboard_counted``).
 
 Target (issue 8): median ≤ 150 ms per page, and the same query count as on a
 1,000-person organisation (``queries_at_1000``). A page that does not exist yet gives a
@@ -32,6 +34,7 @@ NAME = "review_pages"
 DEFAULT_SIZE = 100_000
 SMALL_SIZE = 1_000
 TARGET_MS = 150.0
+COUNT_RUNS = 5  # the dashboard counted afresh: seconds each at 100,000 people
 
 
 def _top_form(info: Any) -> tuple[list[int], Any]:
@@ -64,6 +67,37 @@ def _page(name: str, info: Any) -> tuple[str, list[int], Any]:
         return "reviews:cycle_dashboard", [info.cycle_id], User.objects.get(pk=info.hr_user_id)
     reviewee = User.objects.get(person__pk=info.reviewee_id)
     return "reviews:results", [info.review_id], reviewee
+
+
+def _counted_afresh(size: int, client: Any, url: str) -> dict[str, Any]:
+    """The dashboard with its figures counted afresh (the cache emptied before each
+    request): what the first visit after ``DASHBOARD_CACHE_SECONDS`` costs. Reported,
+    not held to the page target."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get() -> None:
+        cache.clear()
+        if client.get(url).status_code != 200:
+            raise RuntimeError(f"{url} failed")
+
+    times = support.timed_runs(get, runs=COUNT_RUNS, warmup=1)
+    with CaptureQueriesContext(connection) as captured:
+        get()
+    median_ms = support.median(times) * 1000
+    support.log(f"{size:>7,} review_cycle_dashboard counted afresh: median {median_ms:7.2f} ms")
+    return support.result(
+        NAME,
+        size,
+        support.median(times),
+        page="review_cycle_dashboard_counted",
+        median_ms=round(median_ms, 2),
+        p95_ms=round(max(times) * 1000, 2),
+        queries=len(captured.captured_queries),
+        runs=COUNT_RUNS,
+        ok=True,
+    )
 
 
 # The pages of each file: the form and the dashboard with the cycle in writing, the
@@ -115,6 +149,8 @@ def measure(size: int, fresh: bool) -> list[dict[str, Any]]:
                     f"p95 {row['p95_ms']:7.2f} ms  {row['queries']} queries"
                 )
                 rows.append(support.result(NAME, size, row.pop("seconds"), **row))
+                if name == "review_cycle_dashboard":
+                    rows.append(_counted_afresh(size, client, url))
             support.close_database()
             db.unlink()
     return rows
