@@ -188,6 +188,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# The largest certificate document (PDF, PNG, JPEG) one may upload, in bytes.
+CADENCE_CERTIFICATE_MAX_BYTES = int(
+    os.environ.get("CADENCE_CERTIFICATE_MAX_BYTES", str(10 * 1024 * 1024))
+)
 
 # --- Sign-in (django-allauth) ---------------------------------------------------
 LOGIN_URL = "account_login"

@@ -5,3 +5,10 @@ class CertificationsConfig(AppConfig):
     name = "cadence.certifications"
     label = "certifications"
     verbose_name = "Certifications"
+
+    def ready(self) -> None:
+        from cadence.certifications import home, notifications, reminders
+
+        notifications.register()
+        home.register()
+        reminders.register()

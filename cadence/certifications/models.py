@@ -31,6 +31,9 @@ class CertificationType(models.Model):
     reminder_days = models.JSONField(
         _("remind this many days before expiry"), default=default_reminder_days
     )
+    # Required of every active person (e.g. "GDPR awareness"), whatever the other rules.
+    required_everyone = models.BooleanField(_("required of everyone"), default=False)
+    # A department's sub-departments are included (Operations covers Operations/Warehouse).
     required_departments = models.ManyToManyField(Department, blank=True, related_name="+")
     required_locations = models.JSONField(default=list, blank=True)
     required_job_titles = models.JSONField(default=list, blank=True)
@@ -43,6 +46,16 @@ class CertificationType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_requirements(self) -> bool:
+        """Required of anyone at all (departments need a query: asked by the caller)."""
+        return bool(
+            self.required_everyone
+            or self.required_locations
+            or self.required_job_titles
+            or self.required_levels
+        )
 
 
 def document_path(certificate: "Certificate", filename: str) -> str:
@@ -84,3 +97,6 @@ class Certificate(models.Model):
             models.Index(fields=["type", "expires_on"], name="certificate_expiry_idx"),
             models.Index(fields=["expires_on"], name="certificate_sweep_idx"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.type} ({self.person})"

@@ -1,0 +1,134 @@
+"""A certificate's document: PDF, PNG or JPEG, checked by its content, not its name.
+
+The first bytes say what a file is (``%PDF-``, the PNG signature, the JPEG start of
+image); an image must also pass Pillow's ``verify`` (a truncated or forged image is
+refused). A name whose extension says one type while the content is another — a
+renamed program, a PNG called ``.pdf`` — is refused with a sentence saying so. No
+library guessing types (python-magic) is needed for three formats.
+"""
+
+import os
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
+
+# The content type each accepted extension promises, and the name each type is stored by.
+EXTENSIONS = {"pdf": PDF, "png": PNG, "jpg": JPEG, "jpeg": JPEG}
+STORED_EXTENSION = {PDF: "pdf", PNG: "png", JPEG: "jpg"}
+LABELS = {PDF: "PDF", PNG: "PNG", JPEG: "JPEG"}
+
+_SIGNATURES = ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
+
+
+@dataclass(frozen=True)
+class CheckedDocument:
+    content_type: str
+    size: int
+    name: str  # as uploaded, without any folder: the download's file name
+    stored_name: str  # "document.pdf": the extension the content deserves
+
+
+def max_bytes() -> int:
+    return int(settings.CADENCE_CERTIFICATE_MAX_BYTES)
+
+
+def sniff(head: bytes) -> str | None:
+    """The content type the first bytes show, or None for anything else."""
+    for signature, content_type in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+def _refuse(message: str) -> ValidationError:
+    return ValidationError({"document": message})
+
+
+def _image_is_whole(file: IO[bytes]) -> bool:
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:  # pragma: no cover - weasyprint brings Pillow
+        return True
+    file.seek(0)
+    try:
+        with Image.open(file) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+    return True
+
+
+def _pdf_is_whole(file: IO[bytes], size: int) -> bool:
+    # A PDF ends with "%%EOF" (editors may add a few bytes after it).
+    file.seek(max(size - 2048, 0))
+    return b"%%EOF" in file.read()
+
+
+def clean_name(name: str) -> str:
+    """The file's own name (no folders, no control characters), at most 255 characters."""
+    base = os.path.basename(name.replace("\\", "/")).strip()
+    base = "".join(ch for ch in base if ch.isprintable())
+    return base[-255:] or "document"
+
+
+def check(file: IO[bytes], name: str, size: int | None) -> CheckedDocument:
+    """The document's type by content, or a ``ValidationError`` on ``document`` saying
+    what is wrong: too large, empty, not a PDF/PNG/JPEG, a name that lies about the
+    content, a damaged file."""
+    limit = max_bytes()
+    if size is None:
+        file.seek(0, os.SEEK_END)
+        size = file.tell()
+    if size > limit:
+        raise _refuse(
+            _("The document is too large (%(size)s): the limit is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+    if size == 0:
+        raise _refuse(_("The document is empty."))
+    name = clean_name(name)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    file.seek(0)
+    content_type = sniff(file.read(16))
+    promised = EXTENSIONS.get(extension)
+    if content_type is None:
+        if promised is not None:
+            raise _refuse(
+                _(
+                    "The file is named “%(name)s” but its content is not a %(type)s: "
+                    "only PDF, PNG and JPEG documents are accepted."
+                )
+                % {"name": name, "type": LABELS[promised]}
+            )
+        raise _refuse(_("Only PDF, PNG and JPEG documents are accepted."))
+    if promised is None:
+        raise _refuse(
+            _("The file “%(name)s” must end in .pdf, .png, .jpg or .jpeg.") % {"name": name}
+        )
+    if promised != content_type:
+        raise _refuse(
+            _(
+                "The file is named “%(name)s” but its content is a %(actual)s, not a "
+                "%(type)s: rename it or upload the right file."
+            )
+            % {"name": name, "actual": LABELS[content_type], "type": LABELS[promised]}
+        )
+    whole = _pdf_is_whole(file, size) if content_type == PDF else _image_is_whole(file)
+    file.seek(0)
+    if not whole:
+        raise _refuse(
+            _("The %(type)s document is damaged or incomplete: export it again.")
+            % {"type": LABELS[content_type]}
+        )
+    return CheckedDocument(
+        content_type=content_type,
+        size=size,
+        name=name,
+        stored_name=f"document.{STORED_EXTENSION[content_type]}",
+    )
