@@ -189,6 +189,7 @@ def unprocessable(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": field_errors(exc)}, status=422)
 
 
+from cadence.feedback.api import router as feedback_router  # noqa: E402
 from cadence.goals.api import router as goals_router  # noqa: E402
 from cadence.home.api import router as home_router  # noqa: E402
 from cadence.kpis.api import router as kpis_router  # noqa: E402
@@ -204,3 +205,4 @@ api.add_router("/", kpis_router)
 api.add_router("/", notifications_router)
 api.add_router("/", home_router)
 api.add_router("/", reviews_router)
+api.add_router("/", feedback_router)

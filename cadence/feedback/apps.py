@@ -5,3 +5,9 @@ class FeedbackConfig(AppConfig):
     name = "cadence.feedback"
     label = "feedback"
     verbose_name = "Feedback"
+
+    def ready(self) -> None:
+        from cadence.feedback import home, notifications
+
+        notifications.register()
+        home.register()
