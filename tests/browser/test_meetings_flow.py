@@ -1,0 +1,92 @@
+"""A 1:1 in a real browser: the report adds a talking point before the meeting, the
+manager marks it held with the point unresolved, and the point is on the next meeting's
+agenda, carried over; the shared notes autosave through htmx. At desktop and phone
+sizes."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from cadence.meetings import services
+from cadence.meetings.models import Meeting, TalkingPoint
+from tests.browser.conftest import Console, check_page, sign_in, sign_out
+from tests.meetings.conftest import next_meeting, series  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def earlier(org, series):  # noqa: F811 - the fixture above
+    return services.meeting_add(
+        actor=org.eng_manager.user,
+        series=series,
+        when=timezone.now() - datetime.timedelta(hours=2),
+    )
+
+
+def _flow(page: Page, org, earlier, size: str) -> None:
+    sign_in(page, org.engineer.work_email)
+    nav = page.get_by_role("navigation", name="Main")
+    if size == "mobile":
+        page.locator(".navtoggle summary").click()
+    nav.get_by_role("link", name="1:1s").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My 1:1s")
+    check_page(page, "meetings-index")
+    page.goto(f"/meetings/{earlier.pk}/")
+    page.get_by_label("Add a talking point").fill("Which conference next spring?")
+    page.get_by_role("button", name="Add", exact=True).first.click()
+    agenda = page.locator("#agenda").locator("..")
+    expect(page.locator(".meetings-point")).to_have_count(1)
+    expect(page.locator(".meetings-point").first).to_contain_text("Which conference next spring?")
+
+    notes = page.get_by_role("textbox", name="Shared notes")
+    with page.expect_response(
+        lambda r: "/notes/" in r.url and r.request.headers.get("hx-request") == "true"
+    ):
+        notes.fill("We talked about the roadmap.")
+        notes.blur()
+    expect(page.locator("#notes-status")).to_contain_text("Saved at")
+    check_page(page, "meetings-meeting")
+    sign_out(page)
+
+    sign_in(page, org.eng_manager.work_email)
+    page.goto(f"/meetings/{earlier.pk}/")
+    expect(page.get_by_role("textbox", name="Shared notes")).to_have_value(
+        "We talked about the roadmap."
+    )
+    page.get_by_role("button", name="Mark as held").click()
+    expect(page.locator(".messages")).to_contain_text("Open points are on the next meeting")
+    point = page.locator(".meetings-point").first
+    expect(point).to_contain_text("Which conference next spring?")
+    expect(point).to_contain_text("carried over from")
+    check_page(page, "meetings-next")
+    del agenda
+
+
+def test_a_point_is_carried_over_to_the_next_meeting(
+    page: Page,
+    console: Console,
+    org,
+    earlier,
+    next_meeting,  # noqa: F811
+) -> None:
+    _flow(page, org, earlier, "desktop")
+    carried = TalkingPoint.objects.get(meeting=next_meeting)
+    assert carried.carried_from.meeting_id == earlier.pk
+    assert Meeting.objects.get(pk=earlier.pk).state == Meeting.State.HELD
+    assert not console.errors(), console.errors()
+
+
+def test_the_same_at_phone_size(
+    mobile_page: Page,
+    console: Console,
+    org,
+    earlier,
+    next_meeting,  # noqa: F811
+) -> None:
+    _flow(mobile_page, org, earlier, "mobile")
+    assert (
+        TalkingPoint.objects.filter(meeting=next_meeting, carried_from__isnull=False).count() == 1
+    )
