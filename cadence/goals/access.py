@@ -140,6 +140,22 @@ def goals_visible_to(user: Actor) -> QuerySet[Goal]:
     return goals.filter(visible)
 
 
+def person_goals_visible_to(user: Actor, person: Person) -> QuerySet[Goal]:
+    """The goals ``person`` owns that the user may read: ``goals_visible_to`` narrowed
+    to one owner. Said for that owner alone, the rule needs no department sets — which
+    for a reader at the top of a large organisation cost more than the page (the
+    review form's evidence asks this of every writer)."""
+    if not is_member(user):
+        return Goal.objects.none()
+    goals = Goal.objects.filter(owner_type=Goal.Owner.PERSON, owner_person=person)
+    if is_hr_admin(user):
+        return goals
+    me = acting_person(user)
+    if me is not None and is_self_or_above(me, person):
+        return goals
+    return goals.filter(visibility=Goal.Visibility.PUBLIC)
+
+
 def public_goals_visible_to(user: Actor) -> QuerySet[Goal]:
     """``goals_visible_to(user)``'s public goals, which are every public goal for a
     member: the alignment tree's reads need none of the private-goal conditions (a

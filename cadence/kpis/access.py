@@ -166,6 +166,28 @@ def kpis_visible_to(user: Actor) -> QuerySet[Kpi]:
     return kpis.filter(visible)
 
 
+def person_kpis_visible_to(user: Actor, person: Person) -> QuerySet[Kpi]:
+    """The KPIs whose values are ``person``'s — their person KPIs and the role KPIs of
+    their job title — that the user may read with ``person``'s series: what
+    ``kpis_visible_to`` and ``can_read_series`` together allow for that one person. Said
+    for one person, the rule needs neither the department sets nor the titles of the
+    reader's whole line (costly for a reader at the top of a large organisation)."""
+    if not is_member(user):
+        return Kpi.objects.none()
+    mine = Q(scope=Kpi.Scope.PERSON, person_id=person.pk)
+    title = person.job_title.strip()
+    if title:
+        mine |= Q(scope=Kpi.Scope.ROLE, job_title__iexact=title)
+    if sees_whole_organisation(user):
+        return Kpi.objects.filter(mine)
+    me = acting_person(user)
+    # Someone outside the person's line reads neither their person KPIs nor, under a
+    # role KPI they may see (the same title), the person's series.
+    if me is not None and is_self_or_above(me, person):
+        return Kpi.objects.filter(mine)
+    return Kpi.objects.none()
+
+
 def can_read_kpi(user: Actor, kpi: Kpi) -> bool:
     if not is_member(user):
         return False

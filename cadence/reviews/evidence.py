@@ -37,13 +37,8 @@ def reviewee_goals(user: Actor, review: Review, period: PerformancePeriod) -> li
         Prefetch("check_ins", queryset=check_ins)
     )
     return list(
-        goals_access.goals_visible_to(user)
-        .filter(
-            owner_type=Goal.Owner.PERSON,
-            owner_person_id=review.reviewee_id,
-            period=period,
-            state__in=EVIDENCE_GOAL_STATES,
-        )
+        goals_access.person_goals_visible_to(user, review.reviewee)
+        .filter(period=period, state__in=EVIDENCE_GOAL_STATES)
         .order_by("title", "id")
         .prefetch_related(Prefetch("key_results", queryset=key_results))
     )
@@ -61,9 +56,6 @@ def reviewee_kpis(user: Actor, review: Review, period: PerformancePeriod) -> lis
     KPI the writer may see but whose holder's series they may not (a peer with the same
     title) is left out: its values are the reviewee's."""
     reviewee = review.reviewee
-    mine = Q(scope=Kpi.Scope.PERSON, person_id=reviewee.pk)
-    if reviewee.job_title.strip():
-        mine |= Q(scope=Kpi.Scope.ROLE, job_title__iexact=reviewee.job_title.strip())
     measurements = (
         KpiMeasurement.objects.filter(
             period_start__gte=period.starts_on, period_start__lte=period.ends_on
@@ -72,8 +64,7 @@ def reviewee_kpis(user: Actor, review: Review, period: PerformancePeriod) -> lis
         .order_by("period_start")
     )
     kpis = (
-        kpis_access.kpis_visible_to(user)
-        .filter(mine)
+        kpis_access.person_kpis_visible_to(user, reviewee)
         .select_related("person")
         .order_by("name", "id")
         .prefetch_related(Prefetch("measurements", queryset=measurements))
