@@ -189,10 +189,13 @@ def unprocessable(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": field_errors(exc)}, status=422)
 
 
+from cadence.certifications.api import router as certifications_router  # noqa: E402
+from cadence.development.api import router as development_router  # noqa: E402
 from cadence.feedback.api import router as feedback_router  # noqa: E402
 from cadence.goals.api import router as goals_router  # noqa: E402
 from cadence.home.api import router as home_router  # noqa: E402
 from cadence.kpis.api import router as kpis_router  # noqa: E402
+from cadence.meetings.api import router as meetings_router  # noqa: E402
 from cadence.notifications.api import router as notifications_router  # noqa: E402
 from cadence.people.api import router as people_router  # noqa: E402
 from cadence.planning.api import router as planning_router  # noqa: E402
@@ -206,3 +209,6 @@ api.add_router("/", notifications_router)
 api.add_router("/", home_router)
 api.add_router("/", reviews_router)
 api.add_router("/", feedback_router)
+api.add_router("/", development_router)
+api.add_router("/", certifications_router)
+api.add_router("/", meetings_router)

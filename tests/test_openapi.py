@@ -17,6 +17,9 @@ from django.test import Client
 from cadence.reviews.services import cycles as review_cycles
 from tests.api_world import World, build_world
 from tests.conftest import Org
+from tests.feedback.feedback_api_calls import feedback_calls
+from tests.meetings.meeting_api_calls import meeting_calls
+from tests.development.development_api_calls import development_calls
 from tests.reviews.nomination_api_calls import nomination_calls
 from tests.reviews.nudge_api_calls import nudge_calls
 from tests.reviews.results_api_calls import results_calls
@@ -178,6 +181,9 @@ def calls(w: World) -> list[tuple[str, str, str, dict[str, Any] | None]]:
         *nomination_calls(w),
         *results_calls(w),
         *nudge_calls(w),
+        *feedback_calls(w),
+        *meeting_calls(w),
+        *development_calls(w),
         # Refusals and invalid input have their documented shapes too.
         ("GET", "/goals/999999", manager, None),
         ("GET", f"/people/{org.ceo.pk}/reports", manager, None),
