@@ -23,9 +23,11 @@ from django.utils.translation import gettext_lazy
 from cadence.notifications import kinds, schedule, sweeps
 from cadence.notifications.models import Channel
 from cadence.reviews.models import ReviewCycle
-from cadence.reviews.notifications import ASSIGNMENT_TARGET, OPEN_STATES, day
+from cadence.reviews.notifications import ASSIGNMENT_TARGET, OPEN_STATES, REVIEW_TARGET, day
 
 DUE_SOON = "review.due_soon"
+NOMINATE_DUE = "review.nominate_due"
+APPROVE_DUE = "review.approve_due"
 OVERDUE = "review.overdue"
 ESCALATED = "review.overdue_escalated"
 
@@ -108,6 +110,65 @@ def review_escalations(now: datetime.datetime) -> int:
     return made
 
 
+def nomination_reminders(now: datetime.datetime) -> int:
+    """Before the peers' deadlines: remind each reviewee who has fewer than the cycle's
+    ``peers_min`` peers proposed or approved (nomination deadline), and each manager with
+    proposed peers still to decide (approval deadline), within ``reminder_days_before``
+    days; once per review and deadline. Returns how many reminders were new."""
+    today = timezone.localdate(now)
+    made = 0
+    cycles = ReviewCycle.objects.filter(
+        phase__in=(ReviewCycle.Phase.NOMINATION, ReviewCycle.Phase.APPROVAL)
+    ).order_by("pk")
+    for cycle in cycles:
+        nominate_by, approve_by = cycle.nomination_deadline, cycle.approval_deadline
+        if (
+            cycle.phase == ReviewCycle.Phase.NOMINATION
+            and nominate_by is not None
+            and 0 <= (nominate_by - today).days <= cycle.reminder_days_before
+        ):
+            candidates = f"""
+                SELECT r.reviewee_id AS recipient_id, CAST(NULL AS BIGINT) AS actor_id,
+                       r.id AS target_id,
+                       'review-nominate-due:' || CAST(r.id AS TEXT) || ':{nominate_by.isoformat()}'
+                         AS dedup_key
+                FROM reviews_review r
+                WHERE r.cycle_id = %s AND r.state = 'open'
+                  AND (SELECT COUNT(*) FROM reviews_peernomination n
+                       WHERE n.review_id = r.id AND n.state IN ('proposed', 'approved')) < %s
+            """  # noqa: S608 - constant SQL (the date ISO)
+            made += sweeps.notify_selected(
+                NOMINATE_DUE,
+                candidates,
+                [cycle.pk, cycle.peers_min],
+                now=now,
+                target_type=REVIEW_TARGET,
+                params={"deadline": day(nominate_by), "min": cycle.peers_min},
+                asleep=sweeps.asleep_time_zones(now),
+            )
+        if approve_by is not None and 0 <= (approve_by - today).days <= cycle.reminder_days_before:
+            candidates = f"""
+                SELECT r.manager_id AS recipient_id, CAST(NULL AS BIGINT) AS actor_id,
+                       r.id AS target_id,
+                       'review-approve-due:' || CAST(r.id AS TEXT) || ':{approve_by.isoformat()}'
+                         AS dedup_key
+                FROM reviews_review r
+                WHERE r.cycle_id = %s AND r.state = 'open' AND r.manager_id IS NOT NULL
+                  AND EXISTS (SELECT 1 FROM reviews_peernomination n
+                              WHERE n.review_id = r.id AND n.state = 'proposed')
+            """  # noqa: S608 - constant SQL (the date ISO)
+            made += sweeps.notify_selected(
+                APPROVE_DUE,
+                candidates,
+                [cycle.pk],
+                now=now,
+                target_type=REVIEW_TARGET,
+                params={"deadline": day(approve_by)},
+                asleep=sweeps.asleep_time_zones(now),
+            )
+    return made
+
+
 def register() -> None:
     group = str(gettext_lazy("Reviews"))
     kinds.register_kinds(
@@ -135,7 +196,35 @@ def register() -> None:
                 ),
                 default=Channel.EMAIL,
             ),
+            kinds.Kind(
+                key=NOMINATE_DUE,
+                group=group,
+                label=str(gettext_lazy("My peer nominations are due soon")),
+                sentence=str(
+                    gettext_lazy(
+                        "Reminder: nominate at least {min} peers for {target} by {deadline}."
+                    )
+                ),
+                default=Channel.EMAIL,
+            ),
+            kinds.Kind(
+                key=APPROVE_DUE,
+                group=group,
+                label=str(gettext_lazy("Peers I must approve are due soon")),
+                sentence=str(
+                    gettext_lazy("Reminder: approve the peers proposed for {target} by {deadline}.")
+                ),
+                default=Channel.EMAIL,
+            ),
         ]
+    )
+    schedule.register_sweep(
+        schedule.Sweep(
+            name="review-nomination-reminders",
+            run=nomination_reminders,
+            cron="30 * * * *",
+            description="Remind reviewees to nominate peers and managers to approve them.",
+        )
     )
     schedule.register_sweep(
         schedule.Sweep(

@@ -318,3 +318,55 @@ def test_home_items_lead_to_pages_their_reader_may_open(
     ann_write = next(u for t, u in ann.items() if "self-review" in t)
     assert org.client_for(org.engineer2).get(ann_write).status_code == 404
     assert "reviews" in [s.key for s in sections()]
+
+
+def test_nomination_and_approval_reminders_before_their_deadlines(
+    org: Org, make_cycle: CycleFactory, peers: list[Person]
+):
+    today = timezone.localdate()
+    cycle = make_cycle(
+        [org.engineer, org.seller],
+        phase=Phase.NOMINATION,
+        peers_min=2,
+        nomination_deadline=today + datetime.timedelta(days=2),
+        approval_deadline=today + datetime.timedelta(days=3),
+        reminder_days_before=3,
+    )
+    ann = Review.objects.get(cycle=cycle, reviewee=org.engineer)
+    sam = Review.objects.get(cycle=cycle, reviewee=org.seller)
+    # Sam has proposed enough peers (awaiting his manager); Ann only one.
+    PeerNomination.objects.create(review=ann, nominee=org.engineer2)
+    for peer in peers[:2]:
+        PeerNomination.objects.create(review=sam, nominee=peer)
+
+    assert reminders.nomination_reminders(_noon()) == 3
+    assert told(reminders.NOMINATE_DUE) == {org.engineer.pk: 1}
+    assert told(reminders.APPROVE_DUE) == {org.eng_manager.pk: 1, org.sales_manager.pk: 1}
+    assert any("nominate at least 2 peers" in t for t in texts_of(org.engineer))
+    # Once per review and deadline.
+    assert reminders.nomination_reminders(_noon()) == 0
+    # Decided peers are no longer reminded of; a reviewee with enough is not either.
+    PeerNomination.objects.filter(review=sam).update(state=PeerNomination.State.APPROVED)
+    ReviewCycle.objects.filter(pk=cycle.pk).update(
+        approval_deadline=today + datetime.timedelta(days=2)
+    )
+    assert reminders.nomination_reminders(_noon()) == 1  # Ann's manager: a new deadline
+    assert told(reminders.APPROVE_DUE)[org.sales_manager.pk] == 1
+
+
+def test_no_nomination_reminder_outside_the_window_or_phase(org: Org, make_cycle: CycleFactory):
+    today = timezone.localdate()
+    make_cycle(
+        [org.engineer],
+        phase=Phase.NOMINATION,
+        nomination_deadline=today + datetime.timedelta(days=9),
+        approval_deadline=today + datetime.timedelta(days=12),
+        reminder_days_before=3,
+    )
+    make_cycle(
+        [org.seller],
+        name="Writing already",
+        nomination_deadline=today + datetime.timedelta(days=1),
+        approval_deadline=today + datetime.timedelta(days=1),
+    )
+    assert reminders.nomination_reminders(_noon()) == 0
