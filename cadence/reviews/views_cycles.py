@@ -39,7 +39,8 @@ def _error(request: HttpRequest, error: ValidationError) -> None:
 @login_required
 def cycle_list(request: HttpRequest) -> HttpResponse:
     access.require_review_manager(request.user)
-    context = {"cycles": queries.cycles(), "nav_active": NAV}
+    page = _page(request, "page", queries.cycles())
+    context = {"cycles": page.object_list, "page": page, "nav_active": NAV}
     return render(request, "reviews/cycles/list.html", context)
 
 

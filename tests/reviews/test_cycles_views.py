@@ -243,3 +243,15 @@ def test_the_list_shows_cycles(hr: Client, draft: ReviewCycle) -> None:
     response = hr.get(reverse("reviews:cycle_list"))
     assert response.status_code == 200
     assert draft.name in response.content.decode()
+
+
+def test_the_list_comes_a_page_at_a_time(hr: Client, draft: ReviewCycle, monkeypatch) -> None:
+    monkeypatch.setattr("cadence.reviews.views_cycles.PAGE_SIZE", 1)
+    clone = ReviewCycle.objects.get(pk=draft.pk)
+    clone.pk = None
+    clone.name = "Mid-year check"
+    clone.save()
+    first = hr.get(reverse("reviews:cycle_list")).content.decode()
+    second = hr.get(reverse("reviews:cycle_list") + "?page=2").content.decode()
+    assert "Page 1 of 2" in first and "Mid-year check" in first and draft.name not in first
+    assert draft.name in second
