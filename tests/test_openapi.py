@@ -16,10 +16,11 @@ from django.test import Client
 
 from cadence.reviews.services import cycles as review_cycles
 from tests.api_world import World, build_world
+from tests.certifications.certification_api_calls import Multipart, certification_calls
 from tests.conftest import Org
+from tests.development.development_api_calls import development_calls
 from tests.feedback.feedback_api_calls import feedback_calls
 from tests.meetings.meeting_api_calls import meeting_calls
-from tests.development.development_api_calls import development_calls
 from tests.reviews.nomination_api_calls import nomination_calls
 from tests.reviews.nudge_api_calls import nudge_calls
 from tests.reviews.results_api_calls import results_calls
@@ -181,6 +182,7 @@ def calls(w: World) -> list[tuple[str, str, str, dict[str, Any] | None]]:
         *nomination_calls(w),
         *results_calls(w),
         *nudge_calls(w),
+        *certification_calls(w),
         *feedback_calls(w),
         *meeting_calls(w),
         *development_calls(w),
@@ -217,13 +219,18 @@ def test_every_response_matches_the_published_document(
     client = Client()
     succeeded: set[tuple[str, str]] = set()
     for method, path, token, body in calls(world):
-        response = client.generic(
-            method,
-            "/api/v1" + path,
-            json.dumps(body) if body is not None else "",
-            content_type="application/json",
-            headers={"Authorization": f"Bearer {token}"},
-        )
+        if isinstance(body, Multipart):  # an upload: multipart/form-data
+            response = client.post(
+                "/api/v1" + path, body.data, headers={"Authorization": f"Bearer {token}"}
+            )
+        else:
+            response = client.generic(
+                method,
+                "/api/v1" + path,
+                json.dumps(body) if body is not None else "",
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {token}"},
+            )
         template, operation = operation_of(document, method, path)
         documented = operation["responses"]
         assert str(response.status_code) in documented, (method, path, response.status_code)
