@@ -175,7 +175,7 @@ def register() -> None:
                 key=REPORTED,
                 group=group,
                 label=str(gettext_lazy("Feedback is reported to HR")),
-                sentence=str(gettext_lazy("Feedback was reported to HR: {target} to review.")),
+                sentence=str(gettext_lazy("{target} waits for your review.")),
                 audience=is_hr_admin,
             ),
         ]
