@@ -85,6 +85,8 @@ class GiveForm(_Tags):
         label=gettext_lazy("About a goal (optional)"), coerce=int, required=False, empty_value=None
     )
 
+    field_order = ("receiver", "text", "visibility", "values", "competencies", "goal")
+
     def __init__(self, *args: Any, goals: list[Goal], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         goal = self.fields["goal"]
@@ -97,6 +99,8 @@ class GiveForm(_Tags):
 class AnswerForm(_Tags):
     text = GiveForm.base_fields["text"]
     visibility = GiveForm.base_fields["visibility"]
+
+    field_order = ("text", "visibility", "values", "competencies")
 
 
 class DeclineForm(forms.Form):

@@ -233,17 +233,18 @@ def pending_asks(user: Actor) -> QuerySet[FeedbackAsk]:
 
 
 def my_requests(user: Actor) -> list[FeedbackRequest]:
-    """Requests I made or that are about me, newest first, with their asks."""
+    """Requests I made or that are about me, newest first (the latest 50), each with how
+    many were asked, answered and declined."""
     me = acting_person(user)
     if me is None:
         return []
     return list(
         FeedbackRequest.objects.filter(Q(requester=me) | Q(subject=me))
         .select_related("requester", "subject", "goal", "competency")
-        .prefetch_related(
-            Prefetch(
-                "asks", queryset=FeedbackAsk.objects.select_related("recipient").order_by("pk")
-            )
+        .annotate(
+            asked=Count("asks"),
+            answered=Count("asks", filter=Q(asks__state=FeedbackAsk.State.ANSWERED)),
+            declined=Count("asks", filter=Q(asks__state=FeedbackAsk.State.DECLINED)),
         )
         .order_by("-created_at", "-id")[:50]
     )
