@@ -1,7 +1,8 @@
 """What a writer reads while writing a review: the reviewee's goals and key results of
 the cycle's period with their check-ins, their KPIs measured in the period, and — for
 the manager review — the reviewee's submitted self-review and a moved review's previous
-draft.
+draft; the feedback the reviewee received in the period (as the feedback area lets the
+writer read it) and, for the manager review, the writer's own coaching notes.
 
 Every read goes through the goals and KPI access modules *as the writer*: a peer sees
 only what a peer may read (a private goal of the reviewee is the owner's, their manager
@@ -15,13 +16,17 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from cadence.accounts.types import Actor
+from cadence.feedback import queries as feedback_queries
+from cadence.feedback.queries import Card as FeedbackCard
 from cadence.goals import access as goals_access
 from cadence.goals.models import CheckIn, Goal, KeyResult
 from cadence.kpis import access as kpis_access
 from cadence.kpis.models import Kpi, KpiMeasurement
+from cadence.meetings import queries as meetings_queries
+from cadence.meetings.models import CoachingNote
 from cadence.planning.models import Competency, CompetencyExpectation, PerformancePeriod
 from cadence.reviews import access
-from cadence.reviews.models import Answer, Assignment, Review
+from cadence.reviews.models import Answer, Assignment, Review, ReviewerType
 
 # Goals that were agreed for the period: a draft, a proposal or a goal cancelled before it
 # counted is not evidence of the period's work.
@@ -116,6 +121,10 @@ class Evidence:
     self_answers: dict[str, Answer] = field(default_factory=dict)
     previous_draft: Assignment | None = None
     previous_answers: dict[str, Answer] = field(default_factory=dict)
+    # Feedback the reviewee received in the period that the writer may read.
+    feedback: list[FeedbackCard] = field(default_factory=list)
+    # The manager review only: the writer's own coaching notes about the reviewee.
+    coaching_notes: list[CoachingNote] = field(default_factory=list)
 
 
 def evidence_for(user: Actor, assignment: Assignment) -> Evidence:
@@ -124,7 +133,15 @@ def evidence_for(user: Actor, assignment: Assignment) -> Evidence:
     evidence = Evidence(
         goals=reviewee_goals(user, review, period),
         kpis=reviewee_kpis(user, review, period),
+        feedback=feedback_queries.feedback_for_review(
+            user, review.reviewee, period.starts_on, period.ends_on
+        ),
     )
+    if assignment.type == ReviewerType.MANAGER:
+        # The notes are the writer's own journal: nobody else's form ever shows them.
+        evidence.coaching_notes = meetings_queries.coaching_notes_for_review(
+            assignment.writer, review.reviewee, period.starts_on, period.ends_on
+        )
     evidence.self_review = access.self_review_for_manager(assignment)
     if evidence.self_review is not None:
         evidence.self_answers = {a.item: a for a in evidence.self_review.answers.all()}
