@@ -445,8 +445,9 @@ def point_add(
     point = TalkingPoint.objects.create(
         meeting=meeting, author=me, text=text, order=_next_order(meeting), goal=goal
     )
-    today = timezone.localdate().isoformat()
-    notifications.point_added(meeting, actor=me, to=_other(meeting, me), day=today)
+    if meeting.scheduled_at > timezone.now():  # before the meeting: worth telling
+        today = timezone.localdate().isoformat()
+        notifications.point_added(meeting, actor=me, to=_other(meeting, me), day=today)
     return point
 
 

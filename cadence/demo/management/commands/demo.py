@@ -13,6 +13,7 @@ from cadence.accounts.models import User
 from cadence.demo.certifications import load_certifications_demo
 from cadence.demo.development import load_development_demo
 from cadence.demo.feedback import load_feedback_demo
+from cadence.demo.meetings import load_meetings_demo
 from cadence.demo.inbox import fill_inboxes
 from cadence.demo.organisation import generate_people, to_csv
 from cadence.demo.performance import load_performance_demo
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         load_certifications_demo(hr_user=hr_user, logins=people, say=self.stdout.write)
         load_development_demo(logins=people, say=self.stdout.write)
         load_feedback_demo(logins=people, say=self.stdout.write)
+        load_meetings_demo(logins=people, say=self.stdout.write)
         fill_inboxes(people)
         for role, email in logins.items():
             self.stdout.write(f"login: {email}  password: {DEMO_PASSWORD}  ({role})")
