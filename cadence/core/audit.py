@@ -70,6 +70,13 @@ ACTION_LABELS: dict[str, Promise] = {
     "review_template.restore": _("Review template brought back"),
     "review_template.version": _("New review template version"),
     "review_template.change": _("Review template changed"),
+    "development.item_added": _("Development item added"),
+    "development.item_changed": _("Development item changed"),
+    "development.item_removed": _("Development item removed"),
+    "development.action_changed": _("Development action changed"),
+    "development.plan_copied": _("Development items copied from the agreed plan"),
+    "development.aspiration_changed": _("Career aspirations written"),
+    "development.aspiration_removed": _("Career aspirations removed"),
 }
 
 

@@ -11,7 +11,6 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -203,23 +202,13 @@ def _items_out(items: list[DevelopmentItem]) -> list[dict[str, Any]]:
     return out
 
 
-def _loaded(ids: list[int]) -> list[DevelopmentItem]:
-    by_id = {
-        i.pk: i
-        for i in DevelopmentItem.objects.filter(pk__in=ids)
-        .select_related("person", "owner", "competency", "competency__group")
-        .prefetch_related(Prefetch("actions", DevelopmentAction.objects.order_by("due_on", "id")))
-    }
-    return [by_id[pk] for pk in ids if pk in by_id]
-
-
 def _page(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return _items_out(_loaded([row["id"] for row in rows]))
+    return _items_out(queries.items_by_ids([row["id"] for row in rows]))
 
 
 def _read(request: HttpRequest, item_id: int) -> dict[str, Any]:
     item = access.item_for_read(request.user, item_id)
-    return _items_out(_loaded([item.pk]))[0]
+    return _items_out(queries.items_by_ids([item.pk]))[0]
 
 
 def _competency(competency_id: int | None) -> Competency | None:

@@ -39,6 +39,18 @@ def items_of(person: Person) -> QuerySet[DevelopmentItem]:
     )
 
 
+def items_by_ids(ids: list[int]) -> list[DevelopmentItem]:
+    """Items in the order of ``ids`` (already cleared by access: a page of
+    ``items_visible_to`` or one ``item_for_read``), loaded as ``items_of`` loads them."""
+    by_id = {
+        i.pk: i
+        for i in DevelopmentItem.objects.filter(pk__in=ids)
+        .select_related("person", "owner", "competency", "competency__group", "plan_item")
+        .prefetch_related(Prefetch("actions", DevelopmentAction.objects.order_by("due_on", "id")))
+    }
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def expected_behaviour(items: list[DevelopmentItem]) -> dict[tuple[int, str], str]:
     """(competency id, level) → the behaviour expected, for the items' pairs (one query)."""
     pairs = {(i.competency_id, i.target_level) for i in items if i.competency_id}
