@@ -146,6 +146,7 @@ class ComplianceFilterForm(forms.Form):
         label=gettext_lazy("Department"),
         queryset=Department.objects.order_by("full_name"),
         required=False,
+        empty_label=gettext_lazy("All"),
     )
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),

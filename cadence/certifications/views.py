@@ -46,7 +46,8 @@ def _person_page(
             "can_record": can_record,
             "form": form or (CertificateForm() if can_record else None),
             "is_hr_admin": people_access.is_hr_admin(request.user),
-            "nav_active": "certifications",
+            # Certificates are part of a person's development: the tab stays lit.
+            "nav_active": "development",
         },
         status=422 if form is not None and form.errors else 200,
     )

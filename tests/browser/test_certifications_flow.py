@@ -1,0 +1,86 @@
+"""Certificates in a real browser: the home page's "required" item leads to my
+certificates, where I record one with its document and download it again; HR sees the
+compliance view with its bars — at desktop and phone sizes."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from cadence.certifications import services
+from cadence.certifications.models import Certificate
+from cadence.people.models import Department
+from tests.browser.conftest import check_page, sign_in, sign_out
+from tests.certifications.conftest import pdf_bytes
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def first_aid(org, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return services.type_define(
+        actor=None,
+        data=services.TypeData(
+            name="First aid at work",
+            issuer="Red Cross",
+            validity_months=12,
+            required_departments=[Department.objects.get(full_name="Engineering")],
+        ),
+    )
+
+
+def test_record_a_certificate_with_its_document_and_download_it(
+    page: Page, mobile_page: Page, org, first_aid, tmp_path: Path
+) -> None:
+    document = tmp_path / "first-aid.pdf"
+    document.write_bytes(pdf_bytes("Ann Engineer"))
+    sign_in(page, org.engineer.work_email)
+    section = page.locator("#home-certificates")
+    section.get_by_role("link", name="Record your First aid at work certificate").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My certificates")
+    check_page(page, "certificates-empty")
+
+    form = page.locator("section.cert-form")
+    form.get_by_label("Certification").select_option(label="First aid at work")
+    form.get_by_label("Certificate number").fill("FA-2026-001")
+    issued = datetime.date.today() - datetime.timedelta(days=30)
+    form.get_by_label("Issue date").fill(issued.isoformat())
+    form.get_by_label("Document").set_input_files(str(document))
+    form.get_by_role("button", name="Record certificate").click()
+
+    expect(page.get_by_text("Certificate recorded.")).to_be_visible()
+    row = page.locator("section.cert-list tbody tr").first
+    expect(row).to_contain_text("First aid at work")
+    expect(row).to_contain_text("FA-2026-001")
+    expect(row).to_contain_text("Valid")
+    check_page(page, "certificates-recorded")
+    with page.expect_download() as download_info:
+        row.get_by_role("link", name="first-aid.pdf").click()
+    download = download_info.value
+    assert download.suggested_filename == "first-aid.pdf"
+    assert Path(download.path()).read_bytes() == pdf_bytes("Ann Engineer")
+    certificate = Certificate.objects.get(person=org.engineer)
+    assert certificate.document_type == "application/pdf"
+
+    # A file whose name lies about its content is refused with a clear message.
+    fake = tmp_path / "renewal.pdf"
+    fake.write_bytes(b"MZ\x90\x00 not a PDF")
+    form = page.locator("section.cert-form")
+    form.get_by_label("Certification").select_option(label="First aid at work")
+    form.get_by_label("Issue date").fill(issued.isoformat())
+    form.get_by_label("Document").set_input_files(str(fake))
+    form.get_by_role("button", name="Record certificate").click()
+    expect(page.get_by_text("its content is not a PDF")).to_be_visible()
+    assert Certificate.objects.filter(person=org.engineer).count() == 1
+    sign_out(page)
+
+    # HR's compliance view, on a phone.
+    sign_in(mobile_page, org.hr.work_email)
+    mobile_page.goto("/certifications/compliance/")
+    expect(mobile_page.get_by_role("heading", level=1)).to_have_text("Certification compliance")
+    expect(mobile_page.locator("#by-type svg")).to_have_count(1)
+    check_page(mobile_page, "certificates-compliance")
+    mobile_page.goto(f"/certifications/people/{org.engineer.pk}/")
+    check_page(mobile_page, "certificates-person")
