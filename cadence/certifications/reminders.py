@@ -16,6 +16,8 @@ each: the window keeps a first run from announcing years of history.
 """
 
 import datetime
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -54,12 +56,21 @@ def _windows(days: list[int]) -> list[tuple[int, int, int]]:
     ]
 
 
-def expiry_reminders(now: datetime.datetime) -> int:
-    """Remind holders of current certificates entering a reminder window; returns how
-    many reminders were new."""
+@dataclass(frozen=True)
+class Job:
+    """One ``notify_selected`` call of the sweep (the benchmark replays the same SQL)."""
+
+    kind: str
+    candidates: str
+    params: list[Any]
+    notification_params: dict[str, Any] = field(default_factory=dict)
+
+
+def reminder_jobs(now: datetime.datetime) -> list[Job]:
+    """A job per active type and reminder day: holders of current certificates whose
+    expiry falls in that day's window."""
     today = timezone.localdate(now)
-    asleep = sweeps.asleep_time_zones(now)
-    made = 0
+    jobs = []
     for type_ in CertificationType.objects.filter(active=True).order_by("pk"):
         for day, first, last in _windows(list(type_.reminder_days or [])):
             candidates = f"""
@@ -70,20 +81,13 @@ def expiry_reminders(now: datetime.datetime) -> int:
                 WHERE c.type_id = %s AND c.expires_on >= %s AND c.expires_on <= %s
                   AND {_CURRENT}
             """  # noqa: S608 - constant SQL (the day is an int)
-            made += sweeps.notify_selected(
-                DUE,
-                candidates,
-                [
-                    type_.pk,
-                    sweeps.db_date(today + datetime.timedelta(days=first)),
-                    sweeps.db_date(today + datetime.timedelta(days=last)),
-                ],
-                now=now,
-                target_type=CERTIFICATE_TARGET,
-                params={"days": day},
-                asleep=asleep,
-            )
-    return made
+            params = [
+                type_.pk,
+                sweeps.db_date(today + datetime.timedelta(days=first)),
+                sweeps.db_date(today + datetime.timedelta(days=last)),
+            ]
+            jobs.append(Job(DUE, candidates, params, {"days": day}))
+    return jobs
 
 
 def _expired_sql(recipient: str, actor: str, joins: str, where: str = "") -> str:
@@ -101,23 +105,14 @@ def _expired_sql(recipient: str, actor: str, joins: str, where: str = "") -> str
     """  # noqa: S608 - constant SQL
 
 
-def expiry_escalations(now: datetime.datetime) -> int:
-    """Tell holders, their managers and HR admins of current certificates expired in
-    the last ``ESCALATION_WINDOW_DAYS`` days, once each; returns how many were new."""
+def escalation_jobs(now: datetime.datetime) -> list[Job]:
+    """The holder, then their manager and every HR admin with a person record, of
+    current certificates expired in the last ``ESCALATION_WINDOW_DAYS`` days."""
     today = timezone.localdate(now)
     window = [
         sweeps.db_date(today),
         sweeps.db_date(today - datetime.timedelta(days=ESCALATION_WINDOW_DAYS)),
     ]
-    asleep = sweeps.asleep_time_zones(now)
-    made = sweeps.notify_selected(
-        EXPIRED,
-        _expired_sql("c.person_id", "CAST(NULL AS BIGINT)", ""),
-        window,
-        now=now,
-        target_type=CERTIFICATE_TARGET,
-        asleep=asleep,
-    )
     managers = _expired_sql("h.manager_id", "h.id", "", "AND h.manager_id IS NOT NULL")
     hr = _expired_sql(
         "a.id",
@@ -126,15 +121,38 @@ def expiry_escalations(now: datetime.datetime) -> int:
            JOIN people_person a ON a.user_id = u.id""",
         "AND (h.manager_id IS NULL OR a.id <> h.manager_id)",
     )
-    made += sweeps.notify_selected(
-        ESCALATED,
-        f"{managers} UNION ALL {hr}",
-        [*window, *window],
-        now=now,
-        target_type=CERTIFICATE_TARGET,
-        asleep=asleep,
+    return [
+        Job(EXPIRED, _expired_sql("c.person_id", "CAST(NULL AS BIGINT)", ""), window),
+        Job(ESCALATED, f"{managers} UNION ALL {hr}", [*window, *window]),
+    ]
+
+
+def _run(jobs: list[Job], now: datetime.datetime) -> int:
+    asleep = sweeps.asleep_time_zones(now)
+    return sum(
+        sweeps.notify_selected(
+            job.kind,
+            job.candidates,
+            job.params,
+            now=now,
+            target_type=CERTIFICATE_TARGET,
+            params=job.notification_params,
+            asleep=asleep,
+        )
+        for job in jobs
     )
-    return made
+
+
+def expiry_reminders(now: datetime.datetime) -> int:
+    """Remind holders of current certificates entering a reminder window; returns how
+    many reminders were new."""
+    return _run(reminder_jobs(now), now)
+
+
+def expiry_escalations(now: datetime.datetime) -> int:
+    """Tell holders, their managers and HR admins of current certificates expired in
+    the last ``ESCALATION_WINDOW_DAYS`` days, once each; returns how many were new."""
+    return _run(escalation_jobs(now), now)
 
 
 def certificate_sweep(now: datetime.datetime) -> int:
