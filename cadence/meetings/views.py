@@ -96,6 +96,7 @@ def series_create(request: HttpRequest) -> HttpResponse:
 def _series_form(series: OneOnOne, data: Any = None) -> SeriesForm:
     return SeriesForm(
         data,
+        auto_id="series_%s",
         initial={
             "cadence": series.cadence,
             "first_on": series.first_on,
@@ -122,7 +123,7 @@ def _series_context(
         "past": past,
         "form": form or _series_form(series),
         "add_form": add_form
-        or MeetingAddForm(initial={"duration_minutes": series.duration_minutes}),
+        or MeetingAddForm(initial={"duration_minutes": series.duration_minutes}, auto_id="add_%s"),
         "nav_active": NAV,
     }
 
@@ -168,7 +169,7 @@ def series_active(request: HttpRequest, series_id: int) -> HttpResponse:
 @login_required
 def meeting_add(request: HttpRequest, series_id: int) -> HttpResponse:
     series = access.one_on_one_for_read(request.user, series_id)
-    form = MeetingAddForm(request.POST)
+    form = MeetingAddForm(request.POST, auto_id="add_%s")
     if form.is_valid():
         when = datetime.datetime.combine(
             form.cleaned_data["day"],

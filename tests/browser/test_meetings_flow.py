@@ -4,6 +4,7 @@ agenda, carried over; the shared notes autosave through htmx. At desktop and pho
 sizes."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -90,3 +91,43 @@ def test_the_same_at_phone_size(
     assert (
         TalkingPoint.objects.filter(meeting=next_meeting, carried_from__isnull=False).count() == 1
     )
+
+
+def _pages(page: Page, org, series) -> None:  # noqa: F811
+    sign_in(page, org.eng_manager.work_email)
+    page.goto(f"/meetings/series/{series.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("1:1 with Ann Engineer")
+    check_page(page, "meetings-series")
+    page.goto("/meetings/")
+    page.get_by_role("link", name="Coaching journal").click()
+    page.get_by_role("link", name="Ann Engineer").click()
+    page.get_by_label("Note").fill("Ran the retro well; ask her to coach Bob on it.")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator(".meetings-note")).to_contain_text("Ran the retro well")
+    page.get_by_role("button", name="Share with HR").click()
+    expect(page.locator(".meetings-note")).to_contain_text("Shared with HR")
+    check_page(page, "meetings-journal")
+    page.goto("/meetings/calendar/")
+    page.get_by_role("button", name="Create my calendar link").click()
+    expect(page.get_by_label("Calendar link")).to_have_value(
+        re.compile(r"/meetings/calendar/.+\.ics$")
+    )
+    check_page(page, "meetings-calendar")
+
+
+def test_coaching_journal_and_calendar_link(
+    page: Page,
+    console: Console,
+    org,
+    series,  # noqa: F811
+) -> None:
+    _pages(page, org, series)
+
+
+def test_coaching_journal_and_calendar_link_at_phone_size(
+    mobile_page: Page,
+    console: Console,
+    org,
+    series,  # noqa: F811
+) -> None:
+    _pages(mobile_page, org, series)

@@ -161,3 +161,38 @@ def test_offered_goals_are_the_reports_at_risk_or_stale(org, next_meeting):
     response = client.post(url("point_add", next_meeting.pk), {"goal": "999999"})
     assert response.status_code == 302
     assert not TalkingPoint.objects.filter(meeting=next_meeting).exists()
+
+
+def test_meeting_page_costs_the_same_for_a_long_series(org, series, next_meeting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = org.client_for(org.engineer)
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url("meeting", next_meeting.pk)).status_code == 200
+        return len(queries)
+
+    def add_history(weeks: range) -> None:
+        for week in weeks:
+            meeting = services.meeting_add(
+                actor=None,
+                series=series,
+                when=timezone.now() - datetime.timedelta(weeks=week),
+            )
+            services.point_add(actor=org.engineer.user, meeting=meeting, text=f"Point {week}")
+            services.action_add(
+                actor=org.eng_manager.user,
+                meeting=meeting,
+                owner=org.engineer,
+                text=f"Action {week}",
+                due_on=None,
+            )
+            services.meeting_finish(actor=None, meeting=meeting)
+
+    add_history(range(1, 3))
+    cost()  # warm the per-request caches' first-use queries
+    small = cost()
+    add_history(range(3, 40))
+    assert cost() == small
