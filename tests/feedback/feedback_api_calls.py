@@ -58,6 +58,7 @@ def feedback_calls(w: World) -> list[tuple[str, str, str, dict[str, Any] | None]
         ("POST", f"/feedback/{praise.pk}/reactions", engineer, {"kind": "applause"}),
         ("POST", f"/feedback/{to_hide.pk}/reactions", engineer, {"kind": "heart"}),
         ("POST", f"/feedback/{praise.pk}/reports", engineer, {"reason": "Again"}),
+        ("POST", f"/feedback/{praise.pk}/reports", hr, {"reason": "Sarcastic"}),
         ("GET", "/praise", engineer, None),
         ("GET", f"/praise?value={value.pk}", engineer, None),
         ("GET", "/feedback-reports", hr, None),
