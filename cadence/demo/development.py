@@ -74,7 +74,7 @@ def load_development_demo(
     )
     with transaction.atomic():
         services.agreed_plans_copy()  # plans agreed before the hook (an older demo)
-        closed = _close_last_year(rng)
+        closed = _close_last_year(today, rng)
         added = _add_items(logins, competencies, today, rng)
         added += _employee(logins, competencies, today)
         aspirations = _aspirations(logins, rng)
@@ -85,7 +85,7 @@ def load_development_demo(
     return True
 
 
-def _close_last_year(rng: random.Random) -> int:
+def _close_last_year(today: datetime.date, rng: random.Random) -> int:
     items = DevelopmentItem.objects.filter(
         plan_item__plan__period__state=PerformancePeriod.State.CLOSED,
         status__in=DevelopmentItem.OPEN,
@@ -99,13 +99,20 @@ def _close_last_year(rng: random.Random) -> int:
         else:
             services.item_update(actor=None, item=item, status="dropped")
         count += 1
-    # This year's needs: about half under way.
+    # This year's needs: about half under way. A need carried over from last year's plan
+    # still has last year's date: the person and their manager set a new one.
     for item in DevelopmentItem.objects.filter(
         plan_item__plan__period__state=PerformancePeriod.State.ACTIVE,
         status=DevelopmentItem.Status.PLANNED,
-    ).select_related("person", "owner"):
+    ).select_related("person", "owner", "plan_item__plan__period"):
+        changes: dict[str, object] = {}
+        period = item.plan_item.plan.period if item.plan_item else None
+        if period is not None and item.due_on is not None and item.due_on < period.starts_on:
+            changes["due_on"] = today + datetime.timedelta(days=rng.randint(14, 90))
         if rng.random() < 0.5:
-            services.item_update(actor=None, item=item, status="in_progress")
+            changes["status"] = "in_progress"
+        if changes:
+            services.item_update(actor=None, item=item, **changes)
     return count
 
 
