@@ -7,7 +7,8 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Feedback"
 
     def ready(self) -> None:
-        from cadence.feedback import home, notifications
+        from cadence.feedback import home, notifications, reminders
 
         notifications.register()
         home.register()
+        reminders.register()
