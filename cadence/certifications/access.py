@@ -31,7 +31,7 @@ from cadence.people.access import (
     require_member,
     self_and_line_filter,
 )
-from cadence.people.models import Person
+from cadence.people.models import Department, Person
 
 __all__ = [
     "Refused",
@@ -85,6 +85,17 @@ def type_for_edit(user: Actor, type_id: int) -> CertificationType:
     if found is None:
         raise Http404
     return found
+
+
+def recordable_types(user: Actor) -> QuerySet[CertificationType]:
+    """The types offered when recording a certificate or filtering the compliance view."""
+    return types_visible_to(user).filter(active=True).order_by("name")
+
+
+def departments_for_rules(ids: set[int]) -> list[Department]:
+    """The departments a type's rules name (every department is public, as in the
+    directory); the caller compares the count with the ids it asked for."""
+    return list(Department.objects.filter(pk__in=ids))
 
 
 def type_for_record(user: Actor, type_id: int | None) -> CertificationType | None:

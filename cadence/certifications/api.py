@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
@@ -21,7 +21,6 @@ from cadence.certifications.models import Certificate, CertificationType
 from cadence.core.api_types import Day, Id, Text
 from cadence.core.pagination import KeysetPagination
 from cadence.people import access as people_access
-from cadence.people.models import Department
 
 router = Router(tags=["certifications"])
 
@@ -71,7 +70,7 @@ class CertificationTypeIn(Schema):
 
     def data(self) -> services.TypeData:
         ids = set(self.required_department_ids)
-        departments = list(Department.objects.filter(pk__in=ids))
+        departments = access.departments_for_rules(ids)
         if len(departments) != len(ids):
             raise ValidationError(
                 {"required_department_ids": _("no department has one of these ids.")}
@@ -195,24 +194,6 @@ class CertificateOut(Schema):
         return f"/api/v1/certificates/{obj.pk}/document" if obj.document else None
 
 
-def _with_superseded(certificates: QuerySet[Certificate]) -> QuerySet[Certificate]:
-    """Annotated with what says whether a later certificate of the same person and type
-    replaces each one (``CertificateOut.resolve_status``)."""
-    others = Certificate.objects.filter(person=OuterRef("person"), type=OuterRef("type")).exclude(
-        pk=OuterRef("pk")
-    )
-    return certificates.select_related("person", "type").annotate(
-        never_expiring_other=Exists(others.filter(expires_on__isnull=True)),
-        later_never_expiring=Exists(others.filter(expires_on__isnull=True, pk__gt=OuterRef("pk"))),
-        expires_later=Exists(
-            others.filter(
-                Q(expires_on__gt=OuterRef("expires_on"))
-                | Q(expires_on=OuterRef("expires_on"), pk__gt=OuterRef("pk"))
-            )
-        ),
-    )
-
-
 def superseded(obj: Certificate) -> bool:
     if obj.expires_on is None:
         return bool(getattr(obj, "later_never_expiring", False))
@@ -237,13 +218,17 @@ def list_certificates(
             raise ValidationError({"person_id": _("say whose certificates to list.")})
         person_id = me.pk
     holder = access.person_for_certificates(request.user, person_id)
-    return _with_superseded(Certificate.objects.filter(person=holder)).order_by("-issued_on", "-id")
+    return queries.with_superseded(
+        access.certificates_visible_to(request.user).filter(person=holder)
+    ).order_by("-issued_on", "-id")
 
 
 @router.get("/certificates/{certificate_id}", response=CertificateOut, summary="One certificate")
 def get_certificate(request: HttpRequest, certificate_id: Id) -> Certificate:
     found = access.certificate_for_read(request.user, certificate_id)
-    return _with_superseded(Certificate.objects.filter(pk=found.pk)).get()
+    return queries.with_superseded(
+        access.certificates_visible_to(request.user).filter(pk=found.pk)
+    ).get()
 
 
 class CertificateIn(Schema):
@@ -293,7 +278,8 @@ def create_certificate(
         document_name=document.name or "" if document is not None else "",
         document_size=document.size if document is not None else None,
     )
-    return Status(201, _with_superseded(Certificate.objects.filter(pk=certificate.pk)).get())
+    recorded = access.certificates_visible_to(request.user).filter(pk=certificate.pk)
+    return Status(201, queries.with_superseded(recorded).get())
 
 
 @router.delete(

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cadence.certifications import documents, queries
+from cadence.accounts.types import Actor
+from cadence.certifications import access, documents, queries
 from cadence.certifications.models import CertificationType
 from cadence.certifications.services import TypeData
 from cadence.people.forms import DepartmentChoiceField
@@ -20,7 +21,7 @@ class DateInput(forms.DateInput):
 class CertificateForm(forms.Form):
     type = forms.ModelChoiceField(
         label=gettext_lazy("Certification"),
-        queryset=CertificationType.objects.filter(active=True).order_by("name"),
+        queryset=CertificationType.objects.none(),  # the user's: set in __init__
         empty_label=gettext_lazy("Choose…"),
     )
     number = forms.CharField(
@@ -40,8 +41,9 @@ class CertificateForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["type"].queryset = access.recordable_types(user)  # type: ignore[attr-defined]
         limit = documents.max_bytes() // (1024 * 1024)
         self.fields["document"].help_text = _(
             "The certificate as a PDF, PNG or JPEG file, at most %(n)d MB."
@@ -138,7 +140,7 @@ class TypeForm(forms.Form):
 class ComplianceFilterForm(forms.Form):
     type = forms.ModelChoiceField(
         label=gettext_lazy("Certification"),
-        queryset=CertificationType.objects.filter(active=True).order_by("name"),
+        queryset=CertificationType.objects.none(),  # the user's: set in __init__
         required=False,
         empty_label=gettext_lazy("All"),
     )
@@ -153,6 +155,10 @@ class ComplianceFilterForm(forms.Form):
         choices=[("", gettext_lazy("All")), *queries.STATUS_LABELS.items()],
         required=False,
     )
+
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].queryset = access.recordable_types(user)  # type: ignore[attr-defined]
 
     def filter(self) -> queries.ComplianceFilter:
         if not self.is_valid():

@@ -173,6 +173,24 @@ def person_certificates(person: Person, *, day: datetime.date | None = None) -> 
     return PersonCertificates(rows, needed)
 
 
+def with_superseded(certificates: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    """Annotated with what says whether a later certificate of the same person and type
+    replaces each one (the API's ``status``: ``superseded``)."""
+    others = Certificate.objects.filter(person=OuterRef("person"), type=OuterRef("type")).exclude(
+        pk=OuterRef("pk")
+    )
+    return certificates.select_related("person", "type").annotate(
+        never_expiring_other=Exists(others.filter(expires_on__isnull=True)),
+        later_never_expiring=Exists(others.filter(expires_on__isnull=True, pk__gt=OuterRef("pk"))),
+        expires_later=Exists(
+            others.filter(
+                Q(expires_on__gt=OuterRef("expires_on"))
+                | Q(expires_on=OuterRef("expires_on"), pk__gt=OuterRef("pk"))
+            )
+        ),
+    )
+
+
 # --- compliance -------------------------------------------------------------------------
 
 

@@ -44,7 +44,7 @@ def _person_page(
             "needed": mine.needed,
             "status_labels": queries.STATUS_LABELS,
             "can_record": can_record,
-            "form": form or (CertificateForm() if can_record else None),
+            "form": form or (CertificateForm(user=request.user) if can_record else None),
             "is_hr_admin": people_access.is_hr_admin(request.user),
             # Certificates are part of a person's development: the tab stays lit.
             "nav_active": "development",
@@ -78,7 +78,7 @@ def record(request: HttpRequest, person_id: int) -> HttpResponse:
     holder = access.person_for_certificates(request.user, person_id)
     if not access.can_record_for(request.user, holder):
         raise access.Refused(_("Only the holder and HR admins can record certificates."))
-    form = CertificateForm(request.POST, request.FILES)
+    form = CertificateForm(request.POST, request.FILES, user=request.user)
     if form.is_valid():
         upload = form.cleaned_data["document"]
         try:
@@ -218,7 +218,7 @@ def type_edit(request: HttpRequest, type_id: int) -> HttpResponse:
 @login_required
 def compliance(request: HttpRequest) -> HttpResponse:
     access.require_compliance_reader(request.user)
-    form = ComplianceFilterForm(request.GET or None)
+    form = ComplianceFilterForm(request.GET or None, user=request.user)
     where = form.filter()
     day = queries.today()
     summary = queries.compliance_summary(where, day=day)
@@ -247,7 +247,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 @login_required
 def compliance_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     access.require_compliance_reader(request.user)
-    where = ComplianceFilterForm(request.GET or None).filter()
+    where = ComplianceFilterForm(request.GET or None, user=request.user).filter()
     if fmt == "csv":
         return exports.csv_response(where)
     if fmt == "xlsx":

@@ -76,6 +76,16 @@ def test_record_a_certificate_with_its_document_and_download_it(
     assert Certificate.objects.filter(person=org.engineer).count() == 1
     sign_out(page)
 
+    # HR: the types (from the user menu) and the compliance view, at desktop size.
+    sign_in(page, org.hr.work_email)
+    page.locator(".usermenu summary").click()
+    page.get_by_role("link", name="Certification types").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Certification types")
+    check_page(page, "certificates-types")
+    page.get_by_role("link", name="Compliance").click()
+    expect(page.locator("#by-department svg")).to_have_count(1)
+    check_page(page, "certificates-compliance")
+
     # HR's compliance view, on a phone.
     sign_in(mobile_page, org.hr.work_email)
     mobile_page.goto("/certifications/compliance/")
