@@ -329,7 +329,7 @@ def update_one_on_one(request: HttpRequest, one_on_one_id: Id, payload: OneOnOne
 @paginate(KeysetPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_meetings(request: HttpRequest, one_on_one_id: Id) -> QuerySet[Meeting]:
     series = access.one_on_one_for_read(request.user, one_on_one_id)
-    return Meeting.objects.filter(one_on_one=series).order_by("-scheduled_at", "-id")
+    return queries.meetings_of(series)
 
 
 @router.post(

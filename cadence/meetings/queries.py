@@ -85,6 +85,11 @@ def series_meetings(series: OneOnOne, *, limit: int = 60) -> tuple[list[Meeting]
     return coming, past
 
 
+def meetings_of(series: OneOnOne) -> QuerySet[Meeting]:
+    """All meetings of a series (the caller read it through access), latest first."""
+    return Meeting.objects.filter(one_on_one=series).order_by("-scheduled_at", "-id")
+
+
 @dataclass
 class MeetingPage:
     meeting: Meeting
