@@ -212,51 +212,65 @@ def _one(user: Any, feedback: Feedback) -> dict[str, Any]:
     return _shape(user)([{"id": feedback.pk}])[0]
 
 
-def _request_out(user: Any, request: FeedbackRequest) -> dict[str, Any]:
-    asks = queries.request_asks(user, request)
-    answers = {a.pk: a.answer.pk for a in asks if hasattr(a, "answer") and a.answer}
+def _requests_out(user: Any, requests: list[FeedbackRequest]) -> list[dict[str, Any]]:
+    """Requests as ``RequestOut``: three queries for any number of them (the asks, the
+    answers the reader may read, the goals they may read)."""
+    asks = queries.asks_of(user, requests)
+    answers = {
+        a.pk: answer
+        for group in asks.values()
+        for a in group
+        if (answer := queries.answer_id(a)) is not None
+    }
     readable = set(
         access.feedback_visible_to(user)
         .filter(pk__in=list(answers.values()))
         .values_list("pk", flat=True)
     )
-    requester = person_shown(user, request.requester)
-    subject = person_shown(user, request.subject)
+    goals = access.readable_goal_ids(user, {r.goal_id for r in requests if r.goal_id})
     out = []
-    for a in asks:
-        shown = person_shown(user, a.recipient)
-        answer = answers.get(a.pk)
+    for request in requests:
+        requester = person_shown(user, request.requester)
+        subject = person_shown(user, request.subject)
+        shown_asks = []
+        for a in asks[request.pk]:
+            shown = person_shown(user, a.recipient)
+            answer = answers.get(a.pk)
+            shown_asks.append(
+                {
+                    "id": a.pk,
+                    "request_id": request.pk,
+                    "recipient_id": shown.person_id,
+                    "recipient_name": shown.name,
+                    "state": a.state,
+                    "decline_reason": a.decline_reason,
+                    "answered_at": a.answered_at,
+                    "answer_id": answer if answer in readable else None,
+                }
+            )
         out.append(
             {
-                "id": a.pk,
-                "request_id": request.pk,
-                "recipient_id": shown.person_id,
-                "recipient_name": shown.name,
-                "state": a.state,
-                "decline_reason": a.decline_reason,
-                "answered_at": a.answered_at,
-                "answer_id": answer if answer in readable else None,
+                "id": request.pk,
+                "requester_id": requester.person_id,
+                "requester_name": requester.name,
+                "subject_id": subject.person_id,
+                "subject_name": subject.name,
+                "topic": request.topic,
+                "topic_text": request.topic_text,
+                "goal_id": request.goal_id if request.goal_id in goals else None,
+                "competency_id": request.competency_id,
+                "competency_name": request.competency.name if request.competency else None,
+                "message": request.message,
+                "due_on": request.due_on,
+                "created_at": request.created_at,
+                "asks": shown_asks,
             }
         )
-    goal_ok = request.goal_id in access.readable_goal_ids(
-        user, {request.goal_id} if request.goal_id else set()
-    )
-    return {
-        "id": request.pk,
-        "requester_id": requester.person_id,
-        "requester_name": requester.name,
-        "subject_id": subject.person_id,
-        "subject_name": subject.name,
-        "topic": request.topic,
-        "topic_text": request.topic_text,
-        "goal_id": request.goal_id if goal_ok else None,
-        "competency_id": request.competency_id,
-        "competency_name": request.competency.name if request.competency else None,
-        "message": request.message,
-        "due_on": request.due_on,
-        "created_at": request.created_at,
-        "asks": out,
-    }
+    return out
+
+
+def _request_out(user: Any, request: FeedbackRequest) -> dict[str, Any]:
+    return _requests_out(user, [request])[0]
 
 
 def _values(ids: list[int]) -> list[CompanyValue]:
@@ -405,7 +419,7 @@ def keep_feedback(request: HttpRequest, feedback_id: Id) -> dict[str, Any]:
 @router.get("/feedback-requests", response=list[RequestOut], summary="Requests I made or about me")
 def list_requests(request: HttpRequest) -> list[dict[str, Any]]:
     access.require_giver(request.user)
-    return [_request_out(request.user, r) for r in queries.my_requests(request.user)]
+    return _requests_out(request.user, queries.my_requests(request.user))
 
 
 @router.post("/feedback-requests", response={201: RequestOut}, summary="Ask for feedback")
@@ -442,7 +456,8 @@ def get_request(request: HttpRequest, request_id: Id) -> dict[str, Any]:
 @router.get("/feedback-asks", response=list[RequestOut], summary="Requests waiting for my answer")
 def list_asks(request: HttpRequest) -> list[dict[str, Any]]:
     access.require_giver(request.user)
-    return [_request_out(request.user, a.request) for a in queries.pending_asks(request.user)[:200]]
+    asks = list(queries.pending_asks(request.user)[:200])
+    return _requests_out(request.user, [a.request for a in asks])
 
 
 @router.post(

@@ -250,12 +250,35 @@ def my_requests(user: Actor) -> list[FeedbackRequest]:
     )
 
 
+def asks_of(user: Actor, requests: list[FeedbackRequest]) -> dict[int, list[FeedbackAsk]]:
+    """The asks of ``requests`` the reader may see (``access.sees_all_asks``: all of
+    them for the requester and the subject, their own for a colleague asked), with
+    their recipients and answers, in one query."""
+    me = acting_person(user)
+    out: dict[int, list[FeedbackAsk]] = {r.pk: [] for r in requests}
+    if me is None or not requests:
+        return out
+    rows = (
+        FeedbackAsk.objects.filter(request__in=[r.pk for r in requests])
+        .filter(Q(request__requester=me) | Q(request__subject=me) | Q(recipient=me))
+        .select_related("recipient", "answer")
+        .order_by("request_id", "pk")
+    )
+    for ask in rows:
+        out[ask.request_id].append(ask)
+    return out
+
+
 def request_asks(user: Actor, request: FeedbackRequest) -> list[FeedbackAsk]:
-    asks = request.asks.select_related("recipient").order_by("pk")
-    if not access.sees_all_asks(user, request):
-        me = acting_person(user)
-        asks = asks.filter(recipient=me)
-    return list(asks)
+    return asks_of(user, [request])[request.pk]
+
+
+def answer_id(ask: FeedbackAsk) -> int | None:
+    """The feedback answering ``ask`` (loaded with it), if any."""
+    try:
+        return ask.answer.pk
+    except Feedback.DoesNotExist:
+        return None
 
 
 # --- HR's queue -----------------------------------------------------------------------------

@@ -321,7 +321,7 @@ def _people_by_email(user: Any, subject: Person, addresses: list[str]) -> list[P
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     feedback_request = access.request_for_read(request.user, request_id)
     asks = queries.request_asks(request.user, feedback_request)
-    answers = [a.answer.pk for a in asks if hasattr(a, "answer") and a.state == "answered"]
+    answers = [pk for a in asks if (pk := queries.answer_id(a)) is not None]
     readable = set(
         access.feedback_visible_to(request.user).filter(pk__in=answers).values_list("pk", flat=True)
     )
