@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from cadence.accounts.types import Actor
 from cadence.certifications import documents
-from cadence.certifications.models import Certificate, CertificationType
+from cadence.certifications.models import Certificate, CertificationType, default_reminder_days
 from cadence.core.audit import audit
 from cadence.people.models import Department, Person
 
@@ -84,7 +84,9 @@ def _apply(type_: CertificationType, data: TypeData) -> None:
             _("Valid for: between 1 and %(n)d months, or empty for no expiry.")
             % {"n": MAX_VALIDITY_MONTHS}
         ]
-    days = sorted(set(data.reminder_days or []), reverse=True)
+    # None: the usual 90, 30 and 7 days; an empty list: no reminders.
+    wanted = default_reminder_days() if data.reminder_days is None else data.reminder_days
+    days = sorted(set(wanted), reverse=True)
     if any(not 1 <= d <= MAX_REMINDER_DAYS for d in days):
         errors["reminder_days"] = [
             _("Reminder days: whole days between 1 and %(n)d before expiry.")

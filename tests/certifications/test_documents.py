@@ -109,3 +109,10 @@ def test_document_is_stored_under_a_random_name(org: Org, first_aid) -> None:
     assert "Ann" not in stored
     with certificate.document.open("rb") as handle:
         assert handle.read() == pdf_bytes()
+
+
+def test_reminder_days_default_to_90_30_7(org: Org) -> None:
+    from tests.certifications.conftest import define
+
+    assert define("Defaulted").reminder_days == [90, 30, 7]
+    assert define("Silent", reminder_days=[]).reminder_days == []
