@@ -3,9 +3,10 @@ from ``cadence.meetings.access`` and loads what its page shows in a fixed number
 queries, however long the series."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cadence.accounts.types import Actor
@@ -95,7 +96,7 @@ class MeetingPage:
     meeting: Meeting
     me: Person
     other: Person
-    points: list[TalkingPoint]
+    points: Sequence[TalkingPoint]
     actions: list[ActionItem]
     private_note: PrivateNote | None
     previous: Meeting | None
@@ -113,6 +114,7 @@ def meeting_page(user: Actor, meeting: Meeting) -> MeetingPage:
     series = meeting.one_on_one
     points = list(
         TalkingPoint.objects.filter(meeting=meeting)
+        .annotate(carried_on=Exists(TalkingPoint.objects.filter(carried_from=OuterRef("pk"))))
         .select_related("author", "goal", "carried_from__meeting")
         .order_by("order", "id")
     )

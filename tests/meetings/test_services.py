@@ -167,3 +167,26 @@ def test_stopping_cancels_coming_meetings(org, series):
     services.series_stop(actor=None, series=series)
     assert not Meeting.objects.filter(one_on_one=series, state="scheduled").exists()
     assert Meeting.objects.filter(one_on_one=series, state="cancelled", sequence=1).count() == 8
+
+
+def test_notifications_name_the_meeting_to_participants_only(org, next_meeting):
+    from cadence.notifications.rendering import render
+
+    services.point_add(actor=org.engineer.user, meeting=next_meeting, text="SECRET-POINT")
+    item = services.action_add(
+        actor=org.engineer.user,
+        meeting=next_meeting,
+        owner=org.eng_manager,
+        text="Approve the course",
+        due_on=None,
+    )
+    notes = list(Notification.objects.filter(recipient=org.eng_manager).order_by("id"))
+    mine = [i.text for i in render(org.eng_manager.user, notes)]
+    assert mine[0].startswith("Ann Engineer added a talking point to your 1:1 with Ann Engineer")
+    assert "Approve the course" in mine[1]
+    # Anyone else who somehow held these rows would read neutral words only.
+    for outsider in (org.hr, org.eng_head, org.exec_viewer):
+        texts = " ".join(i.text for i in render(outsider.user, notes))
+        assert "a 1:1" in texts and "an action item" in texts
+        assert "Approve the course" not in texts and "SECRET" not in texts
+    assert item.pk

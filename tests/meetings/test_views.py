@@ -196,3 +196,36 @@ def test_meeting_page_costs_the_same_for_a_long_series(org, series, next_meeting
     small = cost()
     add_history(range(3, 40))
     assert cost() == small
+
+
+def test_a_stale_goal_of_the_report_is_offered_as_a_point(org, next_meeting):
+    from cadence.goals import services as goals
+    from cadence.goals.models import Goal
+    from cadence.planning import services as planning
+
+    today = datetime.date.today()
+    period = planning.period_create(
+        actor=org.hr.user,
+        name="FY",
+        kind="year",
+        starts_on=today - datetime.timedelta(days=180),
+        ends_on=today + datetime.timedelta(days=185),
+    )
+    planning.period_activate(actor=org.hr.user, period=period)
+    goal = goals.goal_create(
+        actor=org.eng_manager.user,
+        period=period,
+        title="Ship the importer",
+        owner_type="person",
+        owner_person=org.engineer,
+    )
+    Goal.objects.filter(pk=goal.pk).update(created_at=timezone.now() - datetime.timedelta(days=90))
+    client = org.client_for(org.eng_manager)
+    page = client.get(url("meeting", next_meeting.pk)).content.decode()
+    assert "Goals that may need a word" in page and "Ship the importer" in page
+    client.post(url("point_add", next_meeting.pk), {"goal": goal.pk})
+    point = TalkingPoint.objects.get(meeting=next_meeting)
+    assert point.goal_id == goal.pk and point.text == "Ship the importer"
+    # Offered once: now on the agenda, no longer offered.
+    page = client.get(url("meeting", next_meeting.pk)).content.decode()
+    assert "Goals that may need a word" not in page
