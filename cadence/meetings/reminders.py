@@ -1,5 +1,6 @@
 """The 1:1s' daily sweep: meetings that took place are marked held (their unresolved
-points carried to the next agenda), every active recurring series keeps its next
+points carried to the next agenda), a series whose pair ended (a leaver, a report who
+moved) stops, every active recurring series keeps its next
 meetings scheduled, and owners of action items past their due date are reminded once
 (set-based: one ``INSERT … SELECT`` whatever the number of items; the key names the
 item and its due date, so a second run tells nobody again and a new due date starts
@@ -8,12 +9,14 @@ afresh).
 
 import datetime
 
+from django.db.models import F
 from django.utils import timezone
 
 from cadence.meetings import services
 from cadence.meetings.models import OneOnOne
 from cadence.meetings.notifications import ACTION_OVERDUE, ACTION_TARGET
 from cadence.notifications import schedule, sweeps
+from cadence.people.models import Person
 
 
 def action_items_overdue(now: datetime.datetime) -> int:
@@ -40,10 +43,27 @@ def action_items_overdue(now: datetime.datetime) -> int:
     )
 
 
+def series_ended(now: datetime.datetime) -> int:
+    """Stop the series whose pair is no longer a manager and their active report (one
+    left, or the report moved to another manager): their coming meetings are cancelled,
+    so calendars drop them; what was written stays."""
+    ended = OneOnOne.objects.filter(active=True).exclude(
+        report__manager=F("manager"),
+        report__status=Person.Status.ACTIVE,
+        manager__status=Person.Status.ACTIVE,
+    )
+    stopped = 0
+    for series in ended.order_by("pk"):
+        services.series_stop(actor=None, series=series, now=now)
+        stopped += 1
+    return stopped
+
+
 def meetings_daily(now: datetime.datetime) -> int:
-    """Mark past meetings held, keep every recurring series scheduled ahead; returns how
-    many meetings were made or finished."""
+    """Mark past meetings held, stop series whose pair ended, keep every recurring series
+    scheduled ahead; returns how many meetings were made or finished and series stopped."""
     done = services.meetings_finish_past(now)
+    done += series_ended(now)
     for series in OneOnOne.objects.filter(active=True).exclude(cadence=OneOnOne.Cadence.AD_HOC):
         done += services.meetings_ensure(series, now=now)
     return done

@@ -255,6 +255,15 @@ def series_update(
     return series
 
 
+def pair_current(series: OneOnOne) -> bool:
+    """Whether the series' people are still an active manager and their active report."""
+    return (
+        series.report.manager_id == series.manager_id
+        and series.report.status == Person.Status.ACTIVE
+        and series.manager.status == Person.Status.ACTIVE
+    )
+
+
 @transaction.atomic
 def series_stop(
     *, actor: Actor | None, series: OneOnOne, now: datetime.datetime | None = None
@@ -276,7 +285,20 @@ def series_stop(
 def series_resume(
     *, actor: Actor | None, series: OneOnOne, now: datetime.datetime | None = None
 ) -> OneOnOne:
-    series = OneOnOne.objects.select_for_update().get(pk=series.pk)
+    series = (
+        OneOnOne.objects.select_for_update().select_related("manager", "report").get(pk=series.pk)
+    )
+    if not pair_current(series):
+        raise ValidationError(
+            {
+                "active": [
+                    _(
+                        "This 1:1 cannot start again: the two of you are no longer "
+                        "manager and report."
+                    )
+                ]
+            }
+        )
     series.active = True
     series.save(update_fields=["active"])
     meetings_ensure(series, now=now)

@@ -157,8 +157,12 @@ def series_edit(request: HttpRequest, series_id: int) -> HttpResponse:
 def series_active(request: HttpRequest, series_id: int) -> HttpResponse:
     series = access.one_on_one_for_read(request.user, series_id)
     if request.POST.get("active") == "1":
-        services.series_resume(actor=request.user, series=series)
-        messages.success(request, _("The 1:1 is running again."))
+        try:
+            services.series_resume(actor=request.user, series=series)
+        except ValidationError as error:
+            _error_message(request, error)
+        else:
+            messages.success(request, _("The 1:1 is running again."))
     else:
         services.series_stop(actor=request.user, series=series)
         messages.success(request, _("The 1:1 is stopped; its coming meetings are cancelled."))

@@ -190,3 +190,28 @@ def test_notifications_name_the_meeting_to_participants_only(org, next_meeting):
         assert "a 1:1" in texts and "an action item" in texts
         assert "Approve the course" not in texts and "SECRET" not in texts
     assert item.pk
+
+
+def test_a_series_stops_when_the_pair_ends(org, series, past):
+    from cadence.people import services as people
+
+    people.person_mark_left(actor=None, person=org.engineer)
+    reminders.meetings_daily(timezone.now())
+    series.refresh_from_db()
+    assert not series.active
+    assert not Meeting.objects.filter(
+        one_on_one=series, state="scheduled", scheduled_at__gte=timezone.now()
+    ).exists()
+    # What was written stays.
+    assert TalkingPoint.objects.filter(meeting=past, text="Career path").exists()
+
+
+def test_an_ended_pair_cannot_restart(org, series):
+    from cadence.people import services as people
+
+    people.person_update(actor=None, person=org.engineer, manager=org.sales_manager)
+    reminders.meetings_daily(timezone.now())
+    series.refresh_from_db()
+    assert not series.active
+    with pytest.raises(ValidationError):
+        services.series_resume(actor=None, series=series)
