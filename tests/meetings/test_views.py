@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadence.meetings import services
-from cadence.meetings.models import ActionItem, Meeting, OneOnOne, PrivateNote, TalkingPoint
+from cadence.meetings.models import (
+    ActionItem,
+    CoachingNote,
+    Meeting,
+    OneOnOne,
+    PrivateNote,
+    TalkingPoint,
+)
 
 
 def url(name, *args):
@@ -229,3 +236,64 @@ def test_a_stale_goal_of_the_report_is_offered_as_a_point(org, next_meeting):
     # Offered once: now on the agenda, no longer offered.
     page = client.get(url("meeting", next_meeting.pk)).content.decode()
     assert "Goals that may need a word" not in page
+
+
+def test_anonymous_is_refused_every_page_and_the_api(org, past):
+    from cadence.meetings import services_notes
+
+    note = services_notes.coaching_note_add(
+        actor=None,
+        manager=org.eng_manager,
+        report=org.engineer,
+        text="SECRET-COACH",
+        written_on=timezone.localdate(),
+    )
+    point = TalkingPoint.objects.filter(meeting=past).first()
+    series = past.one_on_one_id
+    anonymous = Client()
+    pages = [
+        url("index"),
+        url("series", series),
+        url("meeting", past.pk),
+        url("coaching"),
+        url("journal", org.engineer.pk),
+        url("coaching_edit", note.pk),
+        url("calendar"),
+    ]
+    for path in pages:
+        response = anonymous.get(path)
+        assert response.status_code == 302 and "login" in response["Location"], path
+    posts = [
+        url("series_create"),
+        url("series_edit", series),
+        url("series_active", series),
+        url("meeting_add", series),
+        url("point_add", past.pk),
+        url("notes_save", past.pk),
+        url("private_note", past.pk),
+        url("action_add", past.pk),
+        url("meeting_finish", past.pk),
+        url("meeting_cancel", past.pk),
+        url("point_resolve", point.pk),
+        url("point_remove", point.pk),
+        url("coaching_add", org.engineer.pk),
+        url("coaching_share", note.pk),
+        url("coaching_delete", note.pk),
+        url("calendar_create"),
+        url("calendar_revoke"),
+    ]
+    for path in posts:
+        response = anonymous.post(path, {"shared": "1"})
+        assert response.status_code == 302 and "login" in response["Location"], path
+    api = [
+        "/one-on-ones",
+        f"/one-on-ones/{series}",
+        f"/meetings/{past.pk}",
+        "/action-items",
+        "/coaching-notes",
+        f"/coaching-notes/{note.pk}",
+    ]
+    for path in api:
+        assert anonymous.get("/api/v1" + path).status_code == 401, path
+    assert anonymous.post("/api/v1/calendar-feed").status_code == 401
+    assert CoachingNote.objects.get(pk=note.pk).shared_with_hr_at is None
