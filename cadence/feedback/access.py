@@ -43,7 +43,7 @@ from cadence.people.access import (
     line_filter,
     require_member,
 )
-from cadence.people.models import Person
+from cadence.people.models import Department, Person
 
 __all__ = [
     "Refused",
@@ -194,6 +194,28 @@ def receiver_for_give(user: Actor, person_id: int | None, *, field: str = "recei
     return person
 
 
+def active_person(user: Actor, *, person_id: int | None = None, email: str = "") -> Person | None:
+    """An active colleague named by id (a link) or work email (a form), for a member;
+    None for unknown and left alike. Who may be given feedback is ``receiver_for_give``."""
+    if not is_member(user):
+        return None
+    people = Person.objects.filter(status=Person.Status.ACTIVE)
+    if person_id is not None:
+        return people.filter(pk=person_id).first()
+    email = email.strip()
+    return people.filter(work_email__iexact=email).first() if email else None
+
+
+def people_by_email(user: Actor, addresses: list[str]) -> dict[str, int]:
+    """Work email (lower case) → person id, for the addresses a request names: anyone,
+    as the directory shows every member; whether they may be asked is
+    ``recipients_for_request``'s answer."""
+    if not is_member(user) or not addresses:
+        return {}
+    rows = Person.objects.filter(work_email__in=addresses).values_list("work_email", "pk")
+    return {email.lower(): pk for email, pk in rows}
+
+
 def goal_for_link(user: Actor, goal_id: int | None) -> Goal | None:
     """A goal the giver may read, to link feedback or a request to."""
     if goal_id is None:
@@ -317,6 +339,29 @@ def require_values_manager(user: Actor) -> None:
     require_member(user)
     if not can_manage_values(user):
         raise Refused(_("Only HR admins keep the list of company values."))
+
+
+def values_for_tagging(user: Actor, value_ids: list[int]) -> list[CompanyValue]:
+    """The company values named by id (a member's tags); 422 naming the field for any
+    that does not exist. Whether each is still in use is the service's check."""
+    found = list(CompanyValue.objects.filter(pk__in=value_ids)) if is_member(user) else []
+    if len(found) != len(set(value_ids)):
+        raise ValidationError({"value_ids": _("Values: choose values from the list.")})
+    return found
+
+
+def value_for_filter(user: Actor, value_id: int | None) -> CompanyValue | None:
+    """A value to filter the wall by: every member sees the list."""
+    if value_id is None or not is_member(user):
+        return None
+    return CompanyValue.objects.filter(pk=value_id).first()
+
+
+def department_for_filter(user: Actor, department_id: int | None) -> Department | None:
+    """A department to filter the wall by (the directory is every member's)."""
+    if department_id is None or not is_member(user):
+        return None
+    return Department.objects.filter(pk=department_id).first()
 
 
 def value_for_edit(user: Actor, value_id: int) -> CompanyValue:

@@ -193,11 +193,8 @@ def _card_out(card: queries.Card) -> dict[str, Any]:
 def _shape(user: Any) -> Any:
     def shape(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ids = [r["id"] for r in rows]
-        loaded = {f.pk: f for f in queries.with_tags(Feedback.objects.filter(pk__in=ids))}
-        cards = queries.cards(user, [loaded[i] for i in ids if i in loaded])
-        requests = dict(
-            FeedbackAsk.objects.filter(answer__in=ids).values_list("answer", "request_id")
-        )
+        cards = queries.cards_of_ids(user, ids)
+        requests = queries.requests_answered(ids)
         out = []
         for card in cards:
             item = _card_out(card)
@@ -273,13 +270,6 @@ def _request_out(user: Any, request: FeedbackRequest) -> dict[str, Any]:
     return _requests_out(user, [request])[0]
 
 
-def _values(ids: list[int]) -> list[CompanyValue]:
-    found = list(CompanyValue.objects.filter(pk__in=ids))
-    if len(found) != len(set(ids)):
-        raise ValidationError({"value_ids": _("Values: choose values from the list.")})
-    return found
-
-
 def _competencies(ids: list[int]) -> list[Competency]:
     if not ids:
         return []
@@ -322,7 +312,7 @@ def give_feedback(request: HttpRequest, payload: FeedbackIn) -> Status:
             receiver=receiver,
             text=payload.text,
             visibility=payload.visibility,
-            values=_values(payload.value_ids),
+            values=access.values_for_tagging(request.user, payload.value_ids),
             competencies=_competencies(payload.competency_ids),
             goal=goal,
         )
@@ -378,7 +368,7 @@ def praise_wall(
     dep = people_access.department_for_read(request.user, department) if department else None
     val = None
     if value is not None:
-        val = CompanyValue.objects.filter(pk=value).first()
+        val = access.value_for_filter(request.user, value)
         if val is None:
             raise ValidationError({"value": _("Value: no company value has this id.")})
     rows = queries.wall(request.user, department=dep, value=val)
@@ -470,7 +460,7 @@ def answer_ask(request: HttpRequest, ask_id: Id, payload: AnswerIn) -> Status:
             ask=ask,
             text=payload.text,
             visibility=payload.visibility,
-            values=_values(payload.value_ids),
+            values=access.values_for_tagging(request.user, payload.value_ids),
             competencies=_competencies(payload.competency_ids),
         )
     return Status(201, _one(request.user, feedback))
@@ -490,10 +480,7 @@ def decline_ask(request: HttpRequest, ask_id: Id, payload: ReasonIn) -> dict[str
 @router.get("/company-values", response=list[ValueOut], summary="The company values")
 def list_values(request: HttpRequest, active: bool | None = None) -> list[CompanyValue]:
     people_access.require_member(request.user)
-    rows = CompanyValue.objects.all()
-    if active is not None:
-        rows = rows.filter(active=active)
-    return list(rows)
+    return queries.values_listed(active)
 
 
 @router.post("/company-values", response={201: ValueOut}, summary="Add a company value (HR)")

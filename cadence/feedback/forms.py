@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
 from cadence.core.limits import COMMENT, LONG_TEXT
+from cadence.feedback import queries
 from cadence.feedback.models import CompanyValue, Feedback, FeedbackRequest, Reaction
 from cadence.goals.models import Goal
 from cadence.planning.models import Competency
@@ -51,12 +52,10 @@ class _Tags(forms.Form):
         super().__init__(*args, **kwargs)
         values = self.fields["values"]
         assert isinstance(values, forms.ModelMultipleChoiceField)
-        values.queryset = CompanyValue.objects.filter(active=True)
+        values.queryset = queries.offered_values()
         field = self.fields["competencies"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = Competency.objects.filter(pk__in=[c.pk for c in competencies]).order_by(
-            "group__order", "order", "name"
-        )
+        field.queryset = queries.offered_competencies(competencies)
         if not competencies:
             del self.fields["competencies"]
 

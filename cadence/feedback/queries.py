@@ -98,6 +98,35 @@ def cards(user: Actor, feedbacks: list[Feedback]) -> list[Card]:
     ]
 
 
+def cards_of_ids(user: Actor, ids: list[int]) -> list[Card]:
+    """Cards of feedback ids already read through ``access`` (an API page), in order."""
+    loaded = {f.pk: f for f in with_tags(Feedback.objects.filter(pk__in=ids))}
+    return cards(user, [loaded[i] for i in ids if i in loaded])
+
+
+def requests_answered(feedback_ids: list[int]) -> dict[int, int]:
+    """Feedback id → the request it answers, for feedback already read through access."""
+    return dict(
+        FeedbackAsk.objects.filter(answer__in=feedback_ids).values_list("answer", "request_id")
+    )
+
+
+def values_listed(active: bool | None = None) -> list[CompanyValue]:
+    rows = CompanyValue.objects.all()
+    return list(rows if active is None else rows.filter(active=active))
+
+
+def offered_values() -> QuerySet[CompanyValue]:
+    """The values a giver may tag with: those in use."""
+    return CompanyValue.objects.filter(active=True)
+
+
+def offered_competencies(competencies: list[Competency]) -> QuerySet[Competency]:
+    return Competency.objects.filter(pk__in=[c.pk for c in competencies]).order_by(
+        "group__order", "order", "name"
+    )
+
+
 def card_of(user: Actor, feedback: Feedback) -> Card:
     """One feedback (already read through ``access``) as a card."""
     return cards(user, list(with_tags(Feedback.objects.filter(pk=feedback.pk))))[0]
@@ -177,6 +206,11 @@ def wall(
     if value is not None:
         rows = rows.filter(values=value)
     return rows
+
+
+def departments() -> QuerySet[Department]:
+    """Every department, for the wall's filter (the directory is every member's)."""
+    return Department.objects.order_by("full_name")
 
 
 def active_values() -> list[CompanyValue]:

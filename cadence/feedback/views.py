@@ -27,11 +27,11 @@ from cadence.feedback.forms import (
     add_service_errors,
     emails,
 )
-from cadence.feedback.models import CompanyValue, Feedback
+from cadence.feedback.models import Feedback
 from cadence.goals.access import goals_visible_to
 from cadence.goals.models import Goal
 from cadence.people import access as people_access
-from cadence.people.models import Department, Person
+from cadence.people.models import Person
 
 NAV = "feedback"
 TABS = ("received", "given", "requests")
@@ -86,14 +86,12 @@ def give(request: HttpRequest) -> HttpResponse:
     receiver = None
     to = _int(request.GET.get("to"))
     if to is not None:
-        receiver = (
-            Person.objects.filter(pk=to, status=Person.Status.ACTIVE).exclude(pk=me.pk).first()
-        )
+        receiver = access.active_person(request.user, person_id=to)
+        if receiver is not None and receiver.pk == me.pk:
+            receiver = None
     if request.method == "POST":
         email = request.POST.get("receiver", "").strip()
-        receiver = Person.objects.filter(
-            work_email__iexact=email, status=Person.Status.ACTIVE
-        ).first()
+        receiver = access.active_person(request.user, email=email)
     initial = {"receiver": receiver.work_email} if receiver else {}
     form = GiveForm(
         request.POST or None,
@@ -196,11 +194,8 @@ def react(request: HtmxHttpRequest, feedback_id: int) -> HttpResponse:
 @login_required
 def wall(request: HttpRequest) -> HttpResponse:
     people_access.require_member(request.user)
-    department = value = None
-    if (dep := _int(request.GET.get("department"))) is not None:
-        department = Department.objects.filter(pk=dep).first()
-    if (val := _int(request.GET.get("value"))) is not None:
-        value = CompanyValue.objects.filter(pk=val).first()
+    department = access.department_for_filter(request.user, _int(request.GET.get("department")))
+    value = access.value_for_filter(request.user, _int(request.GET.get("value")))
     rows = queries.wall(request.user, department=department, value=value)
     page = queries.page_of(request.user, rows, request.GET.get("cursor"))
     return render(
@@ -210,7 +205,7 @@ def wall(request: HttpRequest) -> HttpResponse:
             "page": page,
             "department": department,
             "value": value,
-            "departments": Department.objects.order_by("full_name"),
+            "departments": queries.departments(),
             "values": queries.all_values(),
             "nav_active": NAV,
         },
@@ -301,10 +296,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
 
 def _people_by_email(user: Any, subject: Person, addresses: list[str]) -> list[Person]:
-    found = {
-        p.work_email.lower(): p.pk
-        for p in Person.objects.filter(work_email__in=addresses).only("pk", "work_email")
-    }
+    found = access.people_by_email(user, addresses)
     missing = [a for a in addresses if a not in found]
     if missing:
         raise ValidationError(
