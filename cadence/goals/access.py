@@ -147,7 +147,10 @@ def person_goals_visible_to(user: Actor, person: Person) -> QuerySet[Goal]:
     review form's evidence asks this of every writer)."""
     if not is_member(user):
         return Goal.objects.none()
-    goals = Goal.objects.filter(owner_type=Goal.Owner.PERSON, owner_person=person)
+    # owner_person alone says "a person goal" (the model's check constraint): naming
+    # owner_type too would lead SQLite to the (period, owner_type) index — every person
+    # goal of the period — instead of (owner_person, period).
+    goals = Goal.objects.filter(owner_person=person)
     if is_hr_admin(user):
         return goals
     me = acting_person(user)
