@@ -4,6 +4,7 @@ someone reports it). Tried through the pages, the API, search, counts and
 notifications. Hidden feedback is gone for everyone but HR."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -156,3 +157,47 @@ def test_anonymous_and_non_members_see_nothing(org, fb):
     assert anonymous.get(f"{API}/praise").status_code == 401
     page = anonymous.get(reverse("feedback:wall"))
     assert page.status_code == 302 and "/accounts/login/" in page["Location"]
+
+
+def test_a_linked_goal_is_shown_only_to_readers_of_the_goal(org, fb):
+    import datetime as dt
+
+    from cadence.goals.services import goal_create
+    from cadence.planning import services as planning
+
+    today = dt.date.today()
+    period = planning.period_activate(
+        actor=org.hr.user,
+        period=planning.period_create(
+            actor=org.hr.user,
+            name="FY feedback",
+            kind="year",
+            starts_on=today - dt.timedelta(days=30),
+            ends_on=today + dt.timedelta(days=300),
+        ),
+    )
+    goal = goal_create(
+        actor=org.engineer.user,
+        period=period,
+        title="Private stretch goal",
+        owner_type="person",
+        owner_person=org.engineer,
+        visibility="private",
+    )
+    # The giver must be able to read it: a peer cannot link it.
+    with pytest.raises(ValidationError) as error:
+        access.goal_for_link(org.engineer2.user, goal.pk)
+    assert "goal" in error.value.message_dict
+    praise = services.feedback_give(
+        giver=org.eng_manager,
+        receiver=org.engineer,
+        text="Great progress on your stretch goal.",
+        visibility=Feedback.Visibility.PUBLIC,
+        goal=access.goal_for_link(org.eng_manager.user, goal.pk),
+    )
+    mine = org.client_for(org.engineer).get(f"{API}/feedback/{praise.pk}").json()
+    assert mine["goal_title"] == "Private stretch goal"
+    theirs = org.client_for(org.seller).get(f"{API}/feedback/{praise.pk}").json()
+    assert theirs["goal_id"] is None and theirs["goal_title"] is None
+    page = org.client_for(org.seller).get(reverse("feedback:detail", args=[praise.pk]))
+    assert "Private stretch goal" not in page.content.decode()
