@@ -308,7 +308,8 @@ def update_one_on_one(request: HttpRequest, one_on_one_id: Id, payload: OneOnOne
         series = services.series_stop(actor=request.user, series=series)
     elif payload.active and not series.active:
         series = services.series_resume(actor=request.user, series=series)
-    schedule = payload.dict(exclude={"active"}, exclude_none=True)
+    fields = ("cadence", "first_on", "starts_at", "duration_minutes")
+    schedule = {f: getattr(payload, f) for f in fields if getattr(payload, f) is not None}
     if schedule:
         series = services.series_update(
             actor=request.user,

@@ -63,7 +63,8 @@ def _index_context(request: HttpRequest, form: SetupForm) -> dict[str, Any]:
         "rows": queries.my_series(request.user),
         "form": form,
         "can_set_up": bool(form.fields["person"].choices),  # type: ignore[attr-defined]
-        "can_coach": access.can_coach(request.user),
+        # HR admins read the coaching notes managers share with them there.
+        "can_coach": access.can_coach(request.user) or people_access.is_hr_admin(request.user),
         "nav_active": NAV,
     }
 
