@@ -62,6 +62,13 @@ def _goals_of(user: Any, person: Person | None) -> list[Goal]:
 @require_GET
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    people_access.require_member(request.user)
+    if people_access.acting_person(request.user) is None:
+        # An organisation-wide account without a person gives and receives nothing:
+        # HR's queue, or the wall.
+        return redirect(
+            "feedback:reports" if access.can_moderate(request.user) else "feedback:wall"
+        )
     me = access.require_giver(request.user)
     tab = request.GET.get("tab", "received")
     tab = tab if tab in TABS else "received"

@@ -244,3 +244,19 @@ def test_wall_and_lists_cost_the_same_queries_for_few_and_many(org, fb, django_a
     small = counts()
     _grow(org, fb.values, 25)
     assert counts() == small
+
+
+def test_an_account_without_a_person_is_sent_to_what_it_can_use(org, fb):
+    from cadence.accounts.models import User
+
+    hr = User.objects.create_user(email="hr.only@example.com", password="x", is_hr_admin=True)
+    viewer = User.objects.create_user(
+        email="exec.only@example.com", password="x", is_executive=True
+    )
+    for user, target in ((hr, url("reports")), (viewer, url("wall"))):
+        client = Client()
+        client.force_login(user)
+        response = client.get(url("index"))
+        assert response.status_code == 302 and response["Location"] == target
+        assert client.get(target).status_code == 200
+        assert client.get(url("give")).status_code == 403
