@@ -225,6 +225,8 @@ def _requests_out(user: Any, requests: list[FeedbackRequest]) -> list[dict[str, 
         .values_list("pk", flat=True)
     )
     goals = access.readable_goal_ids(user, {r.goal_id for r in requests if r.goal_id})
+    me = people_access.acting_person(user)
+    me_id = me.pk if me else None
     out = []
     for request in requests:
         requester = person_shown(user, request.requester)
@@ -240,7 +242,10 @@ def _requests_out(user: Any, requests: list[FeedbackRequest]) -> list[dict[str, 
                     "recipient_id": shown.person_id,
                     "recipient_name": shown.name,
                     "state": a.state,
-                    "decline_reason": a.decline_reason,
+                    # Said to the requester: not shown to the subject they were asked about.
+                    "decline_reason": a.decline_reason
+                    if me_id in (request.requester_id, a.recipient_id)
+                    else "",
                     "answered_at": a.answered_at,
                     "answer_id": answer if answer in readable else None,
                 }

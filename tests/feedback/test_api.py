@@ -72,6 +72,24 @@ def test_a_manager_asks_about_a_report_and_reads_the_answers(org, fb):
     )
 
 
+def test_a_decline_reason_is_for_the_requester_not_the_subject(org, fb):
+    request = services.request_create(
+        requester=org.eng_manager,
+        subject=org.engineer,
+        recipients=[org.engineer2],
+        topic="project",
+        topic_text="Atlas",
+    )
+    services.ask_decline(ask=request.asks.get(), reason="Ann and I do not get along.")
+    url = f"{API}/feedback-requests/{request.pk}"
+    manager = org.client_for(org.eng_manager).get(url).json()
+    assert manager["asks"][0]["decline_reason"] == "Ann and I do not get along."
+    ann = org.client_for(org.engineer).get(url).json()
+    assert ann["asks"][0]["state"] == "declined" and ann["asks"][0]["decline_reason"] == ""
+    page = org.client_for(org.engineer).get(f"/feedback/requests/{request.pk}/")
+    assert "do not get along" not in page.content.decode()
+
+
 def _requests(org, n):
     for i in range(n):
         r = services.request_create(

@@ -124,6 +124,8 @@ def test_requesting_answering_and_declining_through_the_pages(org, fb):
     # The requester sees both outcomes.
     html = client.get(url("request", request.pk)).content.decode()
     assert "Not my project" in html and "Read the answer" in html
+    # The subject (here the requester too) reads the reason; asked about by a manager,
+    # a subject would see only that the colleague declined (test_api).
     # An asked colleague sees their own part only.
     html = sam.get(url("request", request.pk)).content.decode()
     assert "Bob" not in html
