@@ -21,8 +21,10 @@ def items(user: Actor, me: Person | None) -> list[HomeItem]:
         return []
     today = timezone.localdate()
     out: list[HomeItem] = []
-    mine, theirs = _("Your 1:1 action items"), _("Action items of the other person")
+    mine, theirs = _("Your 1:1 action items"), _("Action items of the people you meet")
     actions = list(queries.open_actions_for(me)[: SHOWN * 2])
+    # Yours first, then theirs, each soonest due first.
+    actions.sort(key=lambda item: item.owner_id != me.pk)
     for item in actions:
         url = reverse("meetings:meeting", args=[item.meeting_id])
         due = formats.date_format(item.due_on, "DATE_FORMAT") if item.due_on else ""
