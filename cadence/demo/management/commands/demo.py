@@ -13,8 +13,8 @@ from cadence.accounts.models import User
 from cadence.demo.certifications import load_certifications_demo
 from cadence.demo.development import load_development_demo
 from cadence.demo.feedback import load_feedback_demo
-from cadence.demo.meetings import load_meetings_demo
 from cadence.demo.inbox import fill_inboxes
+from cadence.demo.meetings import load_meetings_demo
 from cadence.demo.organisation import generate_people, to_csv
 from cadence.demo.performance import load_performance_demo
 from cadence.demo.reviews import load_review_demo
