@@ -31,6 +31,7 @@ NAME = "review_reminders"
 DEFAULT_SIZE = 100_000
 ROUNDS = 2
 TARGET_SECONDS = 10.0
+OPEN_TARGET = 100_000  # the issue's "100,000 open assignments"
 SCRATCH = "bench_scratch_notification"
 
 
@@ -141,6 +142,7 @@ def _sweep(
     cycle: Any,
     now: datetime.datetime,
     open_assignments: int,
+    target: float | None = TARGET_SECONDS,
 ) -> dict[str, Any]:
     from django.db import connection
 
@@ -178,9 +180,27 @@ def _sweep(
         second_run_created=second,
         second_run_seconds=round(second_seconds, 3),
         runs=ROUNDS,
-        target_seconds=TARGET_SECONDS,
-        ok=seconds <= TARGET_SECONDS and second == 0 and notifications == created > 0,
+        target_seconds=target,
+        ok=(target is None or seconds <= target) and second == 0 and notifications == created > 0,
     )
+
+
+def _keep_open(cycle_id: int, how_many: int) -> int:
+    """Every open assignment of the cycle but the first ``how_many`` marked submitted (the
+    issue's figure is for 100,000 open assignments; the dataset has several times more)."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE reviews_assignment SET state = 'submitted' WHERE id IN (
+                SELECT id FROM reviews_assignment
+                WHERE cycle_id = %s AND state IN ('open', 'draft')
+                ORDER BY id LIMIT -1 OFFSET %s)
+            """,
+            [cycle_id, how_many],
+        )
+    return _open_assignments(cycle_id)
 
 
 def run(args: Namespace) -> list[dict[str, Any]]:
@@ -201,32 +221,22 @@ def run(args: Namespace) -> list[dict[str, Any]]:
         deadline = cycle.writing_deadline
         due_soon = _at_ten(deadline - datetime.timedelta(days=1))
         late = _at_ten(deadline + datetime.timedelta(days=cycle.escalate_after_days + 1))
-        return [
-            _sweep(
-                size,
-                "review_due_soon",
-                reminders.DUE_SOON,
-                reminders.review_reminders,
-                cycle,
-                due_soon,
-                open_assignments,
-            ),
-            _sweep(
-                size,
-                "review_overdue",
-                reminders.OVERDUE,
-                reminders.review_reminders,
-                cycle,
-                late,
-                open_assignments,
-            ),
-            _sweep(
-                size,
-                "review_escalations",
-                reminders.ESCALATED,
-                reminders.review_escalations,
-                cycle,
-                late,
-                open_assignments,
-            ),
+        sweeps = (
+            ("review_due_soon", reminders.DUE_SOON, reminders.review_reminders, due_soon),
+            ("review_overdue", reminders.OVERDUE, reminders.review_reminders, late),
+            ("review_escalations", reminders.ESCALATED, reminders.review_escalations, late),
+        )
+        # Every open assignment of the dataset first (reported, no target), then the
+        # issue's 100,000 open assignments (the target).
+        rows = [
+            _sweep(size, f"{line}_all_open", kind, fn, cycle, now, open_assignments, None)
+            for line, kind, fn, now in sweeps
         ]
+        if open_assignments > OPEN_TARGET:
+            open_assignments = _keep_open(cycle.pk, OPEN_TARGET)
+            support.log(f"{open_assignments:,} open assignments kept for the issue's figure")
+        rows += [
+            _sweep(size, line, kind, fn, cycle, now, open_assignments)
+            for line, kind, fn, now in sweeps
+        ]
+        return rows
