@@ -10,12 +10,18 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cadence.accounts.models import User
+from cadence.certifications.models import Certificate
 from cadence.demo.management.commands.demo import Command as DemoCommand
+from cadence.development.models import CareerAspiration, DevelopmentItem
+from cadence.feedback.models import Feedback
 from cadence.goals.models import CheckIn, Goal
 from cadence.kpis.models import KpiMeasurement
+from cadence.meetings.models import Meeting
 from cadence.people.models import Person
 from cadence.planning.models import PerformancePeriod, PerformancePlan
 from cadence.reviews.models import Answer, Assignment, Review, ReviewCycle
+from tests.certifications.demo_checks import assert_certificates_to_follow_up
+from tests.development.demo_checks import assert_development_plans_to_click_through
 
 ROLES = "hr admin|executive|manager|employee"
 LOGIN = re.compile(rf"^login: (\S+@\S+)  password: (\S+)  \(({ROLES})\)$")
@@ -98,6 +104,9 @@ def test_demo_loads_a_living_organisation_once(client):
     assert_goal_health_reads_like_a_real_company(current)
     employee_email = next(email for email, _, role in logins if role == "employee")
     assert_review_cycles_to_click_through(client, current, employee_email)
+    # The other areas' demo data, checked here so the demo is loaded once for all.
+    assert_development_plans_to_click_through(out.getvalue())
+    assert_certificates_to_follow_up(out.getvalue())
 
     def counts() -> tuple[int, ...]:
         return (
@@ -109,6 +118,11 @@ def test_demo_loads_a_living_organisation_once(client):
             Review.objects.count(),
             Assignment.objects.count(),
             Answer.objects.count(),
+            DevelopmentItem.objects.count(),
+            CareerAspiration.objects.count(),
+            Certificate.objects.count(),
+            Feedback.objects.count(),
+            Meeting.objects.count(),
         )
 
     before = counts()
