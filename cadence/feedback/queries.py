@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from ninja.errors import ValidationError as NinjaValidationError
 
 from cadence.accounts.types import Actor
@@ -204,8 +204,26 @@ def wall(
     if department is not None:
         rows = rows.filter(department_filter(department))
     if value is not None:
-        rows = rows.filter(values=value)
+        rows = rows.filter(_tagged_with(value))
     return rows
+
+
+COMMON_VALUE = 2_000  # praise with a value, from which the wall is walked (below)
+
+
+def _tagged_with(value: CompanyValue) -> Q:
+    """Praise tagged with ``value``, in the form SQLite reads fastest. A value on many
+    praise: a correlated EXISTS, so the wall is walked newest first and stops at a
+    page (a join would sort every praise of the value: ~100 ms at 60,000 praise). A
+    value on few: the join (the walk would read the whole wall to fill a page). One
+    query tells them apart, reading at most ``COMMON_VALUE`` tags."""
+    tags = Feedback.values.through.objects.filter(companyvalue_id=value.pk)
+    on_wall = tags.filter(
+        feedback__visibility=Feedback.Visibility.PUBLIC, feedback__hidden_at__isnull=True
+    )
+    if on_wall[:COMMON_VALUE].count() >= COMMON_VALUE:
+        return Q(Exists(tags.filter(feedback_id=OuterRef("pk"))))
+    return Q(values=value)
 
 
 def departments() -> QuerySet[Department]:

@@ -248,6 +248,26 @@ def test_wall_and_lists_cost_the_same_queries_for_few_and_many(org, fb, django_a
     assert counts() == small
 
 
+def test_the_wall_by_value_lists_the_same_whether_the_value_is_common_or_rare(org, fb, monkeypatch):
+    from cadence.feedback import queries
+
+    _grow(org, fb.values, 6)
+    second = list(fb.values.values())[1]  # on praise 1, 2, 4 and 5 of _grow
+
+    def wall() -> list[str]:
+        rows = queries.wall(org.engineer2.user, value=second).order_by("-created_at", "-id")
+        return [f.text for f in rows]
+
+    rare = wall()  # a value on few praise: the join
+    monkeypatch.setattr(queries, "COMMON_VALUE", 1)  # on many: the wall walked (EXISTS)
+    assert wall() == rare
+    assert {"Praise 1", "Praise 2"} <= set(rare) and not {"Praise 0", "Praise 3"} & set(rare)
+    assert (
+        "Praise 2"
+        in org.client_for(org.engineer2).get(url("wall") + f"?value={second.pk}").content.decode()
+    )
+
+
 def test_an_account_without_a_person_is_sent_to_what_it_can_use(org, fb):
     from cadence.accounts.models import User
 
