@@ -117,7 +117,7 @@ def test_keyboard_reaches_skip_link_and_navigation_with_visible_focus(page: Page
 
     # From the top again: the main navigation is a few Tabs away, each stop visibly focused.
     page.goto("/")
-    for _ in range(10):
+    for _ in range(20):
         page.keyboard.press("Tab")
         focused = _focused(page)
         assert focused["outline"] != "none" and focused["outlineWidth"] >= 2, focused
