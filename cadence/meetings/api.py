@@ -3,37 +3,55 @@ pages (``cadence.meetings.access``) and the same writes (``services``,
 ``services_notes``). A meeting and everything on it answers only its two participants
 (404 to anyone else, HR included); a private note only its author; a coaching note its
 manager, and HR admins while the manager shares it.
+
+Every operation has the same shape — load through ``access``, write through a service,
+answer with a schema of ``api_schemas`` — so what differs between them stands out.
 """
 
 import datetime
 from types import SimpleNamespace
-from typing import Annotated, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import AfterValidator
 
-from cadence.core.api_types import LONG_TEXT, Day, Id, Text
+from cadence.core.api_types import Id
 from cadence.core.pagination import KeysetPagination
 from cadence.meetings import access, queries, services, services_notes
+from cadence.meetings.api_schemas import (
+    ActionItemIn,
+    ActionItemOut,
+    ActionItemPatch,
+    CalendarFeedOut,
+    CoachingNoteIn,
+    CoachingNoteOut,
+    CoachingNotePatch,
+    MeetingDetailOut,
+    MeetingIn,
+    MeetingOut,
+    NotesIn,
+    OneOnOneIn,
+    OneOnOneOut,
+    OneOnOnePatch,
+    PrivateNoteIn,
+    PrivateNoteOut,
+    TalkingPointIn,
+    TalkingPointOut,
+    TalkingPointPatch,
+)
 from cadence.meetings.models import ActionItem, CoachingNote, Meeting, OneOnOne, TalkingPoint
 from cadence.people import access as people_access
-from cadence.people.display import name_shown
 from cadence.people.models import Person
 
 router = Router(tags=["meetings"])
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-
-
-def _reader(context: Any) -> Any:
-    return context["request"].user
 
 
 def _me(request: HttpRequest) -> Person:
@@ -43,151 +61,7 @@ def _me(request: HttpRequest) -> Person:
     return me
 
 
-# --- output ------------------------------------------------------------------------------
-
-
-class OneOnOneOut(Schema):
-    id: int
-    manager_id: int
-    manager_name: str
-    report_id: int
-    report_name: str
-    cadence: OneOnOne.Cadence
-    first_on: datetime.date
-    starts_at: str = Field(description="HH:MM, the local time in time_zone.")
-    duration_minutes: int
-    time_zone: str
-    active: bool
-    url: str
-
-    @staticmethod
-    def resolve_manager_name(obj: OneOnOne, context: Any) -> str:
-        return name_shown(_reader(context), obj.manager)
-
-    @staticmethod
-    def resolve_report_name(obj: OneOnOne, context: Any) -> str:
-        return name_shown(_reader(context), obj.report)
-
-    @staticmethod
-    def resolve_starts_at(obj: OneOnOne) -> str:
-        return obj.starts_at.strftime("%H:%M")
-
-    @staticmethod
-    def resolve_url(obj: OneOnOne) -> str:
-        return reverse("meetings:series", args=[obj.pk])
-
-
-class MeetingOut(Schema):
-    id: int
-    one_on_one_id: int
-    scheduled_at: datetime.datetime
-    duration_minutes: int
-    state: Meeting.State
-    ad_hoc: bool
-    sequence: int
-    url: str
-
-    @staticmethod
-    def resolve_url(obj: Meeting) -> str:
-        return reverse("meetings:meeting", args=[obj.pk])
-
-
-class TalkingPointOut(Schema):
-    id: int
-    meeting_id: int
-    author_id: int
-    author_name: str
-    text: str
-    order: int
-    resolved: bool
-    carried_from_id: int | None = Field(description="The earlier meeting's point it continues.")
-    goal_id: int | None
-
-    @staticmethod
-    def resolve_author_name(obj: TalkingPoint, context: Any) -> str:
-        return name_shown(_reader(context), obj.author)
-
-    @staticmethod
-    def resolve_resolved(obj: TalkingPoint) -> bool:
-        return obj.resolved_at is not None
-
-
-class ActionItemOut(Schema):
-    id: int
-    meeting_id: int
-    owner_id: int
-    owner_name: str
-    text: str
-    due_on: datetime.date | None
-    done: bool
-    done_at: datetime.datetime | None
-
-    @staticmethod
-    def resolve_owner_name(obj: ActionItem, context: Any) -> str:
-        return name_shown(_reader(context), obj.owner)
-
-    @staticmethod
-    def resolve_done(obj: ActionItem) -> bool:
-        return obj.done_at is not None
-
-
-class MeetingDetailOut(MeetingOut):
-    shared_notes: str
-    notes_version: int = Field(description="Send it back to PUT …/notes (optimistic lock).")
-    private_note: str = Field(description="The caller's own private note: nobody else's.")
-    talking_points: list[TalkingPointOut]
-    action_items: list[ActionItemOut]
-
-
-class PrivateNoteOut(Schema):
-    meeting_id: int
-    text: str
-    updated_at: datetime.datetime
-
-
-class CoachingNoteOut(Schema):
-    id: int
-    manager_id: int
-    manager_name: str
-    report_id: int
-    report_name: str
-    written_on: datetime.date
-    text: str
-    shared_with_hr: bool
-    shared_with_hr_at: datetime.datetime | None
-    updated_at: datetime.datetime
-
-    @staticmethod
-    def resolve_manager_name(obj: CoachingNote, context: Any) -> str:
-        return name_shown(_reader(context), obj.manager)
-
-    @staticmethod
-    def resolve_report_name(obj: CoachingNote, context: Any) -> str:
-        return name_shown(_reader(context), obj.report)
-
-    @staticmethod
-    def resolve_shared_with_hr(obj: CoachingNote) -> bool:
-        return obj.shared_with_hr_at is not None
-
-
-class CalendarFeedOut(Schema):
-    url: str = Field(description="The secret feed URL: shown in this answer only.")
-    created_at: datetime.datetime
-
-
-# --- input -------------------------------------------------------------------------------
-
-
-def _wall_clock(value: str) -> datetime.time:
-    return datetime.time(int(value[:2]), int(value[3:5]))
-
-
-def _moment(value: datetime.datetime) -> datetime.datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(_("Give a time zone offset."))
-    if not 1900 <= value.year <= 2199:
-        raise ValueError(_("Give a date between 1900 and 2199."))
-    return value
+# --- input helpers --------------------------------------------------------------------
 
 
 def _time(value: object, default: datetime.time) -> datetime.time:
@@ -195,76 +69,11 @@ def _time(value: object, default: datetime.time) -> datetime.time:
     return value if isinstance(value, datetime.time) else default
 
 
-WallClock = Annotated[
-    str,
-    Field(
-        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
-        description="HH:MM, the local time in the series' time zone.",
-    ),
-    AfterValidator(_wall_clock),
-]
-Moment = Annotated[datetime.datetime, AfterValidator(_moment)]
-
-
-class OneOnOneIn(Schema):
-    person_id: Id = Field(description="Your direct report, or your manager.")
-    cadence: OneOnOne.Cadence = OneOnOne.Cadence.BIWEEKLY
-    first_on: Day
-    starts_at: WallClock | None = Field(None, description="HH:MM; 10:00 when not given.")
-    duration_minutes: int = Field(30, ge=5, le=240)
-
-
-class OneOnOnePatch(Schema):
-    cadence: OneOnOne.Cadence | None = None
-    first_on: Day | None = None
-    starts_at: WallClock | None = None
-    duration_minutes: int | None = Field(None, ge=5, le=240)
-    active: bool | None = Field(None, description="false stops the series.")
-
-
-class MeetingIn(Schema):
-    scheduled_at: Moment = Field(description="With a time zone offset.")
-    duration_minutes: int = Field(30, ge=5, le=240)
-
-
-class TalkingPointIn(Schema):
-    text: Text = Field("", max_length=services.POINT_MAX)
-    goal_id: Id | None = Field(None, description="One of the report's goals offered on the page.")
-
-
-class TalkingPointPatch(Schema):
-    resolved: bool
-
-
-class NotesIn(Schema):
-    text: Text = Field(max_length=LONG_TEXT)
-    version: int = Field(ge=0, le=2**31, description="The notes_version the text rests on.")
-
-
-class PrivateNoteIn(Schema):
-    text: Text = Field(max_length=LONG_TEXT)
-
-
-class ActionItemIn(Schema):
-    text: Text = Field(max_length=services.POINT_MAX)
-    owner_id: Id
-    due_on: Day | None = None
-
-
-class ActionItemPatch(Schema):
-    done: bool
-
-
-class CoachingNoteIn(Schema):
-    report_id: Id
-    written_on: Day
-    text: Text = Field(max_length=LONG_TEXT)
-
-
-class CoachingNotePatch(Schema):
-    written_on: Day | None = None
-    text: Text | None = Field(None, max_length=LONG_TEXT)
-    shared_with_hr: bool | None = None
+def _patched(current: object, payload: Schema, fields: tuple[str, ...]) -> dict[str, Any]:
+    """``fields`` as stored, with those a PATCH sent (``None`` leaves one as it is);
+    empty when it sent none of them, so the caller skips the write."""
+    sent = {f: getattr(payload, f) for f in fields if getattr(payload, f) is not None}
+    return {**{f: getattr(current, f) for f in fields}, **sent} if sent else {}
 
 
 # --- series ------------------------------------------------------------------------------
@@ -304,21 +113,13 @@ def get_one_on_one(request: HttpRequest, one_on_one_id: Id) -> OneOnOne:
 )
 def update_one_on_one(request: HttpRequest, one_on_one_id: Id, payload: OneOnOnePatch) -> OneOnOne:
     series = access.one_on_one_for_read(request.user, one_on_one_id)
-    if payload.active is False and series.active:
-        series = services.series_stop(actor=request.user, series=series)
-    elif payload.active and not series.active:
-        series = services.series_resume(actor=request.user, series=series)
-    fields = ("cadence", "first_on", "starts_at", "duration_minutes")
-    schedule = {f: getattr(payload, f) for f in fields if getattr(payload, f) is not None}
-    if schedule:
-        series = services.series_update(
-            actor=request.user,
-            series=series,
-            cadence=schedule.get("cadence", series.cadence),
-            first_on=schedule.get("first_on", series.first_on),
-            starts_at=_time(schedule.get("starts_at"), series.starts_at),
-            duration_minutes=schedule.get("duration_minutes", series.duration_minutes),
-        )
+    if payload.active is not None and payload.active != series.active:
+        switch = services.series_resume if payload.active else services.series_stop
+        series = switch(actor=request.user, series=series)
+    if schedule := _patched(
+        series, payload, ("cadence", "first_on", "starts_at", "duration_minutes")
+    ):
+        series = services.series_update(actor=request.user, series=series, **schedule)
     return access.one_on_one_for_read(request.user, series.pk)
 
 
@@ -352,13 +153,16 @@ def create_meeting(request: HttpRequest, one_on_one_id: Id, payload: MeetingIn) 
 # --- a meeting ---------------------------------------------------------------------------
 
 
+# What ``MeetingOut`` reads off a meeting (its url is resolved from the pk).
+_MEETING_FIELDS = [f for f in MeetingOut.model_fields if f != "url"]
+
+
 def _detail(request: HttpRequest, meeting: Meeting) -> SimpleNamespace:
     """The meeting with what ``MeetingDetailOut`` adds, for the caller."""
     page = queries.meeting_page(request.user, meeting)
-    fields = ("id", "pk", "one_on_one_id", "scheduled_at", "duration_minutes", "state")
     return SimpleNamespace(
-        **{f: getattr(meeting, f) for f in fields},
-        **{f: getattr(meeting, f) for f in ("ad_hoc", "sequence", "shared_notes", "notes_version")},
+        pk=meeting.pk,
+        **{f: getattr(meeting, f) for f in (*_MEETING_FIELDS, "shared_notes", "notes_version")},
         private_note=page.private_note.text if page.private_note else "",
         talking_points=page.points,
         action_items=page.actions,
@@ -544,13 +348,8 @@ def update_coaching_note(
     request: HttpRequest, note_id: Id, payload: CoachingNotePatch
 ) -> CoachingNote:
     note = access.coaching_note_for_edit(request.user, note_id)
-    if payload.text is not None or payload.written_on is not None:
-        note = services_notes.coaching_note_change(
-            actor=request.user,
-            note=note,
-            text=payload.text if payload.text is not None else note.text,
-            written_on=payload.written_on or note.written_on,
-        )
+    if changes := _patched(note, payload, ("text", "written_on")):
+        note = services_notes.coaching_note_change(actor=request.user, note=note, **changes)
     if payload.shared_with_hr is not None:
         note = services_notes.coaching_note_share(
             actor=request.user, note=note, shared=payload.shared_with_hr
