@@ -7,8 +7,9 @@ class CertificationsConfig(AppConfig):
     verbose_name = "Certifications"
 
     def ready(self) -> None:
-        from cadence.certifications import home, notifications, reminders
+        from cadence.certifications import figures, home, notifications, reminders
 
         notifications.register()
         home.register()
         reminders.register()
+        figures.register()

@@ -7,14 +7,20 @@ renamed program, a PNG called ``.pdf`` — is refused with a sentence saying so.
 library guessing types (python-magic) is needed for three formats.
 """
 
+import logging
 import os
+import weakref
 from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
+from django.db import DatabaseError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
 
@@ -132,3 +138,64 @@ def check(file: IO[bytes], name: str, size: int | None) -> CheckedDocument:
         name=name,
         stored_name=f"document.{STORED_EXTENSION[content_type]}",
     )
+
+
+# --- the stored file follows its transaction ---------------------------------------------
+#
+# A file is written to storage before its row (the row holds the name the storage chose),
+# and storage is not transactional: a transaction that rolls back — the service's own, or
+# a caller's around it, or a savepoint — would leave the file on disk with no row. Django
+# runs hooks when a transaction commits but has none for a rollback. What it does on a
+# rollback is *drop* the hooks registered inside it: so the file's clean-up is an
+# ``on_commit`` hook that, once run, marks the file kept, with a finalizer on the hook
+# that deletes the file if the hook is dropped without having run. CPython frees the
+# dropped hook at once (no reference cycle), so the file goes as the rollback happens;
+# at the latest at exit. A process killed between the write and the commit still leaves
+# its file behind (an orphan, never referenced): only a scan of the storage would find it.
+
+
+def _discard_unless_kept(kept: list[bool], storage: Storage, name: str) -> None:
+    if kept[0]:
+        return
+    from cadence.certifications.models import Certificate
+
+    try:
+        # Hooks are also dropped, after a commit, when an earlier hook raises: then the
+        # row exists and its file must stay. When in doubt the file stays (an orphan is
+        # better than a certificate without its document).
+        referenced = Certificate.objects.filter(document=name).exists()
+    except DatabaseError:
+        logger.warning("Kept %s: could not tell whether its certificate was saved.", name)
+        return
+    if not referenced:
+        storage.delete(name)
+
+
+class _KeepOnCommit:
+    """The on_commit hook of a file written in a transaction (see above)."""
+
+    def __init__(self, storage: Storage, name: str) -> None:
+        self.kept = [False]
+        # The finalizer holds the flag, not the hook: the hook must be freeable.
+        weakref.finalize(self, _discard_unless_kept, self.kept, storage, name)
+
+    def __call__(self) -> None:
+        self.kept[0] = True
+
+
+def save_with_transaction(storage: Storage, name: str, content: IO[bytes]) -> str:
+    """Write ``content`` under ``name`` (or the free name the storage picks, returned),
+    to be deleted again unless the current transaction commits. Call it inside the
+    atomic block that writes the row naming the file."""
+    from django.core.files import File
+
+    stored = storage.save(name, File(content), max_length=300)
+    transaction.on_commit(_KeepOnCommit(storage, stored))
+    return stored
+
+
+def delete_after_commit(storage: Storage, name: str) -> None:
+    """Delete a file its row no longer names (removed, or replaced by another), once the
+    change commits: a rolled-back change still finds its file."""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name), robust=True)

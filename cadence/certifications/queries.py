@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from cadence.certifications.models import Certificate, CertificationType
+from cadence.core.pagination import after
 from cadence.people.models import Department, Person
 
 SOON_DAYS = 30
@@ -201,8 +202,41 @@ class ComplianceFilter:
     status: str | None = None
 
 
+@dataclass(frozen=True)
+class RowKey:
+    """A compliance row's place in the table's order (name, person, type): the API's
+    cursor. Unique, as a person appears once per type."""
+
+    last_name: str
+    first_name: str
+    person_id: int
+    type_id: int
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "RowKey":
+        return cls(row["last_name"], row["first_name"], row["pk"], row["type_id"])
+
+
+# The people's order, as the directory index (status, last_name, first_name, id) has it.
+_NAME_ORDER = [("last_name", False), ("first_name", False), ("pk", False)]
+
+
+def _after(type_id: int, key: RowKey) -> Q:
+    """People of ``type_id``'s SELECT whose rows come after ``key``. The type is a
+    constant of each SELECT, so the four-part comparison becomes one on the name and
+    id: strictly after for types up to the key's, the key's own person included for
+    the types after it."""
+    beyond = after(_NAME_ORDER, [key.last_name, key.first_name, key.person_id])
+    if type_id > key.type_id:
+        beyond |= Q(last_name=key.last_name, first_name=key.first_name, pk=key.person_id)
+    return beyond
+
+
 def _people_missing(
-    type_: CertificationType, day: datetime.date, where: ComplianceFilter
+    type_: CertificationType,
+    day: datetime.date,
+    where: ComplianceFilter,
+    start_after: RowKey | None = None,
 ) -> QuerySet[Person] | None:
     """Active people who need ``type_`` and are not in order, annotated with their
     current certificate's expiry as ``latest`` (None: they have none)."""
@@ -212,6 +246,8 @@ def _people_missing(
     soon = day + datetime.timedelta(days=SOON_DAYS)
     held = Certificate.objects.filter(person=OuterRef("pk"), type=type_.pk)
     people = Person.objects.filter(required, status=Person.Status.ACTIVE)
+    if start_after is not None:
+        people = people.filter(_after(type_.pk, start_after))
     if where.department is not None:
         people = people.filter(
             Q(department_id=where.department.pk)
@@ -247,18 +283,23 @@ ROW_FIELDS = (
 
 
 def compliance_rows(
-    where: ComplianceFilter | None = None, *, day: datetime.date | None = None
+    where: ComplianceFilter | None = None,
+    *,
+    day: datetime.date | None = None,
+    start_after: RowKey | None = None,
 ) -> QuerySet[Any, dict[str, Any]]:
     """One row per (person, required type) not in order, as ``values()`` dicts of
     ``ROW_FIELDS``, ordered by name, person and type: a UNION ALL of one SELECT per
-    type, so its cost follows the number of types, never a row per person in Python."""
+    type, so its cost follows the number of types, never a row per person in Python.
+    ``start_after``: only the rows after that one (a keyset page: each SELECT seeks
+    past it in the name index instead of the union reading and dropping an offset)."""
     where = where or ComplianceFilter()
     day = day or today()
     parts = []
     for type_ in active_types():
         if where.type_id is not None and type_.pk != where.type_id:
             continue
-        people = _people_missing(type_, day, where)
+        people = _people_missing(type_, day, where, start_after)
         if people is not None:
             parts.append(people.order_by().values(*ROW_FIELDS))
     if not parts:
@@ -283,11 +324,21 @@ class Counts:
         self.expiring += other.expiring
 
 
+@dataclass(frozen=True)
+class TypeShown:
+    """A type as the summary names it: plain values, so the counted summary can be kept
+    in the cache without model instances (``figures.py``)."""
+
+    pk: int
+    name: str
+
+
 @dataclass
 class ComplianceSummary:
-    by_type: list[tuple[CertificationType, Counts, int]]  # (type, counts, people needing it)
+    by_type: list[tuple[TypeShown, Counts, int]]  # (type, counts, people needing it)
     by_department: list[tuple[str, Counts]]  # top-level department ("" for none)
     total: Counts
+    counted_at: datetime.datetime | None = None
 
 
 def _counts(people: QuerySet[Person], day: datetime.date) -> dict[str, Counts]:
@@ -310,7 +361,8 @@ def _counts(people: QuerySet[Person], day: datetime.date) -> dict[str, Counts]:
 def compliance_summary(
     where: ComplianceFilter | None = None, *, day: datetime.date | None = None
 ) -> ComplianceSummary:
-    """The chart's figures: per type and per top-level department (two queries a type)."""
+    """The chart's figures: per type and per top-level department (two queries a type),
+    counted now. Pages read them through ``figures.summary`` (kept figures)."""
     where = where or ComplianceFilter()
     day = day or today()
     by_type = []
@@ -333,10 +385,10 @@ def compliance_summary(
                 Q(department_id=where.department.pk)
                 | Q(department__full_name__startswith=where.department.full_name + "/")
             )
-        by_type.append((type_, type_counts, needing.count()))
+        by_type.append((TypeShown(type_.pk, type_.name), type_counts, needing.count()))
         total.add(type_counts)
     ordered = sorted(departments.items(), key=lambda kv: (-kv[1].total, kv[0]))
-    return ComplianceSummary(by_type, ordered, total)
+    return ComplianceSummary(by_type, ordered, total, counted_at=timezone.now())
 
 
 def iterate_rows(rows: QuerySet[Any, dict[str, Any]]) -> Iterator[dict[str, Any]]:

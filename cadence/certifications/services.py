@@ -2,7 +2,9 @@
 
 Access is checked by the caller through ``cadence.certifications.access``. A document is
 checked by content (``documents.check``) and saved through Django's storage API under a
-random name (``models.document_path``); if the transaction fails the file is removed.
+random name (``models.document_path``); if the transaction — this service's or a caller's
+around it — does not commit, the file is removed (``documents.save_with_transaction``).
+A write that moves HR's compliance figures says so (``figures.figures_changed``).
 """
 
 import calendar
@@ -12,13 +14,13 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadence.accounts.types import Actor
 from cadence.certifications import documents
+from cadence.certifications.figures import figures_changed
 from cadence.certifications.models import Certificate, CertificationType, default_reminder_days
 from cadence.core.audit import audit
 from cadence.people.models import Department, Person
@@ -119,6 +121,7 @@ def type_define(*, actor: Actor | None, data: TypeData) -> CertificationType:
         target=type_,
         summary=f"Defined certification type {type_.name}",
     )
+    figures_changed()
     return type_
 
 
@@ -135,6 +138,7 @@ def type_update(
         target=type_,
         summary=f"Changed certification type {type_.name}",
     )
+    figures_changed()
     return type_
 
 
@@ -196,33 +200,71 @@ def certificate_record(
         updated_at=now,
     )
     if checked is not None and document is not None:
-        certificate.document_name = checked.name
-        certificate.document_type = checked.content_type
-        certificate.document_size = checked.size
-        certificate.document.save(checked.stored_name, File(document), save=False)
-    try:
-        certificate.save()
-        audit(
-            actor=actor,
-            action="certificate.record",
-            target=certificate,
-            summary=f"Recorded a {type_.name} certificate for {person.full_name}",
-        )
-    except BaseException:
-        # The row is not written: neither is the file kept.
-        if certificate.document.name:
-            certificate.document.storage.delete(certificate.document.name)
-        raise
+        _attach(certificate, document, checked)
+    certificate.save()
+    audit(
+        actor=actor,
+        action="certificate.record",
+        target=certificate,
+        summary=f"Recorded a {type_.name} certificate for {person.full_name}",
+    )
+    figures_changed()
     return certificate
 
 
 @transaction.atomic
 def certificate_delete(*, actor: Actor | None, certificate: Certificate) -> None:
-    """Remove a certificate recorded by mistake, and its document."""
+    """Remove a certificate recorded by mistake, and its document once that commits."""
     name = certificate.document.name
     storage = certificate.document.storage
     summary = f"Removed a {certificate.type.name} certificate of {certificate.person.full_name}"
     audit(actor=actor, action="certificate.delete", target=certificate, summary=summary)
     certificate.delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    documents.delete_after_commit(storage, name)
+    figures_changed()
+
+
+def _attach(
+    certificate: Certificate, document: IO[bytes], checked: documents.CheckedDocument
+) -> None:
+    """Store a checked document for ``certificate`` (its row not yet saved): the file is
+    deleted again if the caller's transaction does not commit."""
+    field = certificate.document
+    stored = documents.save_with_transaction(
+        field.storage, field.field.generate_filename(certificate, checked.stored_name), document
+    )
+    field.name = stored
+    certificate.document_name = checked.name
+    certificate.document_type = checked.content_type
+    certificate.document_size = checked.size
+
+
+@transaction.atomic
+def certificate_document_replace(
+    *,
+    actor: Actor | None,
+    certificate: Certificate,
+    document: IO[bytes],
+    document_name: str = "",
+    document_size: int | None = None,
+) -> Certificate:
+    """Put a new document on ``certificate`` (a better scan, the renewed page). The
+    old file is deleted once this commits; the new one if it does not. The caller
+    holds the row (``access.certificate_for_edit`` locks it)."""
+    checked = documents.check(document, document_name, document_size)
+    old = certificate.document.name
+    storage = certificate.document.storage
+    _attach(certificate, document, checked)
+    certificate.updated_at = timezone.now()
+    certificate.save(
+        update_fields=["document", "document_name", "document_type", "document_size", "updated_at"]
+    )
+    audit(
+        actor=actor,
+        action="certificate.document_replace",
+        target=certificate,
+        summary=f"Replaced the document of a {certificate.type.name} certificate of "
+        f"{certificate.person.full_name}",
+    )
+    documents.delete_after_commit(storage, old)
+    return certificate

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cadence.certifications import access, exports, queries, services
+from cadence.certifications import access, exports, figures, queries, services
 from cadence.certifications.charts import compliance_charts
 from cadence.certifications.forms import (
     CertificateForm,
@@ -221,7 +221,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     form = ComplianceFilterForm(request.GET or None, user=request.user)
     where = form.filter()
     day = queries.today()
-    summary = queries.compliance_summary(where, day=day)
+    summary = figures.summary(where, day=day)
     page = paginate(queries.compliance_rows(where, day=day), request.GET.get("page"), PAGE_SIZE)
     names = queries.type_names()
     rows = [exports.shape(row, names, day) for row in page.object_list]

@@ -86,6 +86,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "certification_type.update": _("Certification type changed"),
     "certificate.record": _("Certificate recorded"),
     "certificate.delete": _("Certificate removed"),
+    "certificate.document_replace": _("Certificate document replaced"),
     "development.item_added": _("Development item added"),
     "development.item_changed": _("Development item changed"),
     "development.item_removed": _("Development item removed"),
