@@ -1,15 +1,20 @@
 """Reads of development plans: a person's items with their actions and the behaviour
 expected at the level aimed at, a manager's team at a glance, HR's coverage of the
-competencies. Each in a fixed number of queries whatever the size; access is the
-caller's (``cadence.development.access``)."""
+competencies, a review form's evidence. Each in a fixed number of queries whatever the
+size; access is the caller's (``cadence.development.access``), except for the review
+form's, which other areas call with the reader."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import batched
 from typing import Any
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from cadence.accounts.types import Actor
+from cadence.development import access
 from cadence.development.models import DevelopmentAction, DevelopmentItem
 from cadence.development.services import offered_competencies
 from cadence.people.access import line_filter
@@ -113,15 +118,8 @@ def team_people(me: Person, *, whole_line: bool) -> QuerySet[Person]:
     return people.select_related("department").order_by("last_name", "first_name", "id")
 
 
-def team_rows(
-    me: Person, *, whole_line: bool = False, today: datetime.date | None = None
-) -> tuple[list[TeamRow], int]:
-    """One row per person of my team (direct reports, or everyone in my line), the first
-    ``TEAM_LIMIT`` by name, and how many there are. Three queries."""
-    today = today or timezone.localdate()
-    people_qs = team_people(me, whole_line=whole_line)
-    people = list(people_qs[:TEAM_LIMIT])
-    count = len(people) if len(people) < TEAM_LIMIT else people_qs.count()
+def _team_stats(people: list[Person], today: datetime.date) -> list[TeamRow]:
+    """The rows of ``people`` (one grouped query)."""
     open_ = Q(status__in=DevelopmentItem.OPEN)
     stats = (
         DevelopmentItem.objects.filter(person__in=[p.pk for p in people])
@@ -140,7 +138,31 @@ def team_rows(
     for row in stats:
         values: dict[str, Any] = dict(row)
         by_person[values.pop("person_id")] = values
-    return [TeamRow(person=p, **by_person.get(p.pk, {})) for p in people], count
+    return [TeamRow(person=p, **by_person.get(p.pk, {})) for p in people]
+
+
+def team_rows(
+    me: Person, *, whole_line: bool = False, today: datetime.date | None = None
+) -> tuple[list[TeamRow], int]:
+    """One row per person of my team (direct reports, or everyone in my line), the first
+    ``TEAM_LIMIT`` by name, and how many there are. Three queries."""
+    today = today or timezone.localdate()
+    people_qs = team_people(me, whole_line=whole_line)
+    people = list(people_qs[:TEAM_LIMIT])
+    count = len(people) if len(people) < TEAM_LIMIT else people_qs.count()
+    return _team_stats(people, today), count
+
+
+def team_rows_all(
+    me: Person, *, whole_line: bool = False, today: datetime.date | None = None
+) -> Iterator[TeamRow]:
+    """Every row of the team, in the page's order, without holding them all (the CSV):
+    the page stops at ``TEAM_LIMIT`` to stay readable, a download need not. One grouped
+    query per ``TEAM_LIMIT`` people."""
+    today = today or timezone.localdate()
+    people = team_people(me, whole_line=whole_line).iterator(chunk_size=TEAM_LIMIT)
+    for chunk in batched(people, TEAM_LIMIT):
+        yield from _team_stats(list(chunk), today)
 
 
 # --- HR's coverage ------------------------------------------------------------------------
@@ -209,3 +231,59 @@ def coverage(department: Department | None = None) -> list[CoverageRow]:
         )
         for c in competencies
     ]
+
+
+# --- a review form's evidence -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A development item as a review form shows it beside the questions."""
+
+    item: DevelopmentItem
+    actions_done: int
+    actions_total: int
+    overdue: bool
+
+
+def development_for_review(
+    reader: Actor,
+    person: Person,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    today: datetime.date | None = None,
+) -> list[ReviewItem] | None:
+    """``person``'s development items of a review's period — open items added by its end,
+    and items done in it or after it (they were worked on in it) — open ones first by
+    due date, then done ones. None when ``reader`` may not read ``person``'s development
+    at all (``access.can_read_person``), so that a form shows no trace of a plan: a peer
+    or an upward writer, unless access lets them (HR, a manager higher in the chain).
+    A dropped item is left out: it was given up, not grown. One query, whatever the
+    number of items and actions."""
+    if not access.can_read_person(reader, person):
+        return None
+    today = today or timezone.localdate()
+    items = (
+        access.items_visible_to(reader)
+        .filter(person=person, created_at__date__lte=ends_on)
+        .filter(
+            Q(status__in=DevelopmentItem.OPEN)
+            | Q(status=Status.DONE, completed_at__date__gte=starts_on)
+        )
+        .select_related("competency", "competency__group")
+        .annotate(
+            n_actions=Count("actions"),
+            n_done=Count("actions", filter=Q(actions__done_at__isnull=False)),
+        )
+        .order_by("due_on", "id")
+    )
+    rows = [
+        ReviewItem(
+            item=i,
+            actions_done=i.n_done,
+            actions_total=i.n_actions,
+            overdue=i.is_open and i.due_on is not None and i.due_on < today,
+        )
+        for i in items
+    ]
+    return sorted(rows, key=lambda r: not r.item.is_open)

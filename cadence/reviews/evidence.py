@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from cadence.accounts.types import Actor
+from cadence.development import queries as development_queries
+from cadence.development.queries import ReviewItem as DevelopmentEvidence
 from cadence.feedback import queries as feedback_queries
 from cadence.feedback.queries import Card as FeedbackCard
 from cadence.goals import access as goals_access
@@ -125,6 +127,9 @@ class Evidence:
     feedback: list[FeedbackCard] = field(default_factory=list)
     # The manager review only: the writer's own coaching notes about the reviewee.
     coaching_notes: list[CoachingNote] = field(default_factory=list)
+    # The reviewee's development items of the period; None when the writer may not read
+    # the reviewee's development plan (a peer, an upward writer): no card at all then.
+    development: list[DevelopmentEvidence] | None = None
 
 
 def evidence_for(user: Actor, assignment: Assignment) -> Evidence:
@@ -134,6 +139,9 @@ def evidence_for(user: Actor, assignment: Assignment) -> Evidence:
         goals=reviewee_goals(user, review, period),
         kpis=reviewee_kpis(user, review, period),
         feedback=feedback_queries.feedback_for_review(
+            user, review.reviewee, period.starts_on, period.ends_on
+        ),
+        development=development_queries.development_for_review(
             user, review.reviewee, period.starts_on, period.ends_on
         ),
     )

@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cadence.development import services as development_services
 from cadence.goals import services as goals_services
 from cadence.goals.models import Goal
 from cadence.kpis import services as kpis_services
@@ -34,8 +35,9 @@ FEW, MANY = 1, 4
 
 
 def evidence(org: Org, period: PerformancePeriod, reviewee: Person, n: int) -> None:
-    """``n`` goals (one private), each with ``n`` key results checked in ``n`` times, and
-    ``n`` KPIs measured ``n`` times in the period."""
+    """``n`` goals (one private), each with ``n`` key results checked in ``n`` times,
+    ``n`` KPIs measured ``n`` times in the period, and ``n`` development items with ``n``
+    actions each (one done)."""
     for g in range(n):
         goal = goals_services.goal_create(
             actor=org.eng_manager.user,
@@ -69,6 +71,15 @@ def evidence(org: Org, period: PerformancePeriod, reviewee: Person, n: int) -> N
                 value=30 + month,
                 period_start=period.starts_on + datetime.timedelta(days=31 * month + 1),
             )
+    for d in range(n):
+        item = development_services.item_add(
+            actor=org.eng_manager.user, person=reviewee, skill=f"{reviewee.first_name} skill {d}"
+        )
+        for a in range(n):
+            action = development_services.action_add(
+                actor=org.eng_manager.user, item=item, kind="course", description=f"Course {a}"
+            )
+        development_services.action_update(actor=org.eng_manager.user, action=action, done=True)
 
 
 def competencies(org: Org, period: PerformancePeriod) -> None:
@@ -144,6 +155,7 @@ def test_the_review_form_costs_the_same_queries_for_a_small_and_a_large_review(
     page = manager.get(urls[large]).content.decode()
     assert page.count("evidence-goal") == MANY  # the private goal too: the manager's to read
     assert f"{large.first_name} KPI 3" in page and "A good year." in page
+    assert page.count('class="evidence-development"') == MANY and "1 of 4 actions done" in page
 
 
 def test_the_review_form_is_the_writers_own(org: Org, make_cycle) -> None:
