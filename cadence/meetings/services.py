@@ -1,15 +1,14 @@
 """Every write to 1:1s (docs/meetings.md); coaching notes and calendar feeds are in
-``cadence.meetings.services_notes``.
+``cadence.meetings.services_notes``, the recurrence's date arithmetic in
+``cadence.meetings.recurrence``.
 
 Access is checked by the caller through ``cadence.meetings.access``. Nothing here puts
 the text of an agenda, notes or an action item into the audit log or a notification's
 params: only the two participants ever read those.
 """
 
-import calendar
 import datetime
 import zoneinfo
-from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,10 +23,10 @@ from cadence.core.audit import audit
 from cadence.goals.models import Goal
 from cadence.meetings import notifications
 from cadence.meetings.models import ActionItem, Meeting, OneOnOne, PrivateNote, TalkingPoint
+from cadence.meetings.recurrence import at, upcoming_times
 from cadence.people.access import acting_person
 from cadence.people.models import Person
 
-AHEAD = 8  # meetings of a recurring series kept scheduled ahead
 POINT_MAX = 500
 Cadence = OneOnOne.Cadence
 State = Meeting.State
@@ -44,59 +43,12 @@ PROMPTS = (
 )
 
 
-# --- recurrence -------------------------------------------------------------------------
-
-
-def zone_of(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
-def _add_months(day: datetime.date, months: int, anchor: int) -> datetime.date:
-    month_index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(month_index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return datetime.date(year, month + 1, min(anchor, last))
-
-
-def occurrence_days(series: OneOnOne) -> Iterator[datetime.date]:
-    """The series' meeting days from its first one on (none for ad hoc)."""
-    if series.cadence == Cadence.AD_HOC:
-        return
-    k = 0
-    while True:
-        if series.cadence == Cadence.MONTHLY:
-            yield _add_months(series.first_on, k, series.first_on.day)
-        else:
-            step = 7 if series.cadence == Cadence.WEEKLY else 14
-            yield series.first_on + datetime.timedelta(days=step * k)
-        k += 1
-
-
-def at(series: OneOnOne, day: datetime.date) -> datetime.datetime:
-    """``day`` at the series' time in its zone, as an aware datetime."""
-    local = datetime.datetime.combine(day, series.starts_at, tzinfo=zone_of(series.time_zone))
-    return local.astimezone(datetime.UTC)
-
-
-def upcoming_times(
-    series: OneOnOne, now: datetime.datetime, count: int = AHEAD
-) -> list[datetime.datetime]:
-    out: list[datetime.datetime] = []
-    for day in occurrence_days(series):
-        when = at(series, day)
-        if when >= now:
-            out.append(when)
-            if len(out) >= count:
-                break
-    return out
+# --- the meetings ahead ---------------------------------------------------------------
 
 
 @transaction.atomic
 def meetings_ensure(series: OneOnOne, *, now: datetime.datetime | None = None) -> int:
-    """Keep the next ``AHEAD`` meetings of an active recurring series scheduled; returns
+    """Keep the next ``recurrence.AHEAD`` meetings of an active recurring series scheduled; returns
     how many were made. Idempotent: a time that already has a meeting (cancelled too —
     a cancelled occurrence stays cancelled) is left alone."""
     if not series.active or series.cadence == Cadence.AD_HOC:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cadence.core.forms import form_errors
 from cadence.core.http import HtmxHttpRequest
-from cadence.meetings import access, queries, services
+from cadence.meetings import access, queries, recurrence, services
 from cadence.meetings.forms import (
     ActionForm,
     MeetingAddForm,
@@ -179,7 +179,7 @@ def meeting_add(request: HttpRequest, series_id: int) -> HttpResponse:
         when = datetime.datetime.combine(
             form.cleaned_data["day"],
             form.cleaned_data["time"],
-            tzinfo=services.zone_of(series.time_zone),
+            tzinfo=recurrence.zone_of(series.time_zone),
         )
         try:
             meeting = services.meeting_add(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from cadence.core.models import AuditEvent
-from cadence.meetings import queries, services, services_notes
+from cadence.meetings import queries, recurrence, services, services_notes
 from cadence.meetings.models import CalendarFeed, CoachingNote
 from cadence.people import services as people
 
@@ -110,7 +110,7 @@ def test_calendar_feed_secret_url_without_notes(org, past, next_meeting):
     assert b"SECRET" not in response.content and b"Career path" not in response.content
     calendar = Calendar.from_ical(response.content)
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
-    assert len(events) == 1 + services.AHEAD
+    assert len(events) == 1 + recurrence.AHEAD
     cancelled = [e for e in events.values() if str(e["status"]) == "CANCELLED"]
     assert len(cancelled) == 1 and int(cancelled[0]["sequence"]) == 1
     assert all(str(e["summary"]) == "1:1 Eng Manager" for e in events.values())

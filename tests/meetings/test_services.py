@@ -7,27 +7,27 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cadence.meetings import reminders, services
+from cadence.meetings import recurrence, reminders, services
 from cadence.meetings.models import ActionItem, Meeting, OneOnOne, TalkingPoint
 from cadence.notifications.models import Notification
 
 
 def test_recurring_series_schedules_the_next_eight_idempotently(org, series):
     meetings = list(Meeting.objects.filter(one_on_one=series).order_by("scheduled_at"))
-    assert len(meetings) == services.AHEAD
+    assert len(meetings) == recurrence.AHEAD
     gaps = {
         (b.scheduled_at - a.scheduled_at).days for a, b in zip(meetings, meetings[1:], strict=False)
     }
     assert gaps <= {13, 14, 15}  # two weeks (a daylight-saving change moves an hour)
     assert services.meetings_ensure(series) == 0
     assert reminders.meetings_daily(timezone.now()) == 0
-    assert Meeting.objects.filter(one_on_one=series).count() == services.AHEAD
+    assert Meeting.objects.filter(one_on_one=series).count() == recurrence.AHEAD
 
 
 def test_monthly_keeps_the_day_or_the_months_last(org):
     series = OneOnOne(cadence="monthly", first_on=datetime.date(2027, 1, 31))
     days = []
-    for day in services.occurrence_days(series):
+    for day in recurrence.occurrence_days(series):
         days.append(day)
         if len(days) == 3:
             break
@@ -160,7 +160,7 @@ def test_changing_the_schedule_moves_meetings_with_their_agenda(org, series, nex
     assert next_meeting.sequence == 1 and next_meeting.duration_minutes == 45
     assert TalkingPoint.objects.filter(meeting=next_meeting, text="Kept").exists()
     scheduled = Meeting.objects.filter(one_on_one=series, state="scheduled").count()
-    assert scheduled == services.AHEAD
+    assert scheduled == recurrence.AHEAD
 
 
 def test_stopping_cancels_coming_meetings(org, series):

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cadence.meetings import services
+from cadence.meetings import recurrence, services
 from cadence.meetings.models import (
     ActionItem,
     CoachingNote,
@@ -45,7 +45,7 @@ def test_set_up_with_a_report_and_refused_with_anyone_else(org):
     response = client.post(url("series_create"), data)
     series = OneOnOne.objects.get(manager=org.eng_manager, report=org.engineer2)
     assert response.status_code == 302 and response["Location"] == url("series", series.pk)
-    assert Meeting.objects.filter(one_on_one=series).count() == services.AHEAD
+    assert Meeting.objects.filter(one_on_one=series).count() == recurrence.AHEAD
     # A person who is not their report, nor their manager: the form does not offer them.
     refused = client.post(url("series_create"), {**data, "person": org.seller.pk})
     assert refused.status_code == 422
