@@ -9,12 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cadence.development import access, charts, queries, services
+from cadence.development import access, charts, exports, queries, services
 from cadence.development.forms import ActionForm, AspirationForm, ItemForm, StatusForm
 from cadence.development.models import DevelopmentItem
 from cadence.kpis.forms import add_service_errors
@@ -253,11 +253,15 @@ def action_remove(request: HttpRequest, action_id: int) -> HttpResponse:
     return redirect("development:item", item_id=item_id)
 
 
+def _whole_line(request: HttpRequest) -> bool:
+    return request.GET.get("line") == "all"
+
+
 @require_GET
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
     me = access.require_team_viewer(request.user)
-    whole_line = request.GET.get("line") == "all"
+    whole_line = _whole_line(request)
     rows, count = queries.team_rows(me, whole_line=whole_line)
     return render(
         request,
@@ -275,16 +279,28 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+def team_export(request: HttpRequest) -> StreamingHttpResponse:
+    me = access.require_team_viewer(request.user)
+    return exports.team_csv_response(me, whole_line=_whole_line(request))
+
+
+def _department(request: HttpRequest) -> Department | None:
+    """The coverage's department filter (the caller is a coverage viewer)."""
+    wanted = request.GET.get("department", "")
+    if not wanted:
+        return None
+    try:
+        department_id = int(wanted)
+    except ValueError:
+        raise Http404 from None
+    return people_access.department_for_read(request.user, department_id)
+
+
+@require_GET
+@login_required
 def coverage(request: HttpRequest) -> HttpResponse:
     access.require_coverage_viewer(request.user)
-    department = None
-    wanted = request.GET.get("department", "")
-    if wanted:
-        try:
-            department_id = int(wanted)
-        except ValueError:
-            raise Http404 from None
-        department = people_access.department_for_read(request.user, department_id)
+    department = _department(request)
     rows = queries.coverage(department)
     return render(
         request,
@@ -297,3 +313,10 @@ def coverage(request: HttpRequest) -> HttpResponse:
             **_links(request, "coverage"),
         },
     )
+
+
+@require_GET
+@login_required
+def coverage_export(request: HttpRequest) -> StreamingHttpResponse:
+    access.require_coverage_viewer(request.user)
+    return exports.coverage_csv_response(_department(request))
