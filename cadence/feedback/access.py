@@ -41,6 +41,7 @@ from cadence.people.access import (
     is_in_line_of,
     is_member,
     line_filter,
+    people_visible_to,
     require_member,
 )
 from cadence.people.models import Department, Person
@@ -263,7 +264,9 @@ def recipients_for_request(user: Actor, subject: Person, person_ids: list[int]) 
                 % {"name": subject.full_name}
             }
         )
-    found = {p.pk: p for p in Person.objects.filter(pk__in=wanted)}
+    # Through the directory's rule (active people): an id of someone who left, of nobody,
+    # or forged, reads alike — the answer does not tell whether the person exists.
+    found = {p.pk: p for p in people_visible_to(user).filter(pk__in=wanted)}
     gone = [pk for pk in wanted if pk not in found or found[pk].status != Person.Status.ACTIVE]
     if gone:
         raise ValidationError(

@@ -1,16 +1,22 @@
-"""The feedback pages' forms. Colleagues are named by work email (a select of the whole
-organisation would not do at 100,000 people); who they are is ``access``'s answer."""
+"""The feedback pages' forms. Colleagues are chosen with the people picker (type part of
+a name, choose from the suggestions: ids), or — without JavaScript — typed as work
+emails in the same box; a select of the whole organisation would not do at 100,000
+people. Who the ids and emails name, and whether they may be chosen, is ``access``'s
+answer."""
 
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from cadence.core.limits import COMMENT, LONG_TEXT
 from cadence.feedback import queries
 from cadence.feedback.models import CompanyValue, Feedback, FeedbackRequest, Reaction
+from cadence.feedback.services import MAX_ASKED
 from cadence.goals.models import Goal
+from cadence.people.picker import Chip, PeoplePickerField
 from cadence.planning.models import Competency
 
 
@@ -61,9 +67,9 @@ class _Tags(forms.Form):
 
 
 class GiveForm(_Tags):
-    receiver = forms.EmailField(
-        label=gettext_lazy("Colleague (work email)"),
-        max_length=254,
+    receiver = PeoplePickerField(
+        label=gettext_lazy("Colleague"),
+        help_text=gettext_lazy("Type part of their name and choose them, or their work email."),
     )
     text = forms.CharField(
         label=gettext_lazy("Your feedback"),
@@ -86,8 +92,13 @@ class GiveForm(_Tags):
 
     field_order = ("receiver", "text", "visibility", "values", "competencies", "goal")
 
-    def __init__(self, *args: Any, goals: list[Goal], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, goals: list[Goal], chosen: list[Chip] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        receiver = self.fields["receiver"]
+        assert isinstance(receiver, PeoplePickerField)
+        receiver.show(chosen or [])
         goal = self.fields["goal"]
         assert isinstance(goal, forms.TypedChoiceField)
         goal.choices = [("", "—"), *((g.pk, g.title) for g in goals)]
@@ -111,10 +122,17 @@ class DeclineForm(forms.Form):
 
 
 class RequestForm(forms.Form):
-    recipients = forms.CharField(
-        label=gettext_lazy("Colleagues to ask (work emails, separated by commas)"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    recipients = PeoplePickerField(
+        label=gettext_lazy("Colleagues to ask"),
+        help_text=format_lazy(
+            gettext_lazy(
+                "Type part of a name and choose, once for each colleague; or their work "
+                "emails, separated by commas. At most {n}."
+            ),
+            n=MAX_ASKED,
+        ),
+        many=True,
+        limit=MAX_ASKED,
     )
     subject = forms.TypedChoiceField(
         label=gettext_lazy("Feedback about"), coerce=int, required=False, empty_value=None
@@ -155,9 +173,13 @@ class RequestForm(forms.Form):
         subjects: list[tuple[int, str]],
         goals: list[Goal],
         competencies: list[Competency],
+        chosen: list[Chip] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        recipients = self.fields["recipients"]
+        assert isinstance(recipients, PeoplePickerField)
+        recipients.show(chosen or [])
         subject = self.fields["subject"]
         assert isinstance(subject, forms.TypedChoiceField)
         subject.choices = subjects

@@ -31,6 +31,7 @@ from cadence.feedback.models import Feedback
 from cadence.goals.access import goals_visible_to
 from cadence.goals.models import Goal
 from cadence.people import access as people_access
+from cadence.people import picker
 from cadence.people.models import Person
 
 NAV = "feedback"
@@ -91,20 +92,27 @@ def index(request: HttpRequest) -> HttpResponse:
 def give(request: HttpRequest) -> HttpResponse:
     me = access.require_giver(request.user)
     receiver = None
-    to = _int(request.GET.get("to"))
-    if to is not None:
-        receiver = access.active_person(request.user, person_id=to)
-        if receiver is not None and receiver.pk == me.pk:
-            receiver = None
     if request.method == "POST":
-        email = request.POST.get("receiver", "").strip()
-        receiver = access.active_person(request.user, email=email)
-    initial = {"receiver": receiver.work_email} if receiver else {}
+        # The picker's chip (an id) or, without JavaScript, a typed work email.
+        ids = picker.parse_ids(request.POST.getlist(picker.ids_name("receiver")))[:1]
+        if ids:
+            receiver = access.active_person(request.user, person_id=ids[0])
+        else:
+            email = request.POST.get("receiver", "").strip()
+            receiver = access.active_person(request.user, email=email)
+    else:
+        to = _int(request.GET.get("to"))
+        if to is not None:
+            receiver = access.active_person(request.user, person_id=to)
+            if receiver is not None and receiver.pk == me.pk:
+                receiver = None
+        ids = [receiver.pk] if receiver else []
     form = GiveForm(
         request.POST or None,
-        initial=initial,
+        initial={"receiver": picker.Picked(ids=ids)},
         goals=_goals_of(request.user, receiver),
         competencies=queries.current_competencies(),
+        chosen=picker.chips_for(request.user, ids, others_only=True),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -255,18 +263,20 @@ def request_new(request: HttpRequest) -> HttpResponse:
     subjects += [(p.pk, p.full_name) for p in reports]
     if subject.pk not in {pk for pk, _n in subjects}:
         subjects.append((subject.pk, subject.full_name))
+    chosen = picker.parse_ids(request.POST.getlist(picker.ids_name("recipients")))
     form = RequestForm(
         request.POST or None,
         initial={"subject": subject.pk},
         subjects=subjects,
         goals=_goals_of(request.user, subject),
         competencies=queries.current_competencies(),
+        chosen=picker.chips_for(request.user, chosen, others_only=True),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                recipients = _people_by_email(request.user, subject, emails(data["recipients"]))
+                recipients = _recipients(request.user, subject, data["recipients"])
                 goal = (
                     access.goal_for_link(request.user, data.get("goal"))
                     if data["topic"] == "goal"
@@ -302,7 +312,10 @@ def request_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _people_by_email(user: Any, subject: Person, addresses: list[str]) -> list[Person]:
+def _recipients(user: Any, subject: Person, picked: picker.Picked) -> list[Person]:
+    """The colleagues chosen with the picker (ids), then those typed as work emails
+    (without JavaScript), checked together by ``access.recipients_for_request``."""
+    addresses = emails(picked.text)
     found = access.people_by_email(user, addresses)
     missing = [a for a in addresses if a not in found]
     if missing:
@@ -312,7 +325,9 @@ def _people_by_email(user: Any, subject: Person, addresses: list[str]) -> list[P
                 % {"email": missing[0]}
             }
         )
-    return access.recipients_for_request(user, subject, [found[a] for a in addresses])
+    return access.recipients_for_request(
+        user, subject, [*picked.ids, *(found[a] for a in addresses)]
+    )
 
 
 @require_GET

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from cadence.people import views, views_import
+from cadence.people import picker, views, views_import
 
 app_name = "people"
 
 urlpatterns = [
     path("people/", views.directory, name="directory"),
     path("people/<int:person_id>/", views.person_detail, name="person"),
+    path("people/picker/", picker.suggest, name="picker"),
     path("people/<int:person_id>/team/", views.team, name="team"),
     path("people/<int:person_id>/roles/", views.person_roles, name="person_roles"),
     path("people/new/", views.person_new, name="person_new"),

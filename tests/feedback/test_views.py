@@ -57,7 +57,8 @@ def test_nav_tab_and_my_feedback_tabs(org, fb):
 def test_giving_private_feedback_and_public_praise(org, fb):
     client = org.client_for(org.engineer)
     page = client.get(url("give") + f"?to={org.seller.pk}")
-    assert org.seller.work_email in page.content.decode()
+    # From a profile's link the colleague is already chosen: a chip, with their id.
+    assert f'name="receiver_ids" value="{org.seller.pk}"' in page.content.decode()
     response = client.post(
         url("give"),
         {
