@@ -6,6 +6,8 @@
   only. Not HR, not the manager's own manager, not executives: people must be able to
   speak freely. A participant who left reads nothing (they cannot sign in); what they
   wrote stays for the other participant.
+* The agenda's order: either participant moves points up or down until the meeting is
+  held (or cancelled); after that it stays as it was.
 * A private note: its author only, always.
 * Setting up a series: a manager with a current direct report, or a report with their
   current manager — one series per pair.
@@ -38,6 +40,7 @@ from cadence.people.models import Person
 __all__ = [
     "Refused",
     "action_item_for_edit",
+    "can_reorder_agenda",
     "coaching_note_for_edit",
     "coaching_note_for_read",
     "coaching_notes_visible_to",
@@ -51,6 +54,7 @@ __all__ = [
     "partner_for_setup",
     "setup_partners",
     "talking_point_for_edit",
+    "talking_point_for_move",
 ]
 
 
@@ -132,6 +136,22 @@ def talking_point_for_edit(user: Actor, point_id: object) -> TalkingPoint:
     )
     if point is None:
         raise Http404
+    return point
+
+
+def can_reorder_agenda(meeting: Meeting) -> bool:
+    """Whether a participant may still change the order of the meeting's agenda: only
+    before it is held. A held agenda is the record of what was talked about; a
+    cancelled one is read-only like the rest of the meeting."""
+    return meeting.state == Meeting.State.SCHEDULED
+
+
+def talking_point_for_move(user: Actor, point_id: object) -> TalkingPoint:
+    """Either participant may move a point up or down the agenda of a meeting that is
+    not held yet (``can_reorder_agenda``); anyone else: 404."""
+    point = talking_point_for_edit(user, point_id)
+    if not can_reorder_agenda(point.meeting):
+        raise Refused(_("This meeting is no longer coming up: its agenda keeps its order."))
     return point
 
 

@@ -41,6 +41,7 @@ from cadence.meetings.api_schemas import (
     PrivateNoteIn,
     PrivateNoteOut,
     TalkingPointIn,
+    TalkingPointMove,
     TalkingPointOut,
     TalkingPointPatch,
 )
@@ -222,6 +223,19 @@ def update_talking_point(
 ) -> TalkingPoint:
     point = access.talking_point_for_edit(request.user, point_id)
     return services.point_resolve(actor=request.user, point=point, resolved=payload.resolved)
+
+
+@router.post(
+    "/talking-points/{point_id}/move",
+    response=list[TalkingPointOut],
+    summary="Move a point up or down the agenda of a coming meeting (answers the agenda)",
+)
+def move_talking_point(
+    request: HttpRequest, point_id: Id, payload: TalkingPointMove
+) -> list[TalkingPoint]:
+    point = access.talking_point_for_move(request.user, point_id)
+    services.talking_point_move(actor=request.user, point=point, direction=payload.direction)
+    return queries.agenda(point.meeting)
 
 
 @router.delete("/talking-points/{point_id}", response={204: None}, summary="Remove a point I added")

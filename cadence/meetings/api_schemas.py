@@ -3,7 +3,7 @@ operation reads and answers, never a model dumped as it is. A name is shown as t
 reader may see it (``name_shown``); a private note is only ever the caller's own."""
 
 import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -203,6 +203,12 @@ class TalkingPointIn(Schema):
 
 class TalkingPointPatch(Schema):
     resolved: bool
+
+
+class TalkingPointMove(Schema):
+    direction: Literal["up", "down"] = Field(
+        description="One place up or down the agenda; at its end the point stays put."
+    )
 
 
 class NotesIn(Schema):

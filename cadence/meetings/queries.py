@@ -105,6 +105,17 @@ class MeetingPage:
     open_actions_before: list[ActionItem] = field(default_factory=list)
 
 
+def agenda(meeting: Meeting) -> list[TalkingPoint]:
+    """The meeting's talking points in their order, each with ``carried_on`` (whether a
+    later agenda continues it, so it cannot be removed), in one query."""
+    return list(
+        TalkingPoint.objects.filter(meeting=meeting)
+        .annotate(carried_on=Exists(TalkingPoint.objects.filter(carried_from=OuterRef("pk"))))
+        .select_related("author", "goal", "carried_from__meeting")
+        .order_by("order", "id")
+    )
+
+
 def meeting_page(user: Actor, meeting: Meeting) -> MeetingPage:
     """What a meeting's page shows its participant, in a fixed number of queries: the
     agenda, the action items, the reader's own private note (nobody else's), the
@@ -112,12 +123,7 @@ def meeting_page(user: Actor, meeting: Meeting) -> MeetingPage:
     me = acting_person(user)
     assert me is not None  # the meeting came through access: the reader takes part
     series = meeting.one_on_one
-    points = list(
-        TalkingPoint.objects.filter(meeting=meeting)
-        .annotate(carried_on=Exists(TalkingPoint.objects.filter(carried_from=OuterRef("pk"))))
-        .select_related("author", "goal", "carried_from__meeting")
-        .order_by("order", "id")
-    )
+    points = agenda(meeting)
     actions = list(
         ActionItem.objects.filter(meeting=meeting).select_related("owner").order_by("due_on", "id")
     )
@@ -287,6 +293,7 @@ __all__ = [
     "JournalRow",
     "MeetingPage",
     "SeriesRow",
+    "agenda",
     "coaching_notes_for_review",
     "coaching_overview",
     "feed_meetings",

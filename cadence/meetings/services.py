@@ -315,10 +315,16 @@ def next_scheduled(meeting: Meeting) -> Meeting | None:
     )
 
 
+@transaction.atomic
 def carry_into(meeting: Meeting) -> int:
     """Carry the unresolved points of the last held meeting before ``meeting`` onto its
     agenda, each linked to the point it continues; a point is carried once only (its
-    ``carried_to`` is unique), so calling this again adds nothing."""
+    ``carried_to`` is unique), so calling this again adds nothing.
+
+    Carried points go first, in the order they had on the earlier agenda (unfinished
+    business before new); points already on this agenda follow in their own order. The
+    meeting row is locked, as ``talking_point_move`` locks it, so a move at the same
+    moment sees the whole renumbered agenda."""
     if meeting.state != State.SCHEDULED:
         return 0
     source = previous_held(meeting)
@@ -331,14 +337,16 @@ def carry_into(meeting: Meeting) -> int:
     )
     if not points:
         return 0
-    start = _next_order(meeting)
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # the lock only
+    present = list(TalkingPoint.objects.filter(meeting=meeting).order_by("order", "id"))
+    _renumber(present, start=len(points))
     made = TalkingPoint.objects.bulk_create(
         [
             TalkingPoint(
                 meeting=meeting,
                 author_id=p.author_id,
                 text=p.text,
-                order=start + i,
+                order=i,
                 carried_from=p,
                 goal_id=p.goal_id,
             )
@@ -441,6 +449,46 @@ def point_remove(*, actor: Actor | None, point: TalkingPoint) -> None:
     if TalkingPoint.objects.filter(carried_from=point).exists():
         raise ValidationError({"point": [_("This point continues on a later agenda.")]})
     point.delete()
+
+
+def _renumber(points: list[TalkingPoint], *, start: int = 0) -> None:
+    """Number ``points`` ``start``, ``start + 1``, … in the list's order, writing only
+    those whose number changes (one query)."""
+    changed = []
+    for position, point in enumerate(points, start=start):
+        if point.order != position:
+            point.order = position
+            changed.append(point)
+    TalkingPoint.objects.bulk_update(changed, ["order"])
+
+
+@transaction.atomic
+def talking_point_move(*, actor: Actor | None, point: TalkingPoint, direction: str) -> TalkingPoint:
+    """Move a point one place ``"up"`` or ``"down"`` its meeting's agenda and number the
+    agenda 0, 1, 2 … again; the first point moved up (the last moved down) stays put.
+
+    The caller read the point through ``access.talking_point_for_move`` (a participant,
+    a meeting not held yet). The meeting row is locked before the agenda is read, so
+    two people moving points at once take turns: each move starts from the order the
+    other left, and the orders stay unique. The state is checked again under the lock,
+    in case the meeting was marked held in between."""
+    if direction not in ("up", "down"):
+        raise ValidationError({"direction": [_("Direction: up or down.")]})
+    meeting = Meeting.objects.select_for_update().get(pk=point.meeting_id)
+    if meeting.state != State.SCHEDULED:
+        raise ValidationError(
+            {"meeting": [_("This meeting is no longer coming up: its agenda keeps its order.")]}
+        )
+    agenda = list(TalkingPoint.objects.filter(meeting=meeting).order_by("order", "id"))
+    index = next((i for i, p in enumerate(agenda) if p.pk == point.pk), None)
+    if index is None:
+        raise ValidationError({"point": [_("This talking point was removed.")]})
+    moved = agenda[index]
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(agenda):
+        agenda[index], agenda[target] = agenda[target], moved
+    _renumber(agenda)
+    return moved
 
 
 # --- notes ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:meeting_id>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("points/<int:point_id>/resolve/", views.point_resolve, name="point_resolve"),
     path("points/<int:point_id>/remove/", views.point_remove, name="point_remove"),
+    path("points/<int:point_id>/move/", views.point_move, name="point_move"),
     path("actions/<int:item_id>/done/", views.action_done, name="action_done"),
     path("coaching/", views_notes.coaching_index, name="coaching"),
     path("coaching/<int:person_id>/", views_notes.journal, name="journal"),

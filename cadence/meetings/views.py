@@ -215,6 +215,9 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> di
         "offered_goals": queries.offered_goals(request.user, meeting)
         if meeting.state != Meeting.State.CANCELLED
         else [],
+        "agenda": page.points,
+        "me": page.me,
+        "can_reorder": access.can_reorder_agenda(meeting),
         "point_form": PointForm(),
         "action_form": ActionForm(owners=owners, initial={"owner": page.other.pk}),
         "is_open": meeting.state != Meeting.State.CANCELLED,
@@ -281,6 +284,42 @@ def point_remove(request: HttpRequest, point_id: int) -> HttpResponse:
     except ValidationError as error:
         _error_message(request, error)
     return _back(meeting, "agenda")
+
+
+@require_POST
+@login_required
+def point_move(request: HtmxHttpRequest, point_id: int) -> HttpResponse:
+    """Move a point up or down the agenda. htmx gets the agenda back, with the focus on
+    the moved point's button; without JavaScript, the page opens at the point."""
+    point = access.talking_point_for_move(request.user, point_id)
+    meeting = point.meeting
+    direction = request.POST.get("direction", "")
+    error = None
+    try:
+        services.talking_point_move(actor=request.user, point=point, direction=direction)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+        meeting.refresh_from_db(fields=["state"])
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return _back(meeting, f"point-{point.pk}")
+    me = people_access.acting_person(request.user)
+    points = queries.agenda(meeting)
+    place = next((i for i, p in enumerate(points) if p.pk == point.pk), None)
+    # At an end of the list the pressed button is disabled: focus its twin instead.
+    focus = {0: "down", len(points) - 1: "up"}.get(place, direction) if place is not None else ""
+    context = {
+        "meeting": meeting,
+        "agenda": points,
+        "me": me,
+        "is_open": meeting.state != Meeting.State.CANCELLED,
+        "can_reorder": access.can_reorder_agenda(meeting),
+        "focus_point": point.pk,
+        "focus_direction": focus,
+        "agenda_error": error,
+    }
+    return render(request, "meetings/meeting.html#agenda-list", context)
 
 
 def _version(data: Any) -> int | None:

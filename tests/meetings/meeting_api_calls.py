@@ -55,6 +55,7 @@ def meeting_calls(w: World) -> list[tuple[str, str, str, dict[str, Any] | None]]
         ("POST", f"/meetings/{meeting.pk}/talking-points", manager, {"text": "Roadmap"}),
         ("POST", f"/meetings/{meeting.pk}/talking-points", manager, {"goal_id": 999999}),
         ("PATCH", f"/talking-points/{point.pk}", manager, {"resolved": True}),
+        ("POST", f"/talking-points/{point.pk}/move", ann, {"direction": "down"}),
         ("DELETE", f"/talking-points/{gone.pk}", ann, None),
         ("PUT", f"/meetings/{meeting.pk}/notes", ann, {"text": "Notes", "version": 0}),
         ("PUT", f"/meetings/{meeting.pk}/notes", manager, {"text": "Stale", "version": 0}),
