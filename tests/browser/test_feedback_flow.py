@@ -13,6 +13,11 @@ from tests.browser.conftest import Console, check_page, sign_in
 pytestmark = pytest.mark.browser
 
 
+def settled(page: Page) -> None:
+    """htmx has swapped and settled: the picker's new search box listens to typing."""
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+
+
 @pytest.fixture
 def values(org):
     return [
@@ -28,7 +33,25 @@ def test_give_feedback_and_praise(page: Page, console: Console, org, values) -> 
     expect(page.get_by_role("heading", level=1)).to_have_text("Feedback")
     check_page(page, "feedback-index-empty")
     page.get_by_role("link", name="Give feedback").click()
-    page.get_by_label("Colleague (work email)").fill(org.engineer2.work_email)
+    # The people picker: part of a name, then the suggestion, by keyboard.
+    page.get_by_label("Colleague").press_sequentially("bob eng")
+    suggestion = page.get_by_role("button", name="Bob Engineer")
+    expect(suggestion).to_be_visible()
+    expect(page.locator("#id_receiver_status")).to_have_text("1 colleague suggested.")
+    check_page(page, "feedback-give-suggestions")
+    page.keyboard.press("Tab")
+    expect(suggestion).to_be_focused()
+    page.keyboard.press("Enter")
+    remove = page.get_by_role("button", name="Remove Bob Engineer")
+    expect(remove).to_be_focused()
+    expect(page.locator("#id_receiver_status")).to_have_text("Bob Engineer chosen.")
+    # Changed my mind, then chose him again, with the mouse this time.
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Colleague")).to_be_focused()
+    settled(page)
+    page.get_by_label("Colleague").press_sequentially("bob")
+    page.get_by_role("button", name="Bob Engineer").click()
+    expect(page.get_by_role("button", name="Remove Bob Engineer")).to_be_visible()
     page.get_by_label("Your feedback").fill("Your code review caught the race. Thank you.")
     page.get_by_label("Build trust").check()
     check_page(page, "feedback-give")
@@ -41,7 +64,7 @@ def test_give_feedback_and_praise(page: Page, console: Console, org, values) -> 
     page.goto(f"/people/{org.seller.pk}/")
     expect(page.get_by_role("heading", name="Recognition")).to_be_visible()
     page.get_by_role("link", name="Give feedback or praise").click()
-    expect(page.get_by_label("Colleague (work email)")).to_have_value(org.seller.work_email)
+    expect(page.get_by_role("button", name="Remove Sam Seller")).to_be_visible()
     page.get_by_label("Your feedback").fill("Sam turned an angry customer into a reference.")
     page.get_by_label("Public praise").check()
     page.get_by_label("Customer first").check()
@@ -79,16 +102,27 @@ def test_request_feedback_and_answer(
     sign_in(page, org.engineer.work_email)
     page.goto("/feedback/")
     page.get_by_role("link", name="Ask for feedback").click()
-    page.get_by_label("Colleagues to ask").fill(
-        f"{org.engineer2.work_email}, {org.engineer.work_email}"
-    )
+    # Two colleagues chosen with the picker, myself typed as an email (as without a script).
+    colleagues = page.get_by_label("Colleagues to ask")
+    colleagues.press_sequentially("sam")
+    page.get_by_role("button", name="Sam Seller").click()
+    expect(colleagues).to_be_focused()
+    settled(page)
+    colleagues.press_sequentially("bob")
+    page.get_by_role("button", name="Bob Engineer").click()
+    expect(page.locator(".picker-chip")).to_have_count(2)
+    colleagues.fill(org.engineer.work_email)
     page.get_by_label("A project").check()
     page.get_by_label("Project or skill").fill("Atlas launch")
     page.get_by_label("Message (optional)").fill("What should I do differently next time?")
     page.get_by_role("button", name="Send the request").click()
     # Asking oneself is refused, on the field.
     expect(page.get_by_text("you cannot ask yourself")).to_be_visible()
-    page.get_by_label("Colleagues to ask").fill(org.engineer2.work_email)
+    # The chosen stay chosen; one removed, the email cleared.
+    page.get_by_role("button", name="Remove Sam Seller").click()
+    expect(page.locator(".picker-chip")).to_have_count(1)
+    page.get_by_label("Colleagues to ask").fill("")
+    check_page(page, "feedback-request-form")
     page.get_by_role("button", name="Send the request").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Request for feedback")
     expect(page.get_by_role("cell", name="Waiting")).to_be_visible()
@@ -119,3 +153,28 @@ def test_request_feedback_and_answer(
     # The refused request answered 422, as a form with errors does; nothing else failed.
     errors = [e for e in console.errors() if "status of 422" not in e]
     assert not errors, errors
+
+
+def test_the_people_picker_on_a_phone(mobile_page: Page, console: Console, org, values) -> None:
+    page = mobile_page
+    sign_in(page, org.engineer.work_email)
+    page.goto(f"/feedback/give/?to={org.seller.pk}")
+    expect(page.get_by_role("button", name="Remove Sam Seller")).to_be_visible()
+    check_page(page, "feedback-give-chosen")
+    page.get_by_role("button", name="Remove Sam Seller").click()
+    settled(page)
+    page.get_by_label("Colleague").press_sequentially("eng")
+    expect(page.locator(".picker-option")).to_have_count(3)  # Bob, Eng Head, Eng Manager
+    check_page(page, "feedback-give-suggestions")
+
+    page.goto("/feedback/requests/new/")
+    colleagues = page.get_by_label("Colleagues to ask")
+    for name, typed in (("Sam Seller", "sam"), ("Bob Engineer", "bob"), ("Eng Manager", "manag")):
+        colleagues.press_sequentially(typed)
+        page.get_by_role("button", name=name).click()
+        expect(page.get_by_role("button", name=f"Remove {name}")).to_be_visible()
+        settled(page)
+    colleagues.press_sequentially("ceo")
+    expect(page.get_by_role("button", name="Ceo Boss")).to_be_visible()
+    check_page(page, "feedback-request-picker")
+    assert not console.errors(), console.errors()
