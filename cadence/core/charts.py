@@ -10,6 +10,7 @@ cadence.css, which win over presentation attributes).
 import datetime
 import math
 import secrets
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
@@ -113,7 +114,12 @@ def _place_date_labels(
     return sorted(placed)
 
 
-def _summary(points: list[tuple[datetime.date, float]], target: float | None, unit: str) -> str:
+def _summary(
+    points: list[tuple[datetime.date, float]],
+    target: float | None,
+    unit: str,
+    date_text: Callable[[datetime.date], str] = date_format,
+) -> str:
     def amount(value: float) -> str:
         return f"{format_value(value)} {unit}".strip()
 
@@ -123,7 +129,7 @@ def _summary(points: list[tuple[datetime.date, float]], target: float | None, un
         day, value = points[0]
         text = _("One value: %(value)s on %(date)s.") % {
             "value": amount(value),
-            "date": date_format(day),
+            "date": date_text(day),
         }
     else:
         (first_day, first), (last_day, last) = points[0], points[-1]
@@ -131,9 +137,9 @@ def _summary(points: list[tuple[datetime.date, float]], target: float | None, un
             "%(count)s values from %(first_date)s (%(first)s) to %(last_date)s (latest %(last)s)."
         ) % {
             "count": len(points),
-            "first_date": date_format(first_day),
+            "first_date": date_text(first_day),
             "first": amount(first),
-            "last_date": date_format(last_day),
+            "last_date": date_text(last_day),
             "last": amount(last),
         }
     if target is not None:
@@ -151,6 +157,8 @@ def line_chart(
     title: str = "",
     font_size: int = _FONT_SIZE,
     css_class: str = "",
+    date_text: Callable[[datetime.date], str] | None = None,
+    axis_text: Callable[[datetime.date], str] | None = None,
 ) -> str:
     """An accessible SVG line chart of ``points`` with an optional dashed target line.
 
@@ -159,7 +167,12 @@ def line_chart(
     With no points the chart says so; with one point it shows a single dot. Labels are
     measured (``text_width``) and placed so that none overlaps another or leaves the
     drawing. ``line_chart_sizes`` gives the same chart for every width of its container.
+
+    ``date_text`` writes a point's date in its tooltip and the description, ``axis_text``
+    on the date axis; both default to the date format. A series of periods passes their
+    names ("Dec 2026" rather than "1 Dec 2026", the day its period starts).
     """
+    point_date = date_text or date_format
     series = sorted(
         ((day, float(value)) for day, value in points if math.isfinite(float(value))),
         key=lambda point: point[0],
@@ -173,7 +186,7 @@ def line_chart(
     uid = secrets.token_hex(4)
     title_id, desc_id = f"chart-{uid}-title", f"chart-{uid}-desc"
     heading = title or y_label or _("Trend")
-    summary = _summary(series, target, y_label)
+    summary = _summary(series, target, y_label, point_date)
     classes = f"chart-svg {css_class}".strip()
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{escape(classes)}" role="img" '
@@ -252,7 +265,8 @@ def line_chart(
     )
     with_year = first_day.year != last_day.year
     candidates = [
-        (x_of(day), _date_label(day, with_year)) for day in sorted({d for d, _v in series})
+        (x_of(day), axis_text(day) if axis_text else _date_label(day, with_year))
+        for day in sorted({d for d, _v in series})
     ]
     for x, text, anchor, begin, end in _place_date_labels(
         candidates, left=left, right=right, font_size=fs
@@ -285,7 +299,7 @@ def line_chart(
         # A tooltip per dot for pointer users; screen readers get the summary in <desc>.
         out.append(
             f'<circle class="chart-dot" cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#1d4ed8">'
-            f"<title>{escape(f'{date_format(day)}: {format_value(value)} {y_label}'.strip())}"
+            f"<title>{escape(f'{point_date(day)}: {format_value(value)} {y_label}'.strip())}"
             f"</title></circle>"
         )
     out.append("</svg>")
