@@ -21,7 +21,7 @@ from cadence.accounts.types import Actor
 from cadence.home.registry import HomeItem, HomeSection, register_section
 from cadence.kpis import access
 from cadence.kpis.models import Kpi, KpiMeasurement
-from cadence.kpis.services import period_label, period_start_of
+from cadence.kpis.services import period_name, period_start_of
 from cadence.people.access import has_reports
 from cadence.people.models import Person
 
@@ -71,7 +71,7 @@ def values_due(user: Actor, me: Person, today: datetime.date | None = None) -> l
     group = _("KPI values due")
     for kpi in kpis:
         start = due[kpi.frequency]
-        label = period_label(kpi.frequency, start)
+        label = period_name(kpi.frequency, start)
         url = reverse("kpis:kpi", args=[kpi.pk])
         if kpi.scope == Kpi.Scope.PERSON:
             if (kpi.pk, None, start) not in recorded:

@@ -30,6 +30,7 @@ from cadence.kpis.services import (
     check_measurement,
     parse_period,
     period_label,
+    period_name,
     period_start_of,
     to_decimal,
 )
@@ -197,7 +198,7 @@ def _plan_import(actor: Actor | None, data: bytes, file_name: str) -> list[_Row]
                     "Period",
                     _(
                         "“%(value)s” is not a date or a period "
-                        "(2026-03-31, 2026-03, 2026-Q1, 2026-W09)"
+                        "(2026-03-31, 2026-03 or Mar 2026, Q1 2026, 2026-W09 or Week 9 2026)"
                     )
                     % {"value": period_text},
                 )
@@ -249,7 +250,7 @@ def _plan_import(actor: Actor | None, data: bytes, file_name: str) -> list[_Row]
                     % {
                         "other": seen[series],
                         "code": kpi.code,
-                        "period": period_label(kpi.frequency, start),
+                        "period": period_name(kpi.frequency, start),
                         "for": f" and {stored.full_name}" if stored else "",
                     },
                 )
@@ -342,7 +343,9 @@ def measurements_import(
                 "kpi": row.kpi,
                 "person": row.person,
                 "value": row.value,
-                "period": period_label(row.kpi.frequency, row.start),
+                # The page's preview shows the name; the command echoes the file's form.
+                "period": period_name(row.kpi.frequency, row.start),
+                "period_label": period_label(row.kpi.frequency, row.start),
                 "outcome": outcome,
             }
         )

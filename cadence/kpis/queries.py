@@ -12,7 +12,7 @@ from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery
 from cadence.accounts.types import Actor
 from cadence.kpis import access
 from cadence.kpis.models import Kpi, KpiMeasurement
-from cadence.kpis.services import period_label
+from cadence.kpis.services import period_name
 from cadence.people.access import acting_person, has_reports, own_department_ids, reports_of
 from cadence.people.models import Person
 
@@ -61,7 +61,7 @@ def _latest_period(series: QuerySet[KpiMeasurement]) -> Subquery:
 
 
 def _label(kpi: Kpi, period: datetime.date | None) -> str:
-    return period_label(kpi.frequency, period) if period else ""
+    return period_name(kpi.frequency, period) if period else ""
 
 
 def kpi_rows(kpis: QuerySet[Kpi]) -> list[KpiRow]:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadence.kpis import access
 from cadence.kpis.models import Kpi, KpiMeasurement
-from cadence.kpis.services import period_label, period_start_of
+from cadence.kpis.services import period_name, period_start_of
 from cadence.notifications import kinds, schedule, services, sweeps
 from cadence.notifications.models import Channel
 from cadence.people.models import Department, Person
@@ -60,7 +60,9 @@ def kpi_overdue_reminders(now: datetime.datetime) -> int:
         start, following = due_period(frequency, today)
         # Existed before the period ended, in the organisation's time.
         ended = timezone.make_aware(datetime.datetime.combine(following, datetime.time.min))
-        params = {"period": period_label(frequency, start)}
+        # Stored with the notification and read by a person: the period's name (in the
+        # organisation's language: the sweep runs outside any request).
+        params = {"period": period_name(frequency, start)}
         kpis = """
             FROM kpis_kpi k
             {join}
@@ -189,14 +191,14 @@ def register() -> None:
                 key=OVERDUE,
                 group=str(_("KPIs")),
                 label=str(_("A KPI value I record is overdue")),
-                sentence=str(_("The {period} value of {target} is overdue.")),
+                sentence=str(_("The value of {target} for {period} is overdue.")),
                 default=Channel.EMAIL,
             ),
             kinds.Kind(
                 key=HOLDER_OVERDUE,
                 group=str(_("KPIs")),
                 label=str(_("A KPI value I record for someone in my team is overdue")),
-                sentence=str(_("{actor}'s {period} value of {target} is overdue.")),
+                sentence=str(_("{actor}'s value of {target} for {period} is overdue.")),
                 default=Channel.EMAIL,
             ),
         ]

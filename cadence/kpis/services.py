@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -40,6 +41,9 @@ def period_start_of(frequency: str, day: datetime.date) -> datetime.date:
 
 
 def period_label(frequency: str, start: datetime.date) -> str:
+    """The period as machines name it — "2026-12", "2026-Q4", "2026-W49" — for the API
+    and anything parsed again (``parse_period`` reads it back). People read
+    ``period_name``."""
     if frequency == Kpi.Frequency.WEEKLY:
         year, week, _day = start.isocalendar()
         return f"{year}-W{week:02d}"
@@ -48,14 +52,37 @@ def period_label(frequency: str, start: datetime.date) -> str:
     return f"{start:%Y-%m}"
 
 
+def period_name(frequency: str, start: datetime.date) -> str:
+    """The period as people name it, in the pages' language and date format: "Dec 2026",
+    "Q4 2026", "Week of 30 Nov 2026".
+
+    A week is named by its Monday rather than its ISO number: the number needs a calendar
+    to decode, is little used outside Northern Europe, and around New Year it misleads
+    ("Week 1, 2026" starts on 29 Dec 2025); the Monday's date reads like every other date.
+    """
+    start = period_start_of(frequency, start)
+    if frequency == Kpi.Frequency.WEEKLY:
+        return _("Week of %(date)s") % {"date": date_format(start)}
+    if frequency == Kpi.Frequency.QUARTERLY:
+        return _("Q%(quarter)d %(year)d") % {
+            "quarter": (start.month - 1) // 3 + 1,
+            "year": start.year,
+        }
+    # The language's own month-and-year form: "Dec 2026" here, "Dezember 2026" in German.
+    return date_format(start, "YEAR_MONTH_FORMAT")
+
+
 _MONTH_RE = re.compile(r"(\d{4})[-/.](\d{1,2})")
 _QUARTER_RE = re.compile(r"(\d{4})[- ]?q([1-4])|q([1-4])[- ]?(\d{4})")
-_WEEK_RE = re.compile(r"(\d{4})-?w(\d{1,2})")
+_WEEK_RE = re.compile(r"(\d{4})-?w(\d{1,2})|week (\d{1,2}),? (\d{4})")
+_NAMED_MONTH_RE = re.compile(r"([a-z]{3,9})\.? (\d{4})")
+_WEEK_OF_RE = re.compile(r"week of (.+)")
 
 
 def parse_period(text: str, *, day_first: bool = False) -> datetime.date | None:
-    """A date, or a period written as 2026-03, 2026-Q1 / Q1 2026, or 2026-W07."""
-    value = text.strip().lower()
+    """A date, or a period written as 2026-03 / Mar 2026 / March 2026, 2026-Q1 / Q1 2026,
+    2026-W07 / Week 7, 2026, or as ``period_name`` writes it (English month names)."""
+    value = " ".join(text.lower().split())
     if m := _MONTH_RE.fullmatch(value):
         month = int(m[2])
         return datetime.date(int(m[1]), month, 1) if 1 <= month <= 12 else None
@@ -63,10 +90,16 @@ def parse_period(text: str, *, day_first: bool = False) -> datetime.date | None:
         year, quarter = (int(m[1]), int(m[2])) if m[1] else (int(m[4]), int(m[3]))
         return datetime.date(year, 3 * (quarter - 1) + 1, 1)
     if m := _WEEK_RE.fullmatch(value):
+        year, week = (int(m[1]), int(m[2])) if m[1] else (int(m[4]), int(m[3]))
         try:
-            return datetime.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return datetime.date.fromisocalendar(year, week, 1)
         except ValueError:
             return None
+    if m := _NAMED_MONTH_RE.fullmatch(value):
+        # The month's 1st, read by the import's own date rules (their month names).
+        return parse_date(f"1 {m[1]} {m[2]}")
+    if m := _WEEK_OF_RE.fullmatch(value):
+        return parse_date(m[1], day_first=day_first)
     return parse_date(text.strip(), day_first=day_first)
 
 
@@ -293,7 +326,7 @@ def check_measurement(
         errors["kpi"] = _("this KPI is no longer active")
     if start > timezone.localdate():
         errors["period"] = _("%(period)s has not started yet") % {
-            "period": period_label(kpi.frequency, start)
+            "period": period_name(kpi.frequency, start)
         }
     if kpi.scope == Kpi.Scope.ROLE:
         if person is None:
@@ -348,7 +381,7 @@ def measurement_record(
             action=f"kpi.measurement.{outcome}",
             target=kpi,
             summary=(
-                f"{kpi.name}{who}, {period_label(kpi.frequency, start)}: {value_text(kpi, number)}"
+                f"{kpi.name}{who}, {period_name(kpi.frequency, start)}: {value_text(kpi, number)}"
             ),
             data={
                 "period_start": start.isoformat(),

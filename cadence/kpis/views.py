@@ -3,6 +3,7 @@
 access → service/query → render."""
 
 import base64
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,6 +81,13 @@ def _series_context(
     error_for: int | None = None,
 ) -> dict[str, Any]:
     panels = []
+
+    def name(day: datetime.date) -> str:
+        return services.period_name(kpi.frequency, day)
+
+    # Tooltips and the chart's description name each value's period; the axis too, but
+    # for weeks, whose names are too long for it and whose Mondays read well as dates.
+    axis = None if kpi.frequency == Kpi.Frequency.WEEKLY else name
     for s in queries.series_for(request.user, kpi, person=person):
         # Drawn at each size, the card's width picking one: it fills the card and its
         # labels stay legible from a phone to a wide screen, like a check-in chart.
@@ -88,6 +96,8 @@ def _series_context(
             target=float(kpi.target),
             y_label=kpi.unit,
             title=s.person.full_name if s.person else "",
+            date_text=name,
+            axis_text=axis,
         )
         key = s.person.pk if s.person else None
         panels.append(
@@ -101,7 +111,7 @@ def _series_context(
                 rows=[
                     ValueRow(
                         m,
-                        services.period_label(kpi.frequency, m.period_start),
+                        name(m.period_start),
                         queries.on_target(kpi, m.value),
                     )
                     for m in reversed(s.measurements)

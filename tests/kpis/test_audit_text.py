@@ -25,7 +25,7 @@ def recorded_summary(org, kpi: Kpi, value) -> str:
 )
 def test_a_recorded_value_reads_as_a_number_with_its_unit(org, team_kpi, value, shown):
     summary = recorded_summary(org, team_kpi, value)
-    assert summary == f"Deploys, 2026-02: {shown}"
+    assert summary == f"Deploys, Feb 2026: {shown}"
     assert "0000" not in summary
 
 

@@ -240,7 +240,7 @@ def test_list_rows_carry_the_latest_value_and_leave_the_kpis_alone(org, team_kpi
     deploys = rows["deploys"]
     assert (deploys.latest_value, deploys.latest_label, deploys.on_target) == (
         Decimal(8),
-        "2026-02",
+        "Feb 2026",
         False,
     )
     # A role KPI has a series per holder, none of its own.
@@ -254,7 +254,7 @@ def test_list_rows_carry_the_latest_value_and_leave_the_kpis_alone(org, team_kpi
     assert seller.person == org.seller and not hasattr(seller.person, "on_target")
     assert (seller.latest_value, seller.latest_label, seller.on_target) == (
         Decimal(50),
-        "2026-01",
+        "Jan 2026",
         True,
     )
 

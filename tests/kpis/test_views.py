@@ -55,7 +55,7 @@ def test_detail_shows_chart_and_values(org, team_kpi):
     assert page.status_code == 200
     html = page.content.decode()
     assert "<svg" in html and 'role="img"' in html and "chart-target" in html
-    assert "2026-01" in html and "2026-02" in html
+    assert "Jan 2026" in html and "Feb 2026" in html
     assert "slow &lt;month&gt;" in html
     assert "Record a value" not in html  # a team member may read, not record
     manager = org.client_for(org.eng_manager).get(url("kpi", team_kpi.pk)).content.decode()
@@ -72,7 +72,7 @@ def test_record_with_htmx_returns_the_series(org, team_kpi):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith('<section class="card kpi-series')
-    assert "Value saved." in html and "2026-03" in html
+    assert "Value saved." in html and "Mar 2026" in html
     m = KpiMeasurement.objects.get()
     assert m.period_start == datetime.date(2026, 3, 1) and m.source == "form"
     response = client.post(
@@ -158,16 +158,16 @@ def test_pages_show_each_values_period_and_status(org, team_kpi, role_kpi):
     client = org.client_for(org.hr)
     listing = client.get(url("index")).content.decode()
     # Values read with their unit, as every page writes a KPI's numbers.
-    assert "8 deploys <span" in listing and "(2026-02)" in listing and "Off target" in listing
+    assert "8 deploys <span" in listing and "(Feb 2026)" in listing and "Off target" in listing
     detail = client.get(url("kpi", team_kpi.pk)).content.decode()
     values = detail[detail.index('class="kpi-values"') :]
     # Newest first, each with its period, status and note.
-    assert values.index("2026-02") < values.index("2026-01")
+    assert values.index("Feb 2026") < values.index("Jan 2026")
     assert "n8" in values and "n12" in values and "On target" in values
     assert "Latest: <strong>8 deploys</strong>" in detail
     holders = client.get(url("kpi", role_kpi.pk)).content.decode()
     assert f'href="?person={org.seller.pk}"' in holders and "Sam Seller" in holders
-    assert "50 calls <span" in holders and "(2026-01)" in holders
+    assert "50 calls <span" in holders and "(Jan 2026)" in holders
 
 
 def test_define_and_edit(org, platform):
@@ -254,6 +254,7 @@ def test_import_check_then_confirm(org, team_kpi):
     response = client.post(url("import"), {"file": good})
     assert response.status_code == 200
     assert "1 new, 0 replaced, 0 unchanged" in response.content.decode()
+    assert "<td>Jan 2026</td>" in response.content.decode()  # the preview names the period
     assert not KpiMeasurement.objects.exists()
     response = client.post(url("import_confirm"))
     assert response.status_code == 302

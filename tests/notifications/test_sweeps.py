@@ -304,7 +304,7 @@ def test_an_overdue_person_kpi_reminds_the_person(org):
     assert (note.recipient_id, note.target_id) == (org.engineer.pk, kpi.pk)
     assert note.dedup_key == f"kpi-overdue:{kpi.pk}:0:2026-11-01"
     [item] = render(org.engineer.user, [note])
-    assert item.text == "The 2026-11 value of Deploys is overdue."
+    assert item.text == "The value of Deploys for Nov 2026 is overdue."
     assert kpi_reminders.kpi_overdue_reminders(NOW) == 0
 
 
@@ -336,7 +336,7 @@ def test_a_role_kpi_reminds_each_holders_manager_per_holder(org):
     )
     note = Notification.objects.get(recipient=org.eng_manager, kind=kpi_reminders.HOLDER_OVERDUE)
     [item] = render(org.eng_manager.user, [note])
-    assert item.text == "Ann Engineer's 2026-11 value of Tickets closed is overdue."
+    assert item.text == "Ann Engineer's value of Tickets closed for Nov 2026 is overdue."
 
 
 def test_a_team_kpi_reminds_the_manager_of_the_department(org):

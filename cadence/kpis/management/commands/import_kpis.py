@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 who = f" {row['person'].full_name}" if row["person"] else ""
                 self.stdout.write(
                     f"line {row['line']}: {row['outcome'][:-1]} {row['kpi'].code}{who} "
-                    f"{row['period']} = {row['value'].normalize():f}"
+                    f"{row['period_label']} = {row['value'].normalize():f}"
                 )
             if len(changes) > SHOWN_ROWS:
                 self.stdout.write(f"… and {len(changes) - SHOWN_ROWS} more")
