@@ -293,6 +293,33 @@ def delete_certificate(request: HttpRequest, certificate_id: Id) -> Status:
     return Status(204, None)
 
 
+@router.post(
+    "/certificates/{certificate_id}/document",
+    response=CertificateOut,
+    summary="Replace a certificate's document (the holder, HR admins; multipart/form-data)",
+    description=(
+        "The same checks as when recording. The previous file is deleted once the new one is saved."
+    ),
+)
+def replace_document(
+    request: HttpRequest,
+    certificate_id: Id,
+    document: UploadedFile = File(...),  # noqa: B008
+) -> Certificate:
+    certificate = access.certificate_for_edit(request.user, certificate_id)
+    if document.file is None:
+        raise ValidationError({"document": _("choose the file to upload.")})
+    services.certificate_document_replace(
+        actor=request.user,
+        certificate=certificate,
+        document=document.file,
+        document_name=document.name or "",
+        document_size=document.size,
+    )
+    replaced = access.certificates_visible_to(request.user).filter(pk=certificate.pk)
+    return queries.with_superseded(replaced).get()
+
+
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 

@@ -194,8 +194,9 @@ def save_with_transaction(storage: Storage, name: str, content: IO[bytes]) -> st
     return stored
 
 
-def delete_after_commit(storage: Storage, name: str) -> None:
+def delete_after_commit(storage: Storage, name: str | None) -> None:
     """Delete a file its row no longer names (removed, or replaced by another), once the
     change commits: a rolled-back change still finds its file."""
     if name:
-        transaction.on_commit(lambda: storage.delete(name), robust=True)
+        stored = name
+        transaction.on_commit(lambda: storage.delete(stored), robust=True)

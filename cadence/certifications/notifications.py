@@ -14,6 +14,9 @@ from cadence.people.access import acting_person
 from cadence.people.queries import full_name
 
 CERTIFICATE_TARGET = "certifications.certificate"
+# HR's digest of expired certificates points at the compliance view's expired rows, not
+# at one object: its id is the day the digest counted to (``reminders.hr_digests``).
+EXPIRED_VIEW_TARGET = "certifications.expired"
 
 
 def _load_certificates(reader: Actor, ids: list[int]) -> dict[int, kinds.Target]:
@@ -48,7 +51,19 @@ def _load_certificates(reader: Actor, ids: list[int]) -> dict[int, kinds.Target]
     return out
 
 
+def _load_expired_view(reader: Actor, ids: list[int]) -> dict[int, kinds.Target]:
+    if not access.can_view_compliance(reader):
+        return {}
+    url = reverse("certifications:compliance") + "?status=expired#rows"
+    return {pk: kinds.Target(_("the compliance view"), url) for pk in ids}
+
+
 def register() -> None:
     kinds.register_target(
         kinds.TargetType(key=CERTIFICATE_TARGET, load=_load_certificates, hidden=_("a certificate"))
+    )
+    kinds.register_target(
+        kinds.TargetType(
+            key=EXPIRED_VIEW_TARGET, load=_load_expired_view, hidden=_("the compliance view")
+        )
     )

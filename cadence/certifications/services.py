@@ -249,9 +249,14 @@ def certificate_document_replace(
     document_size: int | None = None,
 ) -> Certificate:
     """Put a new document on ``certificate`` (a better scan, the renewed page). The
-    old file is deleted once this commits; the new one if it does not. The caller
-    holds the row (``access.certificate_for_edit`` locks it)."""
+    old file is deleted once this commits; the new one if it does not. The row is
+    locked first: of two replacements at once, each deletes the file it replaced."""
     checked = documents.check(document, document_name, document_size)
+    certificate.document.name = (
+        Certificate.objects.select_for_update()
+        .values_list("document", flat=True)
+        .get(pk=certificate.pk)
+    )
     old = certificate.document.name
     storage = certificate.document.storage
     _attach(certificate, document, checked)

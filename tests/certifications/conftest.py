@@ -3,7 +3,7 @@
 first_aid  "First aid at work"  12 months, 90/30/7, required in Engineering (and below)
 forklift   "Forklift licence"   36 months, required for the job title "Forklift driver"
 gdpr       "GDPR awareness"     12 months, required of everyone
-Documents are written to a temporary MEDIA_ROOT.
+Documents are written to a temporary MEDIA_ROOT; the cache starts empty in every test.
 """
 
 import datetime
@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from PIL import Image
 
 from cadence.certifications import services
@@ -46,6 +47,12 @@ def jpeg_bytes() -> bytes:
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_figures() -> None:
+    # The compliance figures are kept in the cache, which outlives each test's rollback.
+    cache.clear()
 
 
 def define(name: str, **fields) -> CertificationType:

@@ -1,5 +1,5 @@
 """The expiry sweep: windows, a second run sends nothing, a renewal silences the old
-certificate and starts over, escalation to the manager and HR once."""
+certificate and starts over, escalation to the manager once and to HR in one digest."""
 
 import datetime
 
@@ -58,17 +58,81 @@ def test_a_renewal_silences_the_old_certificate(org: Org, first_aid) -> None:
     assert renewed.expires_on == days(380)
 
 
-def test_expired_tells_holder_manager_and_hr_once(org: Org, first_aid) -> None:
+def test_expired_tells_holder_and_manager_once_and_hr_in_a_digest(org: Org, first_aid) -> None:
     expired = record(org.engineer, first_aid, expires=days(-2))
     # Long ago: history, not news.
     record(org.seller, first_aid, issued=days(-800), expires=days(-400))
     made = reminders.certificate_sweep(NOON)
     assert made == 3
     assert sent(reminders.EXPIRED) == [(org.engineer.pk, expired.pk)]
-    assert sent(reminders.ESCALATED) == sorted(
-        [(org.eng_manager.pk, expired.pk), (org.hr.pk, expired.pk)]
-    )
+    assert sent(reminders.ESCALATED) == [(org.eng_manager.pk, expired.pk)]
+    digest = Notification.objects.get(kind=reminders.HR_DIGEST)
+    assert digest.recipient_id == org.hr.pk and digest.params["count"] == 1
     assert reminders.certificate_sweep(NOON + datetime.timedelta(days=1)) == 0
+
+
+def test_hr_gets_one_digest_per_run_and_a_second_run_sends_nothing(org: Org, first_aid) -> None:
+    for person in (org.engineer, org.engineer2, org.eng_manager):
+        record(person, first_aid, expires=days(-3))
+    record(org.eng_head, first_aid, expires=TODAY)  # still valid today: expires tonight
+    assert reminders.hr_digests(NOON) == 1
+    # The three holders, their managers, and the 7-day reminder of the one expiring today.
+    assert reminders.certificate_sweep(NOON) == 7
+    assert reminders.certificate_sweep(NOON) == 0
+    assert reminders.certificate_sweep(NOON + datetime.timedelta(hours=3)) == 0
+    [first] = Notification.objects.filter(kind=reminders.HR_DIGEST)
+    assert first.recipient_id == org.hr.pk
+    assert first.params["count"] == 3
+    # Tomorrow only the one that expired since is counted, from the first digest's day.
+    tomorrow = NOON + datetime.timedelta(days=1)
+    assert reminders.hr_digests(tomorrow) == 1
+    assert reminders.hr_digests(tomorrow) == 0
+    second = Notification.objects.filter(kind=reminders.HR_DIGEST).latest("id")
+    assert second.params["count"] == 1
+    # A day with nothing newly expired sends nothing.
+    assert reminders.hr_digests(tomorrow + datetime.timedelta(days=1)) == 0
+
+
+def test_the_digest_reads_for_hr_with_a_link_to_the_expired_rows(org: Org, first_aid) -> None:
+    from cadence.notifications import rendering
+
+    record(org.engineer, first_aid, expires=days(-3))
+    record(org.engineer2, first_aid, expires=days(-1))
+    reminders.hr_digests(NOON)
+    digest = Notification.objects.get(kind=reminders.HR_DIGEST)
+    [item] = rendering.render(org.hr.user, [digest])
+    assert item.text == "2 certificates expired in the last 30 days: see the compliance view."
+    assert item.url == "/certifications/compliance/?status=expired#rows"
+    page = org.client_for(org.hr).get(item.url)
+    assert page.status_code == 200
+    assert page.content.decode().count('class="badge cert-expired"') == 2
+    # Anyone else who came by it reads neutral words, without the link.
+    [other] = rendering.render(org.engineer.user, [digest])
+    assert other.url is None
+
+
+def test_an_hr_admin_outside_reminder_hours_is_told_later(org: Org, first_aid, settings) -> None:
+    record(org.engineer, first_aid, expires=days(-3))
+    settings.CADENCE_REMINDER_HOURS = (13, 20)  # noon: not yet
+    assert reminders.hr_digests(NOON) == 0
+    assert reminders.hr_digests(NOON + datetime.timedelta(hours=1)) == 1
+    assert Notification.objects.get(kind=reminders.HR_DIGEST).params["count"] == 1
+
+
+def test_the_benchmarks_sweep_at_a_small_size(org: Org) -> None:
+    """bench/workloads/expiry_sweep.py's own steps on the test organisation: the sweep
+    makes the baseline's rows plus one digest per HR admin, then nothing again."""
+    from bench.workloads import expiry_sweep
+    from cadence.people.models import Person
+
+    assert expiry_sweep.prepare(TODAY) > 2 * Person.objects.count()
+    expiry_sweep.empty()
+    created = reminders.certificate_sweep(NOON)
+    expiry_sweep.check(created, expiry_sweep.baseline(NOON))
+    hr = Person.objects.filter(user__is_hr_admin=True).count()
+    assert hr >= 3
+    assert Notification.objects.filter(kind=reminders.HR_DIGEST).count() == hr
+    assert reminders.certificate_sweep(NOON) == 0
 
 
 def test_the_notification_reads_per_reader(org: Org, first_aid) -> None:
