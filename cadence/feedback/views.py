@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cadence.accounts.types import Actor
 from cadence.core.http import HtmxHttpRequest
 from cadence.feedback import access, queries, services
 from cadence.feedback.forms import (
@@ -312,7 +313,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _recipients(user: Any, subject: Person, picked: picker.Picked) -> list[Person]:
+def _recipients(user: Actor, subject: Person, picked: picker.Picked) -> list[Person]:
     """The colleagues chosen with the picker (ids), then those typed as work emails
     (without JavaScript), checked together by ``access.recipients_for_request``."""
     addresses = emails(picked.text)

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from cadence.accounts.types import Actor
 from cadence.people import access, queries
 
 SUGGESTIONS = 8
@@ -82,7 +83,7 @@ class Suggestion:
     detail: str  # "Engineer · Engineering/Platform"
 
 
-def chips_for(user: Any, ids: list[int], *, others_only: bool = False) -> list[Chip]:
+def chips_for(user: Actor, ids: list[int], *, others_only: bool = False) -> list[Chip]:
     """The chosen people the user may see, in the order chosen (one query). An id of
     someone who left, does not exist or is hidden from the user gives no chip."""
     wanted = [pk for pk in ids if pk]
@@ -98,7 +99,7 @@ def chips_for(user: Any, ids: list[int], *, others_only: bool = False) -> list[C
 
 
 def suggestions_for(
-    user: Any, q: str, *, exclude: list[int], others_only: bool = False
+    user: Actor, q: str, *, exclude: list[int], others_only: bool = False
 ) -> list[Suggestion]:
     """Up to ``SUGGESTIONS`` people matching ``q`` through the directory's search (so
     only people the user may see, active), leaving out those already chosen."""
