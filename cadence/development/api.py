@@ -11,17 +11,17 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from cadence.core.api_types import LONG_TEXT, Day, Id, Text
 from cadence.core.pagination import Rows, paginate_rows
-from cadence.development import access, queries, services
+from cadence.development import access, exports, queries, services
 from cadence.development.models import DevelopmentAction, DevelopmentItem
 from cadence.people import access as people_access
-from cadence.people.models import Person
+from cadence.people.models import Department, Person
 from cadence.planning.models import Competency
 
 router = Router(tags=["development"])
@@ -444,6 +444,60 @@ def get_team(
     }
 
 
+def _department(request: HttpRequest, department_id: int | None) -> Department | None:
+    if department_id is None:
+        return None
+    return people_access.department_for_read(request.user, department_id)
+
+
+def _csv_document(what: str) -> dict[str, Any]:
+    return {
+        "responses": {
+            200: {
+                "description": what,
+                "content": {exports.CONTENT_TYPE: {"schema": {"type": "string"}}},
+            }
+        }
+    }
+
+
+@router.get(
+    "/development/team.csv",
+    summary="The team's development status as CSV (managers): everyone, not the first 500",
+    openapi_extra=_csv_document(
+        "A header row, then one row per person by name: work email, employee ID, department, "
+        "job title, items by status, overdue, next due (ISO date). An attachment, streamed."
+    ),
+)
+def get_team_csv(
+    request: HttpRequest,
+    line: Literal["direct", "all"] = Query(  # noqa: B008
+        "direct", description="direct reports (default) or everyone in the caller's line."
+    ),
+) -> StreamingHttpResponse:
+    me = access.require_team_viewer(request.user)
+    return exports.team_csv_response(me, whole_line=line == "all")
+
+
+@router.get(
+    "/development/coverage.csv",
+    summary="The competency coverage as CSV (HR)",
+    openapi_extra=_csv_document(
+        "A header row, then one row per competency of the current frameworks: group, period, "
+        "the department (or the whole organisation), people with an item, done, without, "
+        "active people, coverage %. An attachment."
+    ),
+)
+def get_coverage_csv(
+    request: HttpRequest,
+    department_id: Id | None = Query(  # noqa: B008
+        None, description="One department, its sub-departments included."
+    ),
+) -> StreamingHttpResponse:
+    access.require_coverage_viewer(request.user)
+    return exports.coverage_csv_response(_department(request, department_id))
+
+
 @router.get(
     "/development/coverage",
     response=list[CompetencyCoverageOut],
@@ -456,9 +510,7 @@ def get_coverage(
     ),
 ) -> list[dict[str, Any]]:
     access.require_coverage_viewer(request.user)
-    department = None
-    if department_id is not None:
-        department = people_access.department_for_read(request.user, department_id)
+    department = _department(request, department_id)
     return [
         {
             "competency_id": r.competency.pk,

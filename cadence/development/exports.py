@@ -20,6 +20,8 @@ from cadence.certifications.exports import _safe as formula_safe
 from cadence.development import queries
 from cadence.people.models import Department, Person
 
+CONTENT_TYPE = "text/csv; charset=utf-8"
+
 
 class _Echo:
     """A file-like that hands back what the csv writer writes: one line at a time."""
@@ -40,7 +42,7 @@ def _lines(header: list[str], rows: Iterable[list[object]]) -> Iterator[str]:
 
 
 def _response(lines: Iterator[str], name: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(lines, content_type=CONTENT_TYPE)
     file_name = f"{name}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     response["Cache-Control"] = "private, no-store"

@@ -40,5 +40,7 @@ def development_calls(w: World) -> list[tuple[str, str, str, dict[str, Any] | No
         ("GET", f"{base}/people/{org.engineer.pk}/aspiration", manager, None),
         ("GET", f"{base}/team", manager, None),
         ("GET", f"{base}/coverage", hr, None),
+        ("GET", f"{base}/team.csv?line=all", manager, None),
+        ("GET", f"{base}/coverage.csv", hr, None),
         ("GET", f"{base}/items/{item.pk}", "cad_revoked", None),
     ]

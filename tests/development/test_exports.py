@@ -17,6 +17,7 @@ from cadence.people import services as people_services
 from cadence.planning import services as planning
 from cadence.planning.models import Competency, CompetencyFramework
 from tests.conftest import Org
+from tests.development.test_api import client_of
 
 TEAM = reverse("development:team_export")
 COVERAGE = reverse("development:coverage_export")
@@ -130,3 +131,31 @@ def test_the_coverage_csv_is_for_hr(client, org: Org, framework):
         assert response.status_code == 403, outsider
     anonymous = client.get(COVERAGE)
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
+
+
+# --- the same files over the API ------------------------------------------------------------
+
+API = "/api/v1/development"
+
+
+def test_the_api_serves_the_same_files_with_the_same_access(
+    client, org: Org, item: DevelopmentItem, ownership: Competency
+):
+    manager = client_of(org.eng_manager)
+    assert rows_of(manager.get(f"{API}/team.csv")) == rows_of(
+        org.client_for(org.eng_manager).get(TEAM)
+    )
+    line = rows_of(client_of(org.eng_head).get(f"{API}/team.csv?line=all"))
+    assert {r[0] for r in line[1:]} == {"Eng Manager", "Ann Engineer", "Bob Engineer"}
+    platform = org.engineer.department
+    assert platform is not None
+    hr = client_of(org.hr)
+    scoped = rows_of(hr.get(f"{API}/coverage.csv?department_id={platform.pk}"))
+    assert scoped == rows_of(org.client_for(org.hr).get(COVERAGE + f"?department={platform.pk}"))
+    assert hr.get(f"{API}/coverage.csv?department_id=999999").status_code == 404
+    for outsider in (org.engineer, org.exec_viewer, org.seller):
+        assert client_of(outsider).get(f"{API}/team.csv").status_code == 403
+    for outsider in (org.eng_manager, org.exec_viewer, org.ceo):
+        assert client_of(outsider).get(f"{API}/coverage.csv").status_code == 403
+    for url in (f"{API}/team.csv", f"{API}/coverage.csv"):
+        assert client.get(url).status_code == 401
