@@ -23,7 +23,6 @@ from cadence.certifications.forms import (
 )
 from cadence.people import access as people_access
 from cadence.people.models import Person
-from cadence.people.queries import paginate
 
 PAGE_SIZE = 50
 
@@ -222,7 +221,10 @@ def compliance(request: HttpRequest) -> HttpResponse:
     where = form.filter()
     day = queries.today()
     summary = figures.summary(where, day=day)
-    page = paginate(queries.compliance_rows(where, day=day), request.GET.get("page"), PAGE_SIZE)
+    paginator = figures.KeptCountPaginator(
+        queries.compliance_rows(where, day=day), PAGE_SIZE, count=summary.total.total
+    )
+    page = paginator.get_page(request.GET.get("page"))
     names = queries.type_names()
     rows = [exports.shape(row, names, day) for row in page.object_list]
     query = request.GET.copy()
