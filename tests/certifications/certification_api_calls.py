@@ -1,6 +1,6 @@
 """The certification operations for tests/test_openapi.py: types, a certificate recorded
 with its document through a multipart upload (``Multipart``), the download, the
-compliance rows, a removal, and the documented refusals."""
+compliance rows (by cursor), a document replaced, a removal, and the documented refusals."""
 
 import datetime
 import io
@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cadence.certifications import services
 from cadence.people.models import Department
 from tests.api_world import World
-from tests.certifications.conftest import pdf_bytes
+from tests.certifications.conftest import pdf_bytes, png_bytes
 
 
 @dataclass
@@ -20,6 +20,10 @@ class Multipart:
     """A body sent as multipart/form-data (fields and files), not JSON."""
 
     data: dict[str, Any]
+
+
+def replacement(name: str) -> Multipart:
+    return Multipart({"document": SimpleUploadedFile(name, png_bytes(), "image/png")})
 
 
 def certification_calls(w: World) -> list[tuple[str, str, str, Any]]:
@@ -61,7 +65,11 @@ def certification_calls(w: World) -> list[tuple[str, str, str, Any]]:
         ("GET", f"/certificates?person_id={w.org.engineer.pk}", manager, None),
         ("GET", f"/certificates/{held.pk}", manager, None),
         ("GET", f"/certificates/{held.pk}/document", engineer, None),
+        ("POST", f"/certificates/{held.pk}/document", engineer, replacement("new.png")),
+        ("POST", f"/certificates/{held.pk}/document", manager, replacement("no.png")),
         ("GET", "/certifications/compliance", hr, None),
+        ("GET", "/certifications/compliance?page_size=1", hr, None),
+        ("GET", "/certifications/compliance?cursor=not-a-cursor", hr, None),
         ("GET", "/certifications/compliance", engineer, None),
         ("DELETE", f"/certificates/{held.pk}", manager, None),
         ("DELETE", f"/certificates/{held.pk}", engineer, None),
