@@ -131,3 +131,51 @@ def test_coaching_journal_and_calendar_link_at_phone_size(
     series,  # noqa: F811
 ) -> None:
     _pages(mobile_page, org, series)
+
+
+def _reorder(page: Page, org, next_meeting) -> None:  # noqa: F811
+    for text in ("Career path", "Roadmap", "Training budget"):
+        services.point_add(actor=org.engineer.user, meeting=next_meeting, text=text)
+    moved = TalkingPoint.objects.get(meeting=next_meeting, text="Training budget")
+    sign_in(page, org.engineer.work_email)  # her points: "Remove" too, the widest row
+    page.goto(f"/meetings/{next_meeting.pk}/")
+    words = page.locator(".meetings-point-words")
+    expect(words).to_have_text(["Career path", "Roadmap", "Training budget"])
+    page.evaluate("() => { window.stillHere = true; }")  # gone if the page reloads
+    page.locator(f"#point-{moved.pk}-up").focus()
+    with page.expect_response(
+        lambda r: "/move/" in r.url and r.request.headers.get("hx-request") == "true"
+    ):
+        page.keyboard.press("Enter")
+    expect(words).to_have_text(["Career path", "Training budget", "Roadmap"])
+    # The keyboard user is still on the point they moved: Enter again moves it again.
+    expect(page.locator(f"#point-{moved.pk}-up")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(words).to_have_text(["Training budget", "Career path", "Roadmap"])
+    # First now: its "Move up" is disabled and the focus is on its "Move down".
+    expect(page.locator(f"#point-{moved.pk}-up")).to_be_disabled()
+    expect(page.locator(f"#point-{moved.pk}-down")).to_be_focused()
+    assert page.evaluate("() => window.stillHere === true")
+    check_page(page, "meetings-reorder")
+    page.reload()
+    expect(words).to_have_text(["Training budget", "Career path", "Roadmap"])
+
+
+def test_the_agenda_is_reordered_with_the_keyboard(
+    page: Page,
+    console: Console,
+    org,
+    next_meeting,  # noqa: F811
+) -> None:
+    _reorder(page, org, next_meeting)
+    assert not console.errors(), console.errors()
+
+
+def test_the_agenda_is_reordered_at_phone_size(
+    mobile_page: Page,
+    console: Console,
+    org,
+    next_meeting,  # noqa: F811
+) -> None:
+    _reorder(mobile_page, org, next_meeting)
+    assert not console.errors(), console.errors()
