@@ -48,6 +48,9 @@ def request_label(reader: Actor, request: FeedbackRequest) -> str:
     topic = topic_label(request)
     if me is not None and request.subject_id == me.pk:
         return _("feedback about you on %(topic)s") % {"topic": topic}
+    if request.subject_id == request.requester_id:
+        # Asking about oneself: the sentence names the requester already.
+        return _("feedback on %(topic)s") % {"topic": topic}
     return _("feedback about %(name)s on %(topic)s") % {
         "name": name_shown(reader, request.subject),
         "topic": topic,
@@ -55,19 +58,15 @@ def request_label(reader: Actor, request: FeedbackRequest) -> str:
 
 
 def _load_feedback(reader: Actor, ids: list[int]) -> dict[int, kinds.Target]:
-    rows = access.feedback_visible_to(reader).filter(pk__in=ids).select_related("giver")
-    out = {}
-    for f in rows:
-        words = (
-            _("praise from %(name)s")
-            if f.visibility == Feedback.Visibility.PUBLIC
-            else _("feedback from %(name)s")
+    # The giver is the notification's actor, named by the sentence already.
+    rows = access.feedback_visible_to(reader).filter(pk__in=ids).values_list("pk", "visibility")
+    return {
+        pk: kinds.Target(
+            _("praise") if visibility == Feedback.Visibility.PUBLIC else _("feedback"),
+            reverse("feedback:detail", args=[pk]),
         )
-        out[f.pk] = kinds.Target(
-            words % {"name": name_shown(reader, f.giver)},
-            reverse("feedback:detail", args=[f.pk]),
-        )
-    return out
+        for pk, visibility in rows
+    }
 
 
 def _load_asks(reader: Actor, ids: list[int]) -> dict[int, kinds.Target]:
@@ -163,7 +162,7 @@ def register() -> None:
                 key=ANSWERED,
                 group=group,
                 label=str(gettext_lazy("A colleague answers my request for feedback")),
-                sentence=str(gettext_lazy("{actor} answered your request: {target}.")),
+                sentence=str(gettext_lazy("{actor} answered your request with {target}.")),
             ),
             kinds.Kind(
                 key=DECLINED,

@@ -41,9 +41,7 @@ def test_pending_asks_due_soon_are_reminded_once(org):
     reminded = Notification.objects.filter(kind=reminders.ASK_DUE)
     assert [n.recipient_id for n in reminded] == [org.engineer2.pk]
     [item] = render(org.engineer2.user, list(reminded))
-    assert item.text == (
-        "Reminder: Ann Engineer is waiting for feedback about Ann Engineer on the project Atlas."
-    )
+    assert item.text == ("Reminder: Ann Engineer is waiting for feedback on the project Atlas.")
     assert reminders.ask_reminders(noon) == 0
 
 
@@ -82,8 +80,8 @@ def test_overdue_asks_are_reminded_once_and_never_after_an_answer_or_to_leavers(
     assert overdue.recipient_id == org.engineer2.pk
     [item] = render(org.engineer2.user, [overdue])
     assert item.text == (
-        "Overdue: Ann Engineer is still waiting for feedback about Ann Engineer on the "
-        "project Atlas. Answer or decline."
+        "Overdue: Ann Engineer is still waiting for feedback on the project Atlas. "
+        "Answer or decline."
     )
     assert reminders.overdue_reminders(later) == 0
     # The sweep as scheduled runs both reminders; run again, it tells nobody again.

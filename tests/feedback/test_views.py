@@ -104,7 +104,7 @@ def test_requesting_answering_and_declining_through_the_pages(org, fb):
     asks = {a.recipient_id: a for a in request.asks.all()}
     bob = org.client_for(org.engineer2)
     home = bob.get(reverse("home")).content.decode()
-    assert "asks for feedback about Ann Engineer on the project Atlas" in home
+    assert "Ann Engineer asks for feedback on the project Atlas" in home
     page = bob.get(url("ask", asks[org.engineer2.pk].pk))
     assert page.status_code == 200 and "What should I do differently?" in page.content.decode()
     response = bob.post(
