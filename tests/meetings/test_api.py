@@ -96,3 +96,24 @@ def test_leavers_private_notes_stay_private_and_their_words_stay(org, past):
     assert "SECRET-PRIVATE-ANN" not in str(boss)
     # The leaver's calendar feed stops answering.
     assert not services_notes.feed_for_token("anything")
+
+
+def test_a_patch_changes_only_what_it_sends(org, series):
+    manager = client_for(org.eng_manager)
+    path = f"{API}/one-on-ones/{series.pk}"
+    moved = manager.patch(path, {"starts_at": "11:30"}, content_type="application/json").json()
+    assert moved["starts_at"] == "11:30"
+    assert (moved["cadence"], moved["first_on"]) == ("biweekly", series.first_on.isoformat())
+    stopped = manager.patch(path, {"active": False}, content_type="application/json").json()
+    assert stopped["active"] is False and stopped["starts_at"] == "11:30"
+    note = manager.post(
+        f"{API}/coaching-notes",
+        {"report_id": org.engineer.pk, "written_on": "2026-01-05", "text": "First words."},
+        content_type="application/json",
+    ).json()
+    note_path = f"{API}/coaching-notes/{note['id']}"
+    changed = manager.patch(note_path, {"text": "Better words."}, content_type="application/json")
+    assert changed.json()["text"] == "Better words."
+    assert changed.json()["written_on"] == "2026-01-05"
+    shared = manager.patch(note_path, {"shared_with_hr": True}, content_type="application/json")
+    assert shared.json()["shared_with_hr"] is True and shared.json()["text"] == "Better words."
