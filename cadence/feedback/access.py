@@ -189,7 +189,14 @@ def receiver_for_give(user: Actor, person_id: int | None, *, field: str = "recei
     if person_id is not None:
         person = Person.objects.filter(pk=person_id, status=Person.Status.ACTIVE).first()
     if person is None:
-        raise ValidationError({field: _("Colleague: choose an active colleague.")})
+        raise ValidationError(
+            {
+                field: _(
+                    "Colleague: choose an active colleague from the suggestions, or type their "
+                    "work email."
+                )
+            }
+        )
     if person.pk == me.pk:
         raise ValidationError({field: _("Colleague: you cannot give feedback to yourself.")})
     return person

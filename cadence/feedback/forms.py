@@ -104,6 +104,12 @@ class GiveForm(_Tags):
         goal.choices = [("", "—"), *((g.pk, g.title) for g in goals)]
         if not goals:
             del self.fields["goal"]
+        elif chosen:
+            # The goals are the first chosen colleague's; choosing another one in the
+            # picker does not change them, so the label says whose they are.
+            goal.label = gettext_lazy("About one of %(name)s's goals (optional)") % {
+                "name": chosen[0].full_name
+            }
 
 
 class AnswerForm(_Tags):
