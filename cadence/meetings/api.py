@@ -22,7 +22,7 @@ from ninja.pagination import paginate
 
 from cadence.core.api_types import Id
 from cadence.core.pagination import KeysetPagination
-from cadence.meetings import access, queries, services, services_notes
+from cadence.meetings import access, queries, services, services_agenda, services_notes
 from cadence.meetings.api_schemas import (
     ActionItemIn,
     ActionItemOut,
@@ -211,7 +211,7 @@ def create_talking_point(request: HttpRequest, meeting_id: Id, payload: TalkingP
                 {"goal_id": _("Goal: not one of the report's goals offered for this agenda.")}
             )
         text = text or goal.title
-    point = services.point_add(actor=request.user, meeting=meeting, text=text, goal=goal)
+    point = services_agenda.point_add(actor=request.user, meeting=meeting, text=text, goal=goal)
     return Status(201, point)
 
 
@@ -222,7 +222,7 @@ def update_talking_point(
     request: HttpRequest, point_id: Id, payload: TalkingPointPatch
 ) -> TalkingPoint:
     point = access.talking_point_for_edit(request.user, point_id)
-    return services.point_resolve(actor=request.user, point=point, resolved=payload.resolved)
+    return services_agenda.point_resolve(actor=request.user, point=point, resolved=payload.resolved)
 
 
 @router.post(
@@ -234,14 +234,14 @@ def move_talking_point(
     request: HttpRequest, point_id: Id, payload: TalkingPointMove
 ) -> list[TalkingPoint]:
     point = access.talking_point_for_move(request.user, point_id)
-    services.talking_point_move(actor=request.user, point=point, direction=payload.direction)
+    services_agenda.talking_point_move(actor=request.user, point=point, direction=payload.direction)
     return queries.agenda(point.meeting)
 
 
 @router.delete("/talking-points/{point_id}", response={204: None}, summary="Remove a point I added")
 def delete_talking_point(request: HttpRequest, point_id: Id) -> Status:
     point = access.talking_point_for_edit(request.user, point_id)
-    services.point_remove(actor=request.user, point=point)
+    services_agenda.point_remove(actor=request.user, point=point)
     return Status(204, None)
 
 

@@ -11,7 +11,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from cadence.core.api_types import LONG_TEXT, Day, Id, Text
-from cadence.meetings import services
+from cadence.meetings import services_agenda
 from cadence.meetings.models import Meeting, OneOnOne
 from cadence.people.display import name_shown
 
@@ -197,7 +197,7 @@ class MeetingIn(Schema):
 
 
 class TalkingPointIn(Schema):
-    text: Text = Field("", max_length=services.POINT_MAX)
+    text: Text = Field("", max_length=services_agenda.POINT_MAX)
     goal_id: Id | None = Field(None, description="One of the report's goals offered on the page.")
 
 
@@ -221,7 +221,7 @@ class PrivateNoteIn(Schema):
 
 
 class ActionItemIn(Schema):
-    text: Text = Field(max_length=services.POINT_MAX)
+    text: Text = Field(max_length=services_agenda.POINT_MAX)
     owner_id: Id
     due_on: Day | None = None
 

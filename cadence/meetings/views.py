@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cadence.core.forms import form_errors
 from cadence.core.http import HtmxHttpRequest
-from cadence.meetings import access, queries, recurrence, services
+from cadence.meetings import access, queries, recurrence, services, services_agenda
 from cadence.meetings.forms import (
     ActionForm,
     MeetingAddForm,
@@ -211,7 +211,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> di
         "page": page,
         "meeting": meeting,
         "series": series,
-        "prompts": services.PROMPTS,
+        "prompts": services_agenda.PROMPTS,
         "offered_goals": queries.offered_goals(request.user, meeting)
         if meeting.state != Meeting.State.CANCELLED
         else [],
@@ -258,7 +258,7 @@ def point_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
             return _back(meeting, "agenda")
         text = form.cleaned_data["text"]
     try:
-        services.point_add(actor=request.user, meeting=meeting, text=text, goal=goal)
+        services_agenda.point_add(actor=request.user, meeting=meeting, text=text, goal=goal)
     except ValidationError as error:
         _error_message(request, error)
     return _back(meeting, "agenda")
@@ -268,7 +268,7 @@ def point_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def point_resolve(request: HttpRequest, point_id: int) -> HttpResponse:
     point = access.talking_point_for_edit(request.user, point_id)
-    services.point_resolve(
+    services_agenda.point_resolve(
         actor=request.user, point=point, resolved=request.POST.get("resolved") == "1"
     )
     return _back(point.meeting, "agenda")
@@ -280,7 +280,7 @@ def point_remove(request: HttpRequest, point_id: int) -> HttpResponse:
     point = access.talking_point_for_edit(request.user, point_id)
     meeting = point.meeting
     try:
-        services.point_remove(actor=request.user, point=point)
+        services_agenda.point_remove(actor=request.user, point=point)
     except ValidationError as error:
         _error_message(request, error)
     return _back(meeting, "agenda")
@@ -296,7 +296,7 @@ def point_move(request: HtmxHttpRequest, point_id: int) -> HttpResponse:
     direction = request.POST.get("direction", "")
     error = None
     try:
-        services.talking_point_move(actor=request.user, point=point, direction=direction)
+        services_agenda.talking_point_move(actor=request.user, point=point, direction=direction)
     except ValidationError as exc:
         error = " ".join(exc.messages)
         meeting.refresh_from_db(fields=["state"])

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cadence.accounts.services import api_token_create
-from cadence.meetings import access, services
+from cadence.meetings import access, services, services_agenda
 from cadence.meetings.models import Meeting, TalkingPoint
 from tests.conftest import Org
 from tests.people.test_access import ROLES, Cast, build_cast, outcome
@@ -39,7 +39,7 @@ def orders(meeting: Meeting) -> list[int]:
 def agenda(org: Org, next_meeting: Meeting) -> list[TalkingPoint]:
     """Three points on the coming meeting, added by both participants."""
     return [
-        services.point_add(actor=who.user, meeting=next_meeting, text=text)
+        services_agenda.point_add(actor=who.user, meeting=next_meeting, text=text)
         for who, text in (
             (org.engineer, "Career path"),
             (org.eng_manager, "Roadmap"),
@@ -49,7 +49,9 @@ def agenda(org: Org, next_meeting: Meeting) -> list[TalkingPoint]:
 
 
 def move(org: Org, point: TalkingPoint, direction: str) -> TalkingPoint:
-    return services.talking_point_move(actor=org.engineer.user, point=point, direction=direction)
+    return services_agenda.talking_point_move(
+        actor=org.engineer.user, point=point, direction=direction
+    )
 
 
 # --- the service ---------------------------------------------------------------------------
@@ -77,7 +79,7 @@ def test_moves_one_after_another_each_start_from_the_order_left(org, next_meetin
     # Two tabs holding the same stale point objects: each move reads the agenda afresh
     # under the meeting's lock, so both land and the orders stay unique.
     move(org, agenda[2], "up")
-    services.talking_point_move(actor=org.eng_manager.user, point=agenda[2], direction="up")
+    services_agenda.talking_point_move(actor=org.eng_manager.user, point=agenda[2], direction="up")
     assert texts(next_meeting) == ["Training budget", "Career path", "Roadmap"]
     assert orders(next_meeting) == [0, 1, 2]
 
@@ -93,10 +95,10 @@ def test_unknown_direction_and_a_meeting_no_longer_coming_are_refused(org, next_
 
 
 def test_carried_points_come_first_in_the_order_they_had(org, past, next_meeting):
-    extra = services.point_add(actor=org.engineer.user, meeting=past, text="Conference")
+    extra = services_agenda.point_add(actor=org.engineer.user, meeting=past, text="Conference")
     move(org, extra, "up")  # past: Career path, Conference, Release date (resolved)
     move(org, extra, "up")  # past: Conference, Career path, Release date
-    services.point_add(actor=org.eng_manager.user, meeting=next_meeting, text="Roadmap")
+    services_agenda.point_add(actor=org.eng_manager.user, meeting=next_meeting, text="Roadmap")
     services.meeting_finish(actor=org.eng_manager.user, meeting=past)
     assert texts(next_meeting) == ["Conference", "Career path", "Roadmap"]
     assert orders(next_meeting) == [0, 1, 2]
