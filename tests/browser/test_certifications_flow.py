@@ -94,3 +94,60 @@ def test_record_a_certificate_with_its_document_and_download_it(
     check_page(mobile_page, "certificates-compliance")
     mobile_page.goto(f"/certifications/people/{org.engineer.pk}/")
     check_page(mobile_page, "certificates-person")
+
+
+def test_the_pages_with_every_status_at_both_sizes(
+    page: Page, mobile_page: Page, org, first_aid, tmp_path: Path
+) -> None:
+    """Expired, expiring, renewed and missing certificates of several types: the employee's
+    own page and HR's compliance view (its figures dated, the status on screen on a
+    phone), and the employee refused the compliance view."""
+    import io
+
+    from tests.certifications.conftest import record
+
+    today = datetime.date.today()
+    gdpr = services.type_define(
+        actor=None,
+        data=services.TypeData(
+            name="GDPR awareness and data protection", validity_months=12, required_everyone=True
+        ),
+    )
+    record(org.engineer, first_aid, expires=today - datetime.timedelta(days=40))
+    record(org.engineer, first_aid, expires=today + datetime.timedelta(days=12))
+    record(org.engineer, gdpr, expires=today - datetime.timedelta(days=3), document=pdf_bytes())
+    record(org.seller, gdpr, expires=today + datetime.timedelta(days=200))
+    services.certificate_record(
+        actor=None,
+        person=org.engineer2,
+        type_=gdpr,
+        issued_on=today - datetime.timedelta(days=10),
+        number="GDPR-2026-000123",
+        document=io.BytesIO(pdf_bytes()),
+        document_name="a-rather-long-scanned-certificate-name.pdf",
+    )
+
+    for tab in (page, mobile_page):
+        sign_in(tab, org.engineer.work_email)
+        tab.goto("/certifications/")
+        expect(tab.get_by_role("heading", level=1)).to_have_text("My certificates")
+        expect(tab.locator("section.cert-list .badge.cert-superseded")).to_have_count(1)
+        check_page(tab, "certificates-employee")
+        response = tab.goto("/certifications/compliance/")
+        assert response is not None and response.status == 403
+        check_page(tab, "certificates-compliance-refused")
+        sign_out(tab)
+
+        sign_in(tab, org.hr.work_email)
+        tab.goto("/certifications/compliance/")
+        expect(tab.get_by_text("Figures counted at")).to_be_visible()
+        expect(tab.locator(".cert-figures dd").first).to_have_text("10")
+        check_page(tab, "certificates-compliance-statuses")
+        badge = tab.locator(".cert-rows .badge").first
+        expect(badge).to_be_visible()
+        box = badge.bounding_box()
+        assert box is not None
+        assert box["x"] + box["width"] <= tab.viewport_size["width"], "status off screen"
+        tab.goto("/certifications/compliance/?status=expired")
+        expect(tab.locator(".cert-rows tbody tr")).to_have_count(1)
+        check_page(tab, "certificates-compliance-expired")
