@@ -179,3 +179,35 @@ def test_the_agenda_is_reordered_at_phone_size(
 ) -> None:
     _reorder(mobile_page, org, next_meeting)
     assert not console.errors(), console.errors()
+
+
+def test_a_move_refused_after_the_meeting_was_held_says_why(
+    page: Page,
+    org,
+    next_meeting,  # noqa: F811
+) -> None:
+    """htmx swaps nothing on a refusal: cadence.js says so where the messages go, with
+    Cadence's reason, and the next request that works clears it."""
+    for text in ("Career path", "Roadmap"):
+        services.point_add(actor=org.engineer.user, meeting=next_meeting, text=text)
+    roadmap = TalkingPoint.objects.get(meeting=next_meeting, text="Roadmap")
+    sign_in(page, org.engineer.work_email)
+    page.goto(f"/meetings/{next_meeting.pk}/")
+    # Meanwhile, in the manager's tab, the meeting is marked as held.
+    services.meeting_finish(actor=org.eng_manager.user, meeting=next_meeting)
+    page.locator(f"#point-{roadmap.pk}-up").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("That did not go through.")
+    expect(alert).to_contain_text("This meeting is no longer coming up")
+    expect(alert).to_contain_text("Reload the page")
+    expect(page.locator(".meetings-point-words")).to_have_text(["Career path", "Roadmap"])
+    # A request that works (the shared notes' autosave, through htmx) clears the message.
+    page.evaluate("() => { window.stillHere = true; }")  # gone if the page reloads
+    notes = page.get_by_role("textbox", name="Shared notes")
+    with page.expect_response(
+        lambda r: "/notes/" in r.url and r.request.headers.get("hx-request") == "true"
+    ):
+        notes.fill("We moved the roadmap to next time.")
+        notes.blur()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    assert page.evaluate("() => window.stillHere === true")
