@@ -120,6 +120,31 @@ def delete(request: HttpRequest, certificate_id: int) -> HttpResponse:
     return redirect(_page_of(request, holder))
 
 
+@require_POST
+@login_required
+def replace_document(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    """A new file for a certificate's document (the holder, HR admins). A file that
+    fails the checks is refused with the checks' own sentence; the old one stays."""
+    certificate = access.certificate_for_edit(request.user, certificate_id)
+    upload = request.FILES.get("document")
+    if upload is None or upload.file is None:
+        messages.error(request, _("Choose the file to upload."))
+        return redirect(_page_of(request, certificate.person))
+    try:
+        services.certificate_document_replace(
+            actor=request.user,
+            certificate=certificate,
+            document=upload.file,
+            document_name=upload.name or "",
+            document_size=upload.size,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Document replaced."))
+    return redirect(_page_of(request, certificate.person))
+
+
 @require_GET
 @login_required
 def document(request: HttpRequest, certificate_id: int) -> HttpResponseBase:

@@ -133,6 +133,16 @@ def test_the_pages_with_every_status_at_both_sizes(
         expect(tab.get_by_role("heading", level=1)).to_have_text("My certificates")
         expect(tab.locator("section.cert-list .badge.cert-superseded")).to_have_count(1)
         check_page(tab, "certificates-employee")
+        gdpr_row = tab.locator("section.cert-list tbody tr", has_text="GDPR")
+        gdpr_row.get_by_text("Replace document").click()
+        check_page(tab, "certificates-employee-replace")
+        if tab is page:
+            scan = tmp_path / "gdpr-scan.pdf"
+            scan.write_bytes(pdf_bytes("A better scan"))
+            gdpr_row.get_by_label("New document for GDPR awareness").set_input_files(str(scan))
+            gdpr_row.get_by_role("button", name="Upload").click()
+            expect(tab.get_by_text("Document replaced.")).to_be_visible()
+            expect(tab.get_by_role("link", name="gdpr-scan.pdf")).to_be_visible()
         response = tab.goto("/certifications/compliance/")
         assert response is not None and response.status == 403
         check_page(tab, "certificates-compliance-refused")

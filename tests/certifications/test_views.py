@@ -179,3 +179,46 @@ def test_compliance_page_and_exports(org: Org, first_aid, gdpr, held) -> None:
     xlsx = client.get(reverse("certifications:compliance_export", args=["xlsx"]))
     assert xlsx.status_code == 200
     assert b"".join(xlsx.streaming_content)[:2] == b"PK"
+
+
+def test_the_holder_replaces_a_document_on_the_page(
+    org: Org, held: Certificate, django_capture_on_commit_callbacks
+) -> None:
+    old = held.document.name
+    client = org.client_for(org.engineer)
+    url = reverse("certifications:replace_document", args=[held.pk])
+    lying = client.post(url, {"document": SimpleUploadedFile("a.pdf", png_bytes(), "image/png")})
+    assert lying.status_code == 302
+    page = client.get(lying["Location"]).content.decode()
+    assert "its content is a PNG, not a PDF" in page
+    held.refresh_from_db()
+    assert held.document.name == old
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"document": SimpleUploadedFile("scan.png", png_bytes(), "image/png")}
+        )
+    assert response.status_code == 302 and response["Location"] == reverse("certifications:mine")
+    held.refresh_from_db()
+    assert held.document_name == "scan.png" and held.document.name != old
+    assert not held.document.storage.exists(old)
+    assert "Document replaced." in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("eng_manager", 403), ("engineer2", 404), ("exec_viewer", 404)]
+)
+def test_others_cannot_replace_a_document(
+    org: Org, held: Certificate, who: str, status: int
+) -> None:
+    client = org.client_for(getattr(org, who))
+    upload = SimpleUploadedFile("scan.png", png_bytes(), "image/png")
+    url = reverse("certifications:replace_document", args=[held.pk])
+    assert client.post(url, {"document": upload}).status_code == status
+    held.refresh_from_db()
+    assert held.document_name == "ann-first-aid.pdf"
+
+
+def test_anonymous_cannot_replace_a_document(org: Org, held: Certificate) -> None:
+    url = reverse("certifications:replace_document", args=[held.pk])
+    response = Client().post(url, {"document": SimpleUploadedFile("a.png", png_bytes())})
+    assert response.status_code == 302 and "login" in response["Location"]
