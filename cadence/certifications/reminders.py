@@ -153,8 +153,9 @@ def expiry_reminders(now: datetime.datetime) -> int:
 
 
 def expiry_escalations(now: datetime.datetime) -> int:
-    """Tell holders, their managers and HR admins of current certificates expired in
-    the last ``ESCALATION_WINDOW_DAYS`` days, once each; returns how many were new."""
+    """Tell holders and their managers of current certificates expired in the last
+    ``ESCALATION_WINDOW_DAYS`` days, once each (HR: ``hr_digests``); returns how many
+    were new."""
     return _run(escalation_jobs(now), now)
 
 
