@@ -6,17 +6,16 @@ Both read ``queries.compliance_rows`` in chunks; the caller has checked access. 
 a spreadsheet would run as a formula (starting with = + - @) is written as text.
 """
 
-import csv
 import datetime
 import tempfile
 from collections.abc import Iterator
 from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadence.certifications import queries
+from cadence.core.csv_export import csv_download, dated_file_name, formula_safe
 from cadence.people.queries import full_name
 
 XLSX_MAX_ROWS = 200_000
@@ -56,19 +55,15 @@ def headers() -> list[str]:
     ]
 
 
-def _safe(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _cells(item: dict[str, Any]) -> list[Any]:
     return [
-        _safe(item["person_name"]),
-        _safe(item["work_email"]),
-        _safe(item["employee_id"]),
-        _safe(item["department"]),
-        _safe(item["location"]),
-        _safe(item["job_title"]),
-        _safe(item["type_name"]),
+        formula_safe(item["person_name"]),
+        formula_safe(item["work_email"]),
+        formula_safe(item["employee_id"]),
+        formula_safe(item["department"]),
+        formula_safe(item["location"]),
+        formula_safe(item["job_title"]),
+        formula_safe(item["type_name"]),
         item["status_label"],
         item["expires_on"],
     ]
@@ -81,29 +76,18 @@ def _items(where: queries.ComplianceFilter) -> Iterator[dict[str, Any]]:
         yield shape(row, names, day)
 
 
-def _file_name(extension: str) -> str:
-    return f"certification-compliance-{timezone.localdate():%Y-%m-%d}.{extension}"
+NAME = "certification-compliance"
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(where: queries.ComplianceFilter) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(headers())  # the BOM: Excel reads UTF-8
+def _csv_rows(where: queries.ComplianceFilter) -> Iterator[list[Any]]:
     for item in _items(where):
         cells = _cells(item)
         cells[-1] = cells[-1].isoformat() if cells[-1] else ""
-        yield writer.writerow(cells)
+        yield cells
 
 
 def csv_response(where: queries.ComplianceFilter) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_lines(where), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_file_name("csv")}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return csv_download(NAME, headers(), _csv_rows(where))
 
 
 def xlsx_response(where: queries.ComplianceFilter) -> FileResponse:
@@ -135,7 +119,7 @@ def xlsx_response(where: queries.ComplianceFilter) -> FileResponse:
     workbook.save(handle)
     handle.seek(0)
     response = FileResponse(
-        handle, as_attachment=True, filename=_file_name("xlsx"), content_type=XLSX_TYPE
+        handle, as_attachment=True, filename=dated_file_name(NAME, "xlsx"), content_type=XLSX_TYPE
     )
     response["Cache-Control"] = "private, no-store"
     return response

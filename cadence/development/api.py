@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from cadence.core import csv_export
 from cadence.core.api_types import LONG_TEXT, Day, Id, Text
 from cadence.core.pagination import Rows, paginate_rows
 from cadence.development import access, exports, queries, services
@@ -455,7 +456,7 @@ def _csv_document(what: str) -> dict[str, Any]:
         "responses": {
             200: {
                 "description": what,
-                "content": {exports.CONTENT_TYPE: {"schema": {"type": "string"}}},
+                "content": {csv_export.CONTENT_TYPE: {"schema": {"type": "string"}}},
             }
         }
     }

@@ -3,50 +3,24 @@ caller has checked access (``require_team_viewer``, ``require_coverage_viewer``)
 
 Same columns as the pages, plus what a spreadsheet joins on (work email, employee ID,
 department); dates in ISO (YYYY-MM-DD); a cell a spreadsheet would run as a formula is
-written as text by the certifications export's guard, the one the project has. The
+written as text (``cadence.core.csv_export``). The
 team's CSV holds everyone of the chosen scope: the page stops at ``TEAM_LIMIT`` people
 to stay readable, a download need not.
 """
 
-import csv
 import datetime
 from collections.abc import Iterable, Iterator
 
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadence.certifications.exports import _safe as formula_safe
+from cadence.core.csv_export import csv_download, formula_safe
 from cadence.development import queries
 from cadence.people.models import Department, Person
-
-CONTENT_TYPE = "text/csv; charset=utf-8"
-
-
-class _Echo:
-    """A file-like that hands back what the csv writer writes: one line at a time."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def _iso(day: datetime.date | None) -> str:
     return day.isoformat() if day else ""
-
-
-def _lines(header: list[str], rows: Iterable[list[object]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)  # the BOM: Excel reads UTF-8
-    for row in rows:
-        yield writer.writerow(row)
-
-
-def _response(lines: Iterator[str], name: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(lines, content_type=CONTENT_TYPE)
-    file_name = f"{name}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- the team ------------------------------------------------------------------------------
@@ -89,7 +63,7 @@ def _team_cells(rows: Iterable[queries.TeamRow]) -> Iterator[list[object]]:
 def team_csv_response(me: Person, *, whole_line: bool) -> StreamingHttpResponse:
     rows = queries.team_rows_all(me, whole_line=whole_line)
     name = "team-development-line" if whole_line else "team-development"
-    return _response(_lines(team_header(), _team_cells(rows)), name)
+    return csv_download(name, team_header(), _team_cells(rows))
 
 
 # --- the coverage --------------------------------------------------------------------------
@@ -131,6 +105,4 @@ def _coverage_cells(
 
 def coverage_csv_response(department: Department | None) -> StreamingHttpResponse:
     rows = queries.coverage(department)
-    return _response(
-        _lines(coverage_header(), _coverage_cells(rows, department)), "competency-coverage"
-    )
+    return csv_download("competency-coverage", coverage_header(), _coverage_cells(rows, department))
