@@ -132,7 +132,9 @@ def test_request_feedback_and_answer(
     # Bob finds it on his home page, on a phone, and answers.
     sign_in(mobile_page, org.engineer2.work_email)
     mobile_page.goto("/")
-    mobile_page.get_by_role("link", name="Ann Engineer asks for feedback on the project Atlas launch").click()
+    mobile_page.get_by_role(
+        "link", name="Ann Engineer asks for feedback on the project Atlas launch"
+    ).click()
     expect(mobile_page.get_by_text("What should I do differently next time?")).to_be_visible()
     check_page(mobile_page, "feedback-ask")
     mobile_page.get_by_label("Your feedback").fill("Share the plan a week earlier.")
