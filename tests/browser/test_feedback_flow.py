@@ -180,3 +180,21 @@ def test_the_people_picker_on_a_phone(mobile_page: Page, console: Console, org, 
     expect(page.get_by_role("button", name="Ceo Boss")).to_be_visible()
     check_page(page, "feedback-request-picker")
     assert not console.errors(), console.errors()
+
+
+def test_enter_in_the_picker_chooses_the_first_suggestion(page: Page, org) -> None:
+    """Enter chooses, as in any search-as-you-type box; it does not send a half-typed name."""
+    sign_in(page, org.engineer.work_email)
+    page.goto("/feedback/give/")
+    page.get_by_label("Colleague").press_sequentially("bob eng")
+    expect(page.get_by_role("button", name="Bob Engineer")).to_be_visible()
+    page.keyboard.press("Enter")
+    remove = page.get_by_role("button", name="Remove Bob Engineer")
+    expect(remove).to_be_focused()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Give feedback")
+    assert not page.get_by_text("choose an active colleague").count()
+    # No search box with one colleague chosen: the field's label names the Remove button.
+    label_for = page.locator("label", has_text="Colleague").first.get_attribute("for")
+    assert label_for and page.locator(f"#{label_for}").get_attribute("aria-label") == (
+        "Remove Bob Engineer"
+    )

@@ -1,4 +1,4 @@
-/* What every page needs that htmx does not do by itself: when a request made through
+/* What every page needs that htmx does not do by itself. When a request made through
  * htmx is refused (403 after someone else closed the meeting, 409 after a change in
  * another tab, 404 for something removed) or cannot reach Cadence, htmx swaps nothing
  * and the click seems to do nothing. Say so, in words, where the page's messages go,
@@ -50,5 +50,18 @@
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail.successful) clear();
+  });
+
+  // The people picker (people/_picker.html): Enter in its search box chooses the first
+  // suggestion, as in every search-as-you-type box, instead of sending the form with a
+  // half-typed name. Without this script Enter sends the form, which reads typed emails.
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key !== "Enter" || !box.closest || !box.closest(".picker-body")) return;
+    if (box.tagName !== "INPUT") return;
+    event.preventDefault();
+    var list = document.getElementById(box.id + "_suggestions");
+    var first = list && list.querySelector(".picker-option");
+    if (first) first.click();
   });
 })();
