@@ -1,12 +1,11 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cadence.accounts import services
-from cadence.accounts.models import ApiToken
+from cadence.accounts import access, services
 from cadence.accounts.types import AuthenticatedHttpRequest
 
 
@@ -43,7 +42,7 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
             expires_in_days=form.cleaned_data["expires_in_days"],
         )
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = access.api_tokens_of(request.user)
     return render(
         request,
         "accounts/api_tokens.html",
@@ -54,7 +53,6 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
-    # Scoped to the user's own tokens: someone else's token id is simply not found.
-    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    token = access.api_token_for_revoke(request.user, token_id)
     services.api_token_revoke(actor=request.user, token=token)
     return redirect("accounts:api_tokens")
