@@ -1,12 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cadence.core import queries as core_queries
 from cadence.core.forms import AuditFilterForm
 from cadence.people import access, queries
-from cadence.people.models import Person
 
 AUDIT_PAGE_SIZE = 50
 
@@ -24,9 +23,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     subject = None
     if filters.get("person"):
-        subject = Person.objects.filter(pk=filters["person"]).first()
-        if subject is None:
-            raise Http404
+        subject = access.audit_subject_for_read(request.user, filters["person"])
     events = core_queries.audit_events(
         area=filters.get("area") or "",
         q=filters.get("q") or "",

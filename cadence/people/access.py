@@ -290,6 +290,17 @@ def require_audit_reader(user: Actor) -> None:
         raise Refused
 
 
+def audit_subject_for_read(user: Actor, person_id: int) -> Person:
+    """The person the audit log is narrowed to (``?person=``), active or left: the log
+    is HR's, and HR admins see everyone. 404 for an unknown id; anyone who may not read
+    the log is refused before the id is looked at."""
+    require_audit_reader(user)
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    return person
+
+
 def can_include_left_people(user: Actor) -> bool:
     return sees_whole_organisation(user)
 
@@ -392,6 +403,39 @@ def attribute_for_edit(user: Actor, attribute_id: int) -> CustomAttribute:
     if attribute is None:
         raise Http404
     return attribute
+
+
+def attributes_for_manage(user: Actor) -> QuerySet[CustomAttribute]:
+    """Every custom attribute definition, sensitive ones included: HR admins only."""
+    require_people_manager(user)
+    return CustomAttribute.objects.all()
+
+
+def person_record_taken(
+    user: Actor, *, other_than: Person | None, work_email: str = "", employee_id: str = ""
+) -> bool:
+    """Whether someone other than ``other_than`` already has this work email (any
+    case) or employee ID — a check of HR's person form, so HR admins only, among
+    everyone (people who left keep theirs)."""
+    require_people_manager(user)
+    if work_email:
+        others = Person.objects.filter(work_email__iexact=work_email)
+    else:
+        others = Person.objects.filter(employee_id=employee_id)
+    if other_than is not None:
+        others = others.exclude(pk=other_than.pk)
+    return others.exists()
+
+
+def manager_by_reference(user: Actor, reference: str) -> Person | None:
+    """The person HR names as a manager by work email or employee ID, or None. HR
+    admins only, among everyone: the form itself says that someone who left cannot
+    become a manager (but stays one they already were)."""
+    require_people_manager(user)
+    return (
+        Person.objects.filter(work_email__iexact=reference).first()
+        or Person.objects.filter(employee_id=reference).first()
+    )
 
 
 def people_import_for_manage(user: Actor, import_id: int) -> PeopleImport:

@@ -272,7 +272,7 @@ def _person_out(person_id: Id) -> Person:
 @transaction.atomic
 def create_person(request: HttpRequest, payload: PersonWrite) -> Status:
     access.require_people_manager(request.user)
-    form = PersonForm(_form_data(payload, {}))
+    form = PersonForm(_form_data(payload, {}), user=request.user)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     person = services.person_create(actor=request.user, **form.cleaned_data)
@@ -283,9 +283,9 @@ def create_person(request: HttpRequest, payload: PersonWrite) -> Status:
 @transaction.atomic
 def update_person(request: HttpRequest, person_id: Id, payload: PersonWrite) -> Person:
     person = access.person_for_edit(request.user, person_id)
-    form = PersonForm(person=person)
+    form = PersonForm(user=request.user, person=person)
     base = {name: form[name].value() for name in form.fields}
-    form = PersonForm(_form_data(payload, base), person=person)
+    form = PersonForm(_form_data(payload, base), user=request.user, person=person)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     services.person_update(actor=request.user, person=person, **form.changes())

@@ -112,7 +112,12 @@ class PersonForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, person: Person | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Actor, person: Person | None = None, **kwargs: Any
+    ) -> None:
+        # The HR admin filling the form in: its uniqueness checks and the manager
+        # reference are read through access on their behalf.
+        self.user = user
         self.person = person
         if person is not None:
             initial = {name: getattr(person, name) for name in PERSON_FORM_FIELDS}
@@ -123,14 +128,11 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def _taken(self, **lookup: str) -> bool:
-        others = Person.objects.filter(**lookup)
-        if self.person is not None:
-            others = others.exclude(pk=self.person.pk)
-        return others.exists()
+        return access.person_record_taken(self.user, other_than=self.person, **lookup)
 
     def clean_work_email(self) -> str:
         email = self.cleaned_data["work_email"].strip().lower()
-        if self._taken(work_email__iexact=email):
+        if self._taken(work_email=email):
             raise forms.ValidationError(_("Another person already has this work email."))
         return email
 
@@ -144,10 +146,7 @@ class PersonForm(forms.Form):
         reference = self.cleaned_data["manager"].strip()
         if not reference:
             return None
-        manager = (
-            Person.objects.filter(work_email__iexact=reference).first()
-            or Person.objects.filter(employee_id=reference).first()
-        )
+        manager = access.manager_by_reference(self.user, reference)
         if manager is None:
             raise forms.ValidationError(
                 _("Nobody has the work email or employee ID “%(reference)s”.")

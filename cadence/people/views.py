@@ -21,7 +21,6 @@ from cadence.people.forms import (
     PersonForm,
     RolesForm,
 )
-from cadence.people.models import CustomAttribute
 
 
 @require_GET
@@ -184,7 +183,7 @@ def _add_errors(form: PersonForm, error: ValidationError) -> None:
 @login_required
 def person_new(request: HttpRequest) -> HttpResponse:
     access.require_people_manager(request.user)
-    form = PersonForm(request.POST or None)
+    form = PersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(actor=request.user, **form.cleaned_data)
@@ -207,7 +206,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access.person_for_edit(request.user, person_id)
-    form = PersonForm(request.POST or None, person=person)
+    form = PersonForm(request.POST or None, user=request.user, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(actor=request.user, person=person, **form.changes())
@@ -260,12 +259,11 @@ def person_reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def attributes(request: HttpRequest) -> HttpResponse:
-    access.require_people_manager(request.user)
+    definitions = access.attributes_for_manage(request.user)
     return render(
         request,
         "people/attributes.html",
-        # Not an object read: the list of definitions, after require_people_manager.
-        {"attributes": CustomAttribute.objects.all(), "nav_active": "import"},
+        {"attributes": definitions, "nav_active": "import"},
     )
 
 

@@ -52,6 +52,24 @@ def test_a_persons_history_holds_their_record_and_their_roles(cast: Cast) -> Non
     assert cast.client("hr_admin").get(reverse("audit_log"), {"person": 999_999}).status_code == 404
 
 
+def test_a_persons_history_is_refused_like_the_log(cast: Cast) -> None:
+    # The person filter is read only after the reader rule: a member who may not read
+    # the log learns nothing about the id, known or unknown, their own included.
+    url = reverse("audit_log")
+    for person_id in (cast.target.pk, cast.leaver.pk, 999_999):
+        for role in ROLES:
+            response = cast.client(role).get(url, {"person": person_id})
+            if role == "hr_admin":
+                assert response.status_code == (404 if person_id == 999_999 else 200)
+            elif role in MEMBERS:
+                assert response.status_code == 403, role
+                assert "Changes to the record of" not in response.text
+            elif role == "no_person":
+                assert response.status_code == 404
+            else:
+                assert response.status_code == 302, role
+
+
 def test_filter_by_area_and_words(cast: Cast) -> None:
     hr = cast.persons["hr_admin"].user
     services.person_update(actor=hr, person=cast.target, job_title="Staff Engineer")

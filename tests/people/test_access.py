@@ -470,3 +470,71 @@ def test_person_filter_is_can_view_person(cast: Cast) -> None:
         assert matching("manager__") == {
             p.pk for p in people if p.manager and access.can_view_person(user, p.manager)
         }, role
+
+
+def _hr_only(value: Any) -> Callable[[str], Any]:
+    """HR admins get ``value``; other members 403; everyone else 404."""
+
+    def expected(role: str) -> Any:
+        if role == "hr_admin":
+            return value
+        return "403" if role in MEMBERS else "404"
+
+    return expected
+
+
+def test_audit_subject_for_read(cast: Cast) -> None:
+    # The audit log's ?person= filter: HR admins find anyone, people who left included;
+    # nobody else learns whether the id exists.
+    for person in (cast.target, cast.leaver):
+        check(
+            cast, lambda u, p=person: access.audit_subject_for_read(u, p.pk).pk, _hr_only(person.pk)
+        )
+    check(
+        cast,
+        lambda u: access.audit_subject_for_read(u, 999_999),
+        lambda role: "403" if role in MEMBERS - {"hr_admin"} else "404",
+    )
+
+
+def test_attributes_for_manage(cast: Cast) -> None:
+    keys = sorted(CustomAttribute.objects.values_list("key", flat=True))
+    assert keys == ["cost_center", "gender"]
+    check(
+        cast,
+        lambda u: sorted(a.key for a in access.attributes_for_manage(u)),
+        _hr_only(keys),
+    )
+
+
+def test_person_record_taken(cast: Cast) -> None:
+    # Left people keep their work email and employee id: taken for everyone else.
+    check(
+        cast,
+        lambda u: access.person_record_taken(
+            u, other_than=None, work_email="LEE.LEAVER@example.com"
+        ),
+        _hr_only(True),
+    )
+    check(
+        cast,
+        lambda u: access.person_record_taken(u, other_than=cast.leaver, employee_id="E999"),
+        _hr_only(False),
+    )
+    check(
+        cast,
+        lambda u: access.person_record_taken(u, other_than=None, employee_id="E-unknown"),
+        _hr_only(False),
+    )
+
+
+def test_manager_by_reference(cast: Cast) -> None:
+    manager = cast.org.eng_manager
+    check(
+        cast,
+        lambda u: access.manager_by_reference(u, manager.work_email.upper()).pk,
+        _hr_only(manager.pk),
+    )
+    # By employee id, and someone who left is found too (the form then says why not).
+    check(cast, lambda u: access.manager_by_reference(u, "E999").pk, _hr_only(cast.leaver.pk))
+    check(cast, lambda u: access.manager_by_reference(u, "nobody@example.com"), _hr_only(None))
