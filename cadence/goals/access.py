@@ -36,12 +36,15 @@ from cadence.people.access import (
     Refused,
     acting_person,
     cached_per_request,
+    department_for_read,
     department_names,
+    department_with_parents,
     is_executive,
     is_hr_admin,
     is_in_line_of,
     is_member,
     is_self_or_above,
+    person_for_read,
     self_and_line_filter,
 )
 from cadence.people.models import Department, Person
@@ -49,6 +52,7 @@ from cadence.planning.models import PerformancePeriod
 
 __all__ = [
     "Refused",
+    "alignment_candidates",
     "can_approve_goal",
     "can_check_in",
     "can_create_goal",
@@ -56,6 +60,7 @@ __all__ = [
     "goal_for_approval",
     "goal_for_edit",
     "goal_for_read",
+    "goal_owner_for_create",
     "goals_visible_to",
     "key_result_for_read",
     "public_goals_visible_to",
@@ -371,3 +376,85 @@ def key_result_for_check_in(user: Actor, key_result_id: int) -> KeyResult:
     if key_result.goal.state != Goal.State.ACTIVE:
         raise Refused(_("Check-ins are possible on active goals only."))
     return key_result
+
+
+# --- what the goal forms offer ---------------------------------------------------------
+
+ALIGN_CHOICES_LIMIT = 200
+
+
+def alignment_candidates(
+    user: Actor, period: PerformancePeriod, *, exclude: Goal | None = None
+) -> QuerySet[Goal]:
+    """Goals the user may align a goal of ``period`` to: public company goals, team
+    goals of their department and those above it, and their manager's goals — in this
+    period or the period it sits in. Anyone else (an outsider, an account without a
+    person for the team and manager parts) is offered less or nothing."""
+    periods = [period.pk] + ([period.parent_id] if period.parent_id else [])
+    # Public goals only: alignment is visible to everyone, so the tree never holds a
+    # private goal (and a private goal cannot be aligned).
+    goals = (
+        public_goals_visible_to(user)
+        .filter(period__in=periods)
+        .exclude(state__in=[Goal.State.CANCELLED, Goal.State.COMPLETED])
+    )
+    if exclude is not None:
+        # Not itself, nor anything below it: alignment stays a tree.
+        goals = goals.exclude(pk=exclude.pk).exclude(
+            alignment_path__startswith=exclude.alignment_path or "-"
+        )
+    me = acting_person(user)
+    # Separate lookups, each on its own index, rather than one OR that SQLite would
+    # answer by reading every goal of the period.
+    ids = list(
+        goals.filter(owner_type=Goal.Owner.COMPANY)
+        .order_by()
+        .values_list("pk", flat=True)[:ALIGN_CHOICES_LIMIT]
+    )
+    if me is not None and me.department is not None:
+        departments = list(department_with_parents(me.department))
+        ids += (
+            goals.filter(owner_type=Goal.Owner.TEAM, owner_department__in=departments)
+            .order_by()
+            .values_list("pk", flat=True)[:ALIGN_CHOICES_LIMIT]
+        )
+    if me is not None and me.manager_id:
+        ids += (
+            goals.filter(owner_person_id=me.manager_id)
+            .order_by()
+            .values_list("pk", flat=True)[:ALIGN_CHOICES_LIMIT]
+        )
+    # Unsliced, so that the form field can look the chosen goal up in it; the ids are
+    # the user's visible goals chosen above, so reading them again hides nothing.
+    return Goal.objects.filter(pk__in=ids).order_by("owner_type", "title", "id")
+
+
+def goal_owner_for_create(user: Actor, choice: str) -> dict[str, Any]:
+    """The owner fields (``owner_type``, ``owner_person``, ``owner_department``) of a
+    goal-create form's ``owner`` choice ("me", "person:<id>", "team:<id>", "company").
+
+    The person and the team are read through people.access, so a choice naming
+    someone the user may not see is a 404, never the row; whether the user may create
+    a goal for that owner is ``can_create_goal``'s to say afterwards."""
+    kind, _sep, pk = choice.partition(":")
+    if kind == "me":
+        return {"owner_type": Goal.Owner.PERSON, "owner_person": acting_person(user)}
+    if kind == "person":
+        return {"owner_type": Goal.Owner.PERSON, "owner_person": _owner_person(user, pk)}
+    if kind == "team":
+        return {"owner_type": Goal.Owner.TEAM, "owner_department": _owner_department(user, pk)}
+    return {"owner_type": Goal.Owner.COMPANY}
+
+
+def _owner_person(user: Actor, pk: str) -> Person:
+    try:
+        return person_for_read(user, int(pk))
+    except ValueError:
+        raise Http404 from None
+
+
+def _owner_department(user: Actor, pk: str) -> Department:
+    try:
+        return department_for_read(user, int(pk))
+    except ValueError:
+        raise Http404 from None

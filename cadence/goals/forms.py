@@ -11,11 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from cadence.accounts.types import Actor
 from cadence.core.limits import COMMENT
 from cadence.goals.models import CheckIn, Goal, KeyResult
-from cadence.people.access import department_with_parents
 from cadence.people.models import Department, Person
 from cadence.planning.models import PerformancePeriod
-
-ALIGN_CHOICES_LIMIT = 200
 
 
 class PlainSelect(forms.Select):
@@ -106,48 +103,6 @@ class AlignmentFilterForm(forms.Form):
             ]
 
 
-def alignment_candidates(
-    tree_goals: QuerySet[Goal],
-    period: PerformancePeriod,
-    me: Person | None,
-    *,
-    exclude: Goal | None = None,
-) -> QuerySet[Goal]:
-    """Goals one may align to: company goals, team goals of one's department and those
-    above it, and one's manager's goals — in this period or the period it sits in."""
-    periods = [period.pk] + ([period.parent_id] if period.parent_id else [])
-    goals = tree_goals.filter(period__in=periods).exclude(
-        state__in=[Goal.State.CANCELLED, Goal.State.COMPLETED]
-    )
-    if exclude is not None:
-        # Not itself, nor anything below it: alignment stays a tree.
-        goals = goals.exclude(pk=exclude.pk).exclude(
-            alignment_path__startswith=exclude.alignment_path or "-"
-        )
-    # Separate lookups, each on its own index, rather than one OR that SQLite would
-    # answer by reading every goal of the period.
-    ids = list(
-        goals.filter(owner_type=Goal.Owner.COMPANY)
-        .order_by()
-        .values_list("pk", flat=True)[:ALIGN_CHOICES_LIMIT]
-    )
-    if me is not None and me.department is not None:
-        departments = list(department_with_parents(me.department))
-        ids += (
-            goals.filter(owner_type=Goal.Owner.TEAM, owner_department__in=departments)
-            .order_by()
-            .values_list("pk", flat=True)[:ALIGN_CHOICES_LIMIT]
-        )
-    if me is not None and me.manager_id:
-        ids += (
-            goals.filter(owner_person_id=me.manager_id)
-            .order_by()
-            .values_list("pk", flat=True)[:ALIGN_CHOICES_LIMIT]
-        )
-    # Unsliced, so that the form field can look the chosen goal up in it.
-    return Goal.objects.filter(pk__in=ids).order_by("owner_type", "title", "id")
-
-
 class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
@@ -219,19 +174,6 @@ class GoalCreateForm(GoalForm):
     def clean_owner(self) -> str:
         # Left out (an older client, a script): the first choice, one's own goal.
         return self.cleaned_data.get("owner") or self.owners[0][0]
-
-    def owner_fields(self, me: Person | None) -> dict[str, Any]:
-        kind, _sep, pk = self.cleaned_data["owner"].partition(":")
-        if kind == "me":
-            return {"owner_type": Goal.Owner.PERSON, "owner_person": me}
-        if kind == "person":
-            return {"owner_type": Goal.Owner.PERSON, "owner_person": Person.objects.get(pk=int(pk))}
-        if kind == "team":
-            return {
-                "owner_type": Goal.Owner.TEAM,
-                "owner_department": Department.objects.get(pk=int(pk)),
-            }
-        return {"owner_type": Goal.Owner.COMPANY}
 
 
 class AlignForm(forms.Form):

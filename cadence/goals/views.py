@@ -30,7 +30,6 @@ from cadence.goals.forms import (
     GoalForm,
     KeyResultForm,
     StateForm,
-    alignment_candidates,
     owner_choices,
 )
 from cadence.goals.models import KeyResult
@@ -221,7 +220,6 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
         _row(request, kr, chart=key_result_chart(kr, goal.period.starts_on))
         for kr in detail.key_results
     ]
-    me = people_access.acting_person(request.user)
     can_edit = access.can_edit_goal(request.user, goal)
     context = {
         "goal": goal,
@@ -236,9 +234,7 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
         "check_in_note": check_in_note(request.user, goal, len(detail.key_results)),
         "align_form": AlignForm(
             initial={"parent": goal.parent_id},
-            parents=alignment_candidates(
-                queries.tree_goals(request.user), goal.period, me, exclude=goal
-            ),
+            parents=access.alignment_candidates(request.user, goal.period, exclude=goal),
         )
         if can_edit and not goal.is_private
         else None,
@@ -250,7 +246,6 @@ def goal_detail(request: HttpRequest, goal_id: int) -> HttpResponse:
 @login_required
 def goal_create(request: HttpRequest) -> HttpResponse:
     _require_member(request)
-    me = people_access.acting_person(request.user)
     owners = owner_choices(request.user)
     if not owners:
         raise Refused(_("You cannot create goals."))
@@ -258,7 +253,7 @@ def goal_create(request: HttpRequest) -> HttpResponse:
     period = context["period"]
     if period is None:
         raise Http404
-    parents = alignment_candidates(queries.tree_goals(request.user), period, me)
+    parents = access.alignment_candidates(request.user, period)
     form = GoalCreateForm(
         request.POST or None,
         parents=parents,
@@ -266,7 +261,7 @@ def goal_create(request: HttpRequest) -> HttpResponse:
         initial={"owner": request.GET.get("owner", owners[0][0])},
     )
     if request.method == "POST" and form.is_valid():
-        owner = form.owner_fields(me)
+        owner = access.goal_owner_for_create(request.user, form.cleaned_data["owner"])
         if not access.can_create_goal(request.user, period=period, **owner):
             raise Refused(_("You cannot create goals for that owner in this period."))
         data = {k: v for k, v in form.cleaned_data.items() if k != "owner"}
@@ -296,8 +291,7 @@ def goal_create(request: HttpRequest) -> HttpResponse:
 @atomic_retrying
 def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = access.goal_for_edit(request.user, goal_id, new_parent_id=request.POST.get("parent"))
-    me = people_access.acting_person(request.user)
-    parents = alignment_candidates(queries.tree_goals(request.user), goal.period, me, exclude=goal)
+    parents = access.alignment_candidates(request.user, goal.period, exclude=goal)
     form = GoalForm(request.POST or None, instance=goal, parents=parents)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -356,12 +350,9 @@ def _goal_action(
 @atomic_retrying
 def goal_align(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = access.goal_for_edit(request.user, goal_id, new_parent_id=request.POST.get("parent"))
-    me = people_access.acting_person(request.user)
     form = AlignForm(
         request.POST,
-        parents=alignment_candidates(
-            queries.tree_goals(request.user), goal.period, me, exclude=goal
-        ),
+        parents=access.alignment_candidates(request.user, goal.period, exclude=goal),
     )
     if not form.is_valid():
         messages.error(request, _("Choose a goal this one can be aligned to."))

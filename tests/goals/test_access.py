@@ -275,3 +275,72 @@ def test_the_departments_of_the_goal_rules_cost_one_query(org: Org) -> None:
     Person.objects.filter(pk=org.engineer.pk).update(department=None)
     assert access.member_department_ids(no_department) == set()
     assert access.managed_department_ids(no_department) == set()
+
+
+def test_alignment_candidates(cast: Cast, period: PerformancePeriod) -> None:
+    # Public goals only, in the period: the company's, the teams' of one's department and
+    # those above it, one's manager's; the closed period's goal and private goals never.
+    manager_goal = services.goal_create(
+        actor=cast.org.hr.user,
+        period=period,
+        title="Platform manager public",
+        owner_type="person",
+        owner_person=cast.org.eng_manager,
+    )
+
+    def offered(role: str, **kw: Any) -> set[str]:
+        return {g.title for g in access.alignment_candidates(cast.user(role), period, **kw)}
+
+    engineers = {"Company", "Platform", "Engineering", "Platform manager public"}
+    expected = {
+        "anonymous": set(),
+        "no_person": set(),
+        "employee": {"Company"},
+        "other_manager": {"Company"},
+        "hr_admin": {"Company"},
+        "executive": {"Company"},
+        "ceo": {"Company"},
+        "self": engineers,
+        "colleague": engineers,
+        "direct_manager": {"Company", "Platform", "Engineering"},
+        "skip_manager": {"Company", "Engineering"},
+    }
+    assert {role: offered(role) for role in ROLES} == expected
+    # Not the goal itself, nor anything aligned below it: alignment stays a tree.
+    services.goal_align(
+        actor=cast.org.hr.user, goal=manager_goal, parent=cast.goals["platform_public"]
+    )
+    assert offered("self", exclude=cast.goals["platform_public"]) == {"Company", "Engineering"}
+
+
+def test_goal_owner_for_create(cast: Cast) -> None:
+    org = cast.org
+    platform = Department.objects.get(full_name="Engineering/Platform")
+
+    def owner(choice: str) -> dict[str, Any]:
+        return {
+            role: outcome(lambda role=role: access.goal_owner_for_create(cast.user(role), choice))
+            for role in ROLES
+        }
+
+    me = owner("me")
+    assert me["self"] == {"owner_type": "person", "owner_person": org.engineer}
+    assert me["no_person"] == me["anonymous"] == {"owner_type": "person", "owner_person": None}
+    # A person or a team only for those who may see them; to anyone else a 404, never
+    # the row (whether they may create the goal is can_create_goal's to say).
+    report = owner(f"person:{org.engineer.pk}")
+    assert {role for role, value in report.items() if value == "404"} == {"anonymous", "no_person"}
+    assert report["direct_manager"] == {"owner_type": "person", "owner_person": org.engineer}
+    team = owner(f"team:{platform.pk}")
+    assert {role for role, value in team.items() if value == "404"} == {"anonymous", "no_person"}
+    assert team["skip_manager"] == {"owner_type": "team", "owner_department": platform}
+    for unknown in ("person:999999", "team:999999", "person:x"):
+        assert set(owner(unknown).values()) == {"404"}, unknown
+    assert owner("company")["hr_admin"] == {"owner_type": "company"}
+
+
+def outcome(call: Any) -> Any:
+    try:
+        return call()
+    except Http404:
+        return "404"
