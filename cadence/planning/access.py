@@ -219,6 +219,15 @@ def person_for_planning(user: Actor, person_id: int, period: PerformancePeriod) 
     return person
 
 
+def has_plan(user: Actor, person: Person, period: PerformancePeriod) -> bool:
+    """Whether ``person`` has a plan for ``period``, for one who may read their plans
+    (``open_plan`` answers 200 for an existing plan and 201 for a new one). False for
+    anyone else: to them no plan exists, and the answer must not tell otherwise."""
+    if not can_read_plan_of(user, person):
+        return False
+    return PerformancePlan.objects.filter(person=person, period=period).exists()
+
+
 def require_open_period(period: PerformancePeriod) -> None:
     """For services: a closed period refuses every change (plans and the goals hook)."""
     if period.is_closed:

@@ -380,9 +380,7 @@ def open_plan(request: HttpRequest, payload: PlanOpenIn) -> Any:
             )
         person_id = me.pk
     person = access.person_for_planning(request.user, person_id, period)
-    # Not an object read: whether the plan exists decides 200 or 201, for a person
-    # access.person_for_planning has already cleared.
-    existed = PerformancePlan.objects.filter(person=person, period=period).exists()
+    existed = access.has_plan(request.user, person, period)
     plan = services.plan_open(
         actor=request.user, person=person, period=period, from_previous=payload.from_previous
     )

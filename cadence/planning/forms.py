@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cadence.core.limits import COMMENT, LONG_TEXT
+from cadence.planning import queries
 from cadence.planning.models import DevelopmentItem, PerformancePeriod
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -32,7 +33,7 @@ class PeriodForm(forms.Form):
         label=_("Inside period"),
         required=False,
         empty_label=_("(none)"),
-        queryset=PerformancePeriod.objects.exclude(state=PerformancePeriod.State.CLOSED),
+        queryset=queries.open_periods(),
         help_text=_("A quarter or half year lies inside its year."),
     )
 
@@ -82,18 +83,14 @@ class FrameworkForm(forms.Form):
         label=_("For period"),
         required=False,
         empty_label=_("(no period yet)"),
-        queryset=PerformancePeriod.objects.exclude(state=PerformancePeriod.State.CLOSED).filter(
-            competency_framework__isnull=True
-        ),
+        queryset=queries.open_periods_without_framework(),
     )
 
 
 class CopyFrameworkForm(forms.Form):
     period = forms.ModelChoiceField(
         label=_("Copy for period"),
-        queryset=PerformancePeriod.objects.exclude(state=PerformancePeriod.State.CLOSED).filter(
-            competency_framework__isnull=True
-        ),
+        queryset=queries.open_periods_without_framework(),
     )
 
 

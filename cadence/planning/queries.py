@@ -41,6 +41,22 @@ def periods() -> list[PerformancePeriod]:
     return list(PerformancePeriod.objects.select_related("parent").order_by("-starts_on", "name"))
 
 
+# Periods are public to every member (docs/planning.md, access.can_view_periods), so
+# the choices below need no actor: the pages that offer them are gated by access first.
+
+
+def open_periods() -> QuerySet[PerformancePeriod]:
+    """Periods not closed yet (upcoming and active): the parents a new period may sit
+    in. Lazy, so a form field's choices are read when the form renders."""
+    return PerformancePeriod.objects.exclude(state=PerformancePeriod.State.CLOSED)
+
+
+def open_periods_without_framework() -> QuerySet[PerformancePeriod]:
+    """Open periods that have no competency framework version yet: those a framework
+    can be created or copied for."""
+    return open_periods().filter(competency_framework__isnull=True)
+
+
 def default_period(
     choices: list[PerformancePeriod], today: datetime.date | None = None
 ) -> PerformancePeriod | None:

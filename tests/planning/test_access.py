@@ -1,6 +1,7 @@
 """Every rule in ``cadence.planning.access``, tried as every kind of actor (the cast of
 ``tests/people/test_access.py``), for Ann's plan."""
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -110,3 +111,40 @@ def test_plans_filter(cast: Cast, org: Org, plan: PerformancePlan) -> None:
     assert seen["other_manager"] == ["Sam Seller"]
     assert seen["hr_admin"] == seen["executive"] == ["Ann Engineer", "Sam Seller"]
     assert seen["colleague"] == seen["anonymous"] == seen["no_person"] == []
+
+
+def test_has_plan(cast: Cast, org: Org, plan: PerformancePlan) -> None:
+    # Whether Ann has a plan is known to those who may read it; to anyone else no plan
+    # exists (the same answer as for someone without one).
+    assert table(cast, lambda u: access.has_plan(u, cast.target, plan.period)) == {
+        role: role in READERS for role in ROLES
+    }
+    assert table(cast, lambda u: access.has_plan(u, org.engineer2, plan.period)) == {
+        role: False for role in ROLES
+    }
+
+
+def test_open_periods_are_the_choices_of_the_period_forms(
+    org: Org, period: PerformancePeriod, previous_period: PerformancePeriod
+) -> None:
+    from cadence.planning import queries
+    from cadence.planning.forms import CopyFrameworkForm, FrameworkForm, PeriodForm
+
+    services.framework_create(actor=org.hr.user, name="Engineering", period=period)
+    closed = services.period_create(
+        actor=org.hr.user,
+        name="FY2025",
+        kind="year",
+        starts_on=datetime.date(2025, 1, 1),
+        ends_on=datetime.date(2025, 12, 31),
+    )
+    services.period_activate(actor=org.hr.user, period=closed)
+    services.period_close(actor=org.hr.user, period=closed)
+    assert {p.name for p in queries.open_periods()} == {"FY2026", "FY2027"}
+    assert [p.name for p in queries.open_periods_without_framework()] == ["FY2026"]
+
+    def offered(form: Any, field: str = "period") -> list[str]:
+        return [str(label) for value, label in form.fields[field].choices if value]
+
+    assert sorted(offered(PeriodForm(), "parent")) == ["FY2026", "FY2027"]
+    assert offered(FrameworkForm()) == offered(CopyFrameworkForm()) == ["FY2026"]
