@@ -4,6 +4,7 @@ certificate and starts over, escalation to the manager once and to HR in one dig
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from cadence.certifications import reminders
@@ -119,6 +120,9 @@ def test_an_hr_admin_outside_reminder_hours_is_told_later(org: Org, first_aid, s
     assert Notification.objects.get(kind=reminders.HR_DIGEST).params["count"] == 1
 
 
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the benchmarks run on SQLite, in SQLite's SQL"
+)
 def test_the_benchmarks_sweep_at_a_small_size(org: Org) -> None:
     """bench/workloads/expiry_sweep.py's own steps on the test organisation: the sweep
     makes the baseline's rows plus one digest per HR admin, then nothing again."""
