@@ -7,6 +7,7 @@ app_name = "feedback"
 urlpatterns = [
     path("", views.index, name="index"),
     path("give/", views.give, name="give"),
+    path("give/goal/", views.give_goal, name="give_goal"),
     path("praise/", views.wall, name="wall"),
     path("recognition/<int:person_id>/", views.recognition, name="recognition"),
     path("<int:feedback_id>/", views.detail, name="detail"),

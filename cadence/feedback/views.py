@@ -149,6 +149,24 @@ def give(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+def give_goal(request: HttpRequest) -> HttpResponse:
+    """The give form's goal field for the colleague the picker now holds (htmx, after
+    each pick or removal): their goals the user may read, or no field."""
+    me = access.require_giver(request.user)
+    ids = picker.parse_ids(request.GET.getlist(picker.ids_name("receiver")))[:1]
+    receiver = access.active_person(request.user, person_id=ids[0]) if ids else None
+    if receiver is not None and receiver.pk == me.pk:
+        receiver = None
+    form = GiveForm(
+        goals=_goals_of(request.user, receiver),
+        competencies=[],
+        chosen=picker.chips_for(request.user, [receiver.pk] if receiver else []),
+    )
+    return render(request, "feedback/give.html#goal", {"form": form})
+
+
+@require_GET
+@login_required
 def detail(request: HttpRequest, feedback_id: int) -> HttpResponse:
     feedback = access.feedback_for_read(request.user, feedback_id)
     card = queries.card_of(request.user, feedback)

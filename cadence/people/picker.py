@@ -323,7 +323,11 @@ def _choose(request: HttpRequest, view: PickerView, ids: list[int], text: str) -
     elif remove in known:
         view.status = _("%(name)s removed.") % {"name": known[remove].full_name}
     view.focus = "input" if view.open else "remove"
-    return render(request, "people/_picker.html#chosen", {"p": view})
+    response = render(request, "people/_picker.html#chosen", {"p": view})
+    # Once the new chips (and their hidden ids) are in the page, a part of the form that
+    # depends on whom was chosen may follow: ``hx-trigger="picker-changed from:body"``.
+    response["HX-Trigger-After-Settle"] = json.dumps({"picker-changed": {"picker": view.name}})
+    return response
 
 
 __all__ = [

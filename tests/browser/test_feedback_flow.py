@@ -198,3 +198,24 @@ def test_enter_in_the_picker_chooses_the_first_suggestion(page: Page, org) -> No
     assert label_for and page.locator(f"#{label_for}").get_attribute("aria-label") == (
         "Remove Bob Engineer"
     )
+
+
+def test_the_goal_list_follows_the_chosen_colleague(page: Page, console: Console, org) -> None:
+    from tests.feedback.test_picker_forms import make_goals_of_bob
+
+    public, _private = make_goals_of_bob(org)
+    sign_in(page, org.engineer.work_email)
+    page.goto(f"/feedback/give/?to={org.seller.pk}")  # from Sam's profile: no goals
+    expect(page.locator("#give-goal select")).to_have_count(0)
+    page.get_by_role("button", name="Remove Sam Seller").click()
+    settled(page)
+    page.get_by_label("Colleague").press_sequentially("bob eng")
+    page.get_by_role("button", name="Bob Engineer").click()
+    goal = page.get_by_label("About one of Bob Engineer's goals (optional)")
+    expect(goal).to_be_visible()
+    goal.select_option(label=public.title)
+    page.get_by_label("Your feedback").fill("The billing rollout was calm and well planned.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_text("Your feedback is sent.")).to_be_visible()
+    expect(page.get_by_role("link", name=public.title)).to_be_visible()
+    assert not console.errors(), console.errors()

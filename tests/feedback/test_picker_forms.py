@@ -128,3 +128,75 @@ def test_outsiders_cannot_use_the_forms(org):
     for url in (GIVE, ASK):
         response = Client().post(url, {"receiver_ids": org.seller.pk})
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+GOAL_FIELD = reverse("feedback:give_goal")
+
+
+@pytest.fixture
+def goals_of_bob(org):
+    return make_goals_of_bob(org)
+
+
+def make_goals_of_bob(org):
+    """Bob's public and private goal in an active period."""
+    import datetime
+
+    from cadence.goals.services import goal_create
+    from cadence.planning import services as planning
+
+    today = datetime.date.today()
+    period = planning.period_activate(
+        actor=org.hr.user,
+        period=planning.period_create(
+            actor=org.hr.user,
+            name="FY picker",
+            kind="year",
+            starts_on=today - datetime.timedelta(days=30),
+            ends_on=today + datetime.timedelta(days=300),
+        ),
+    )
+
+    def goal(title: str, visibility: str):
+        return goal_create(
+            actor=org.engineer2.user,
+            period=period,
+            title=title,
+            owner_type="person",
+            owner_person=org.engineer2,
+            visibility=visibility,
+        )
+
+    return goal("Ship the billing service", "public"), goal("Private stretch", "private")
+
+
+def test_the_goal_field_follows_the_colleague_the_picker_holds(org, goals_of_bob):
+    public, private = goals_of_bob
+    # A peer reads Bob's public goal only; his manager both.
+    peer = org.client_for(org.engineer).get(GOAL_FIELD, {"receiver_ids": org.engineer2.pk})
+    html = peer.content.decode()
+    assert peer.status_code == 200 and 'id="give-goal"' in html
+    assert "About one of Bob Engineer&#x27;s goals" in html
+    assert public.title in html and private.title not in html
+    manager = org.client_for(org.eng_manager).get(GOAL_FIELD, {"receiver_ids": org.engineer2.pk})
+    assert private.title in manager.content.decode()
+    # Nobody chosen, oneself, someone unknown, or a forged id: the empty slot, no goals.
+    for ids in ([], [org.engineer.pk], [999_999], ["x"]):
+        empty = org.client_for(org.engineer).get(GOAL_FIELD, {"receiver_ids": ids})
+        body = empty.content.decode()
+        assert empty.status_code == 200 and 'id="give-goal"' in body and "<select" not in body
+
+
+def test_the_goal_field_is_refused_to_outsiders(org, goals_of_bob):
+    anonymous = Client().get(GOAL_FIELD, {"receiver_ids": org.engineer2.pk})
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+
+
+def test_a_pick_tells_the_page_once_the_chips_settled(org):
+    client = org.client_for(org.engineer)
+    response = client.get(
+        reverse("people:picker"),
+        {"picker": "receiver", "picker_id": "id_receiver", "pick": org.seller.pk},
+    )
+    assert response.status_code == 200
+    assert response["HX-Trigger-After-Settle"] == '{"picker-changed": {"picker": "receiver"}}'
