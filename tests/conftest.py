@@ -38,6 +38,23 @@ def make_person(
     return person
 
 
+def make_active_period(org: "Org", name: str, *, days_before: int = 30, days_after: int = 300):
+    """A year period holding today, created and activated by HR through the services."""
+    import datetime
+
+    from cadence.planning import services as planning
+
+    today = datetime.date.today()
+    period = planning.period_create(
+        actor=org.hr.user,
+        name=name,
+        kind="year",
+        starts_on=today - datetime.timedelta(days=days_before),
+        ends_on=today + datetime.timedelta(days=days_after),
+    )
+    return planning.period_activate(actor=org.hr.user, period=period)
+
+
 @dataclass
 class Org:
     """A small organisation with two branches, enough for every access rule:

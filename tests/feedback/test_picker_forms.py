@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cadence.feedback.models import Feedback, FeedbackRequest
 from cadence.people import services as people
-from tests.conftest import make_person
+from tests.conftest import make_active_period, make_person
 
 GIVE = reverse("feedback:give")
 ASK = reverse("feedback:request_new")
@@ -140,22 +140,9 @@ def goals_of_bob(org):
 
 def make_goals_of_bob(org):
     """Bob's public and private goal in an active period."""
-    import datetime
-
     from cadence.goals.services import goal_create
-    from cadence.planning import services as planning
 
-    today = datetime.date.today()
-    period = planning.period_activate(
-        actor=org.hr.user,
-        period=planning.period_create(
-            actor=org.hr.user,
-            name="FY picker",
-            kind="year",
-            starts_on=today - datetime.timedelta(days=30),
-            ends_on=today + datetime.timedelta(days=300),
-        ),
-    )
+    period = make_active_period(org, "FY picker")
 
     def goal(title: str, visibility: str):
         return goal_create(

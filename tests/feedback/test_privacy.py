@@ -160,22 +160,10 @@ def test_anonymous_and_non_members_see_nothing(org, fb):
 
 
 def test_a_linked_goal_is_shown_only_to_readers_of_the_goal(org, fb):
-    import datetime as dt
-
     from cadence.goals.services import goal_create
-    from cadence.planning import services as planning
+    from tests.conftest import make_active_period
 
-    today = dt.date.today()
-    period = planning.period_activate(
-        actor=org.hr.user,
-        period=planning.period_create(
-            actor=org.hr.user,
-            name="FY feedback",
-            kind="year",
-            starts_on=today - dt.timedelta(days=30),
-            ends_on=today + dt.timedelta(days=300),
-        ),
-    )
+    period = make_active_period(org, "FY feedback")
     goal = goal_create(
         actor=org.engineer.user,
         period=period,
