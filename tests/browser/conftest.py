@@ -63,6 +63,17 @@ class Console(list[str]):
         return [m for m in self if m.startswith(("error:", "pageerror:"))]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each browser test starts with an empty cache. Sign-in is rate-limited per address
+    (``ACCOUNT_RATE_LIMITS``: 30 a minute) and every test signs in from 127.0.0.1 to the
+    same live server process, so a worker running its tests quickly would otherwise be
+    answered "429 Too Many Requests" by tests that came before it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def console() -> Console:
     return Console()
