@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Form widgets' templates through TEMPLATES (FORM_RENDERER below).
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -116,6 +118,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's templates, so that cadence/templates/django/forms/
+# can say how a label reads: without Django's trailing colon, as every hand-written label.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(

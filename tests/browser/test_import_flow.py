@@ -33,7 +33,7 @@ def _upload(page: Page, name: str, content: bytes, *, via_menu: bool = True) -> 
         page.goto("/people/import/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Import people")
     check_page(page, "import-start")
-    page.get_by_label("HRIS export:").set_input_files(
+    page.get_by_label("HRIS export", exact=True).set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
     )
     page.get_by_role("button", name="Preview the import").click()

@@ -89,7 +89,7 @@ def test_one_reviewee_from_nomination_to_the_pdf(
     page.get_by_label("Period").select_option(label=period.name)
     page.get_by_label("Peer nomination deadline").fill(_iso(3))
     page.get_by_label("Approval of peers deadline").fill(_iso(6))
-    page.get_by_role("textbox", name="Writing deadline:").fill(_iso(20))
+    page.get_by_role("textbox", name="Writing deadline").fill(_iso(20))
     page.get_by_label("Calibration deadline").fill(_iso(30))
     page.get_by_label("Acknowledgement deadline").fill(_iso(40))
     page.get_by_role("button", name=re.compile("Save|Create")).click()
