@@ -213,6 +213,42 @@ class Stopwatch:
         self.seconds = time.perf_counter() - self._start
 
 
+def timed[T](fn: Callable[[], T]) -> tuple[float, T]:
+    """Seconds one call of ``fn`` took, and what it returned."""
+    with Stopwatch() as sw:
+        out = fn()
+    return sw.seconds, out
+
+
+def sweep_rounds(
+    sweep: Callable[[], int],
+    baseline: Callable[[], int],
+    *,
+    rounds: int,
+    reset: Callable[[], None],
+    check: Callable[[int, int], None],
+    line: str = "",
+) -> tuple[list[float], list[float], int]:
+    """A sweep against its set-based baseline, interleaved ``rounds`` times from the same
+    state (``reset`` before each round; the sweep's rows stay after the last one), each
+    round's counts checked by ``check(created, baseline_rows)``. Returns the sweep's
+    seconds, the baseline's and what the last sweep created."""
+    product: list[float] = []
+    base: list[float] = []
+    created = 0
+    prefix = f"{line} " if line else ""
+    for round_ in range(rounds):
+        reset()
+        seconds, created = timed(sweep)
+        product.append(seconds)
+        log(f"{prefix}round {round_ + 1}: sweep {seconds:.2f} s ({created:,} notifications)")
+        seconds, plain = timed(baseline)
+        base.append(seconds)
+        log(f"{prefix}round {round_ + 1}: INSERT … SELECT {seconds:.2f} s ({plain:,} rows)")
+        check(created, plain)
+    return product, base, created
+
+
 def timed_runs(fn: Callable[[], Any], *, runs: int, warmup: int = 1) -> list[float]:
     """Seconds taken by each of ``runs`` calls of ``fn`` (after ``warmup`` untimed calls)."""
     for _ in range(warmup):

@@ -160,12 +160,6 @@ def check(created: int, plain: int) -> None:
     assert plain + digests == created, (plain, digests, created)
 
 
-def timed(fn: Any) -> tuple[float, Any]:
-    with support.Stopwatch() as sw:
-        out = fn()
-    return sw.seconds, out
-
-
 def run(args: Namespace) -> list[dict[str, Any]]:
     size = args.size or DEFAULT_SIZE
     source = directory.seeded_database(size, args.fresh)
@@ -185,20 +179,16 @@ def run(args: Namespace) -> list[dict[str, Any]]:
             cursor.execute("ANALYZE")
         support.log(f"{certificates:,} certificates")
 
-        product, base = [], []
-        created = 0
-        for round_ in range(ROUNDS):
-            empty()
-            seconds, created = timed(lambda: reminders.certificate_sweep(now))
-            product.append(seconds)
-            support.log(f"round {round_ + 1}: sweep {seconds:.2f} s ({created:,} notifications)")
-            seconds, plain = timed(lambda: baseline(now))
-            base.append(seconds)
-            support.log(f"round {round_ + 1}: INSERT … SELECT {seconds:.2f} s ({plain:,} rows)")
-            check(created, plain)
+        product, base, created = support.sweep_rounds(
+            lambda: reminders.certificate_sweep(now),
+            lambda: baseline(now),
+            rounds=ROUNDS,
+            reset=empty,
+            check=check,
+        )
         mails = OutboundMail.objects.count()
         assert Notification.objects.count() == created
-        second_seconds, second = timed(lambda: reminders.certificate_sweep(now))
+        second_seconds, second = support.timed(lambda: reminders.certificate_sweep(now))
         support.log(f"second sweep {second_seconds:.2f} s ({second} notifications)")
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")

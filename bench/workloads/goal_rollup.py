@@ -329,12 +329,6 @@ def reset_progress() -> None:
 # --- the run ----------------------------------------------------------------------------
 
 
-def timed(fn: Any) -> tuple[float, Any]:
-    with support.Stopwatch() as sw:
-        out = fn()
-    return sw.seconds, out
-
-
 def run(args: Namespace) -> list[dict[str, Any]]:
     size = args.size or DEFAULT_SIZE
     source = goals_database(size, args.fresh)
@@ -354,12 +348,12 @@ def run(args: Namespace) -> list[dict[str, Any]]:
         product, baseline, written = [], [], 0
         for round_ in range(ROUNDS):
             reset_progress()
-            seconds, written = timed(rollup.goals_recompute_all)
+            seconds, written = support.timed(rollup.goals_recompute_all)
             product.append(seconds)
             support.log(f"round {round_ + 1}: recompute_all {seconds:.2f} s ({written:,} rows)")
             expected = dict(Goal.objects.values_list("pk", "progress"))
             reset_progress()
-            seconds, base_written = timed(numpy_recompute_all)
+            seconds, base_written = support.timed(numpy_recompute_all)
             baseline.append(seconds)
             support.log(f"round {round_ + 1}: numpy {seconds:.2f} s ({base_written:,} rows)")
             assert base_written == written, (base_written, written)
@@ -384,12 +378,12 @@ def run(args: Namespace) -> list[dict[str, Any]]:
             )
         )
 
-        steady = [timed(rollup.goals_recompute_all)[0] for _ in range(ROUNDS)]
+        steady = [support.timed(rollup.goals_recompute_all)[0] for _ in range(ROUNDS)]
 
         def numpy_steady() -> None:
             numpy_compute(*rollup.load_for_recompute())
 
-        steady_base = [timed(numpy_steady)[0] for _ in range(ROUNDS)]
+        steady_base = [support.timed(numpy_steady)[0] for _ in range(ROUNDS)]
         still = rollup.goals_recompute_all()
         results.append(
             support.result(

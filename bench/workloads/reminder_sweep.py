@@ -111,10 +111,8 @@ def baseline(now: datetime.datetime) -> int:
         return cursor.rowcount
 
 
-def timed(fn: Any) -> tuple[float, Any]:
-    with support.Stopwatch() as sw:
-        out = fn()
-    return sw.seconds, out
+def same_rows(created: int, plain: int) -> None:
+    assert plain == created, (plain, created)
 
 
 def run(args: Namespace) -> list[dict[str, Any]]:
@@ -138,20 +136,16 @@ def run(args: Namespace) -> list[dict[str, Any]]:
         stale = Goal.objects.filter(last_check_in_at__lt=now - datetime.timedelta(days=21))
         support.log(f"{rows:,} goals + key results, {stale.count():,} goals stale")
 
-        product, base = [], []
-        created = 0
-        for round_ in range(ROUNDS):
-            empty()
-            seconds, created = timed(lambda: reminders.stale_goal_reminders(now))
-            product.append(seconds)
-            support.log(f"round {round_ + 1}: sweep {seconds:.2f} s ({created:,} notifications)")
-            seconds, plain = timed(lambda: baseline(now))
-            base.append(seconds)
-            support.log(f"round {round_ + 1}: INSERT … SELECT {seconds:.2f} s ({plain:,} rows)")
-            assert plain == created, (plain, created)
+        product, base, created = support.sweep_rounds(
+            lambda: reminders.stale_goal_reminders(now),
+            lambda: baseline(now),
+            rounds=ROUNDS,
+            reset=empty,
+            check=same_rows,
+        )
         mails = OutboundMail.objects.count()
         assert Notification.objects.count() == created
-        second_seconds, second = timed(lambda: reminders.stale_goal_reminders(now))
+        second_seconds, second = support.timed(lambda: reminders.stale_goal_reminders(now))
         support.log(f"second sweep {second_seconds:.2f} s ({second} notifications)")
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS bench_scratch_notification")

@@ -128,12 +128,6 @@ def _baseline(kind: str, cycle: Any, now: datetime.datetime) -> int:
         return cursor.rowcount
 
 
-def _timed(fn: Callable[[], int]) -> tuple[float, int]:
-    with support.Stopwatch() as sw:
-        out = fn()
-    return sw.seconds, out
-
-
 def _sweep(
     size: int,
     line: str,
@@ -148,21 +142,21 @@ def _sweep(
 
     from cadence.notifications.models import Notification, OutboundMail
 
-    product, base = [], []
-    created = 0
-    for round_ in range(ROUNDS):
-        _forget(kind)
-        seconds, created = _timed(lambda: sweep(now))
-        product.append(seconds)
-        support.log(f"{line} round {round_ + 1}: sweep {seconds:.2f} s ({created:,} notifications)")
-        seconds, plain = _timed(lambda: _baseline(kind, cycle, now))
-        base.append(seconds)
-        support.log(f"{line} round {round_ + 1}: INSERT … SELECT {seconds:.2f} s ({plain:,} rows)")
+    def same_rows(created: int, plain: int) -> None:
         if plain != created:
             raise RuntimeError(f"{line}: the baseline wrote {plain} rows, the sweep {created}")
+
+    product, base, created = support.sweep_rounds(
+        lambda: sweep(now),
+        lambda: _baseline(kind, cycle, now),
+        rounds=ROUNDS,
+        reset=lambda: _forget(kind),
+        check=same_rows,
+        line=line,
+    )
     notifications = Notification.objects.filter(kind=kind).count()
     mails = OutboundMail.objects.filter(notification__kind=kind).count()
-    second_seconds, second = _timed(lambda: sweep(now))
+    second_seconds, second = support.timed(lambda: sweep(now))
     support.log(f"{line} second sweep {second_seconds:.2f} s ({second} notifications)")
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
