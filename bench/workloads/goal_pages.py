@@ -101,16 +101,9 @@ def measure(size: int, fresh: bool, dataset: str) -> list[dict[str, Any]]:
 
 def run(args: Namespace) -> list[dict[str, Any]]:
     size = args.size or DEFAULT_SIZE
-    small = min(SMALL_SIZE, size)
     rows = []
     for dataset in datasets():
-        small_rows = measure(small, args.fresh, dataset)
-        rows += small_rows
-        if size != small:
-            baseline = {row["page"]: row["queries"] for row in small_rows}
-            big = measure(size, args.fresh, dataset)
-            for row in big:
-                row[f"queries_at_{small}"] = baseline[row["page"]]
-                row["ok"] = row["ok"] and row["queries"] == baseline[row["page"]]
-            rows += big
+        rows += support.small_then_large(
+            lambda n, d=dataset: measure(n, args.fresh, d), size, min(SMALL_SIZE, size)
+        )
     return rows

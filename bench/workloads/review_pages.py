@@ -158,15 +158,4 @@ def measure(size: int, fresh: bool) -> list[dict[str, Any]]:
 
 def run(args: Namespace) -> list[dict[str, Any]]:
     size = args.size or DEFAULT_SIZE
-    small = min(SMALL_SIZE, size)
-    rows = measure(small, args.fresh)
-    if size != small:
-        baseline = {row["page"]: row.get("queries") for row in rows}
-        big = measure(size, args.fresh)
-        for row in big:
-            if "error" in row:
-                continue
-            row[f"queries_at_{small}"] = baseline[row["page"]]
-            row["ok"] = row["ok"] and row["queries"] == baseline[row["page"]]
-        rows += big
-    return rows
+    return support.small_then_large(lambda n: measure(n, args.fresh), size, min(SMALL_SIZE, size))
