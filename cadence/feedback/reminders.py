@@ -25,25 +25,34 @@ DAYS_BEFORE = 2
 OVERDUE_WINDOW_DAYS = 7
 
 
-def ask_reminders(now: datetime.datetime) -> int:
-    """Remind the colleagues asked of requests due soon; returns how many were new."""
-    today = timezone.localdate(now)
-    candidates = """
+def _remind_pending(
+    kind: str, key: str, now: datetime.datetime, due_from: datetime.date, due_before: datetime.date
+) -> int:
+    """Tell each colleague with a pending ask whose request is due in [due_from,
+    due_before), once per ask and date (``key`` starts the dedup key)."""
+    candidates = f"""
         SELECT a.recipient_id AS recipient_id, r.requester_id AS actor_id,
                a.id AS target_id,
-               'feedback-ask-due:' || CAST(a.id AS TEXT) || ':' || CAST(r.due_on AS TEXT)
-                 AS dedup_key
+               '{key}:' || CAST(a.id AS TEXT) || ':' || CAST(r.due_on AS TEXT) AS dedup_key
         FROM feedback_feedbackask a
         JOIN feedback_feedbackrequest r ON r.id = a.request_id
-        WHERE a.state = 'pending' AND r.due_on >= %s AND r.due_on <= %s
-    """
+        WHERE a.state = 'pending' AND r.due_on >= %s AND r.due_on < %s
+    """  # noqa: S608 - key is one of this module's constants
     return sweeps.notify_selected(
-        ASK_DUE,
+        kind,
         candidates,
-        [today, today + datetime.timedelta(days=DAYS_BEFORE)],
+        [due_from, due_before],
         now=now,
         target_type=ASK_TARGET,
         asleep=sweeps.asleep_time_zones(now),
+    )
+
+
+def ask_reminders(now: datetime.datetime) -> int:
+    """Remind the colleagues asked of requests due soon; returns how many were new."""
+    today = timezone.localdate(now)
+    return _remind_pending(
+        ASK_DUE, "feedback-ask-due", now, today, today + datetime.timedelta(days=DAYS_BEFORE + 1)
     )
 
 
@@ -51,23 +60,8 @@ def overdue_reminders(now: datetime.datetime) -> int:
     """Remind, once, the colleagues asked who let a request pass its "answer by" date
     without answering or declining; returns how many were new."""
     today = timezone.localdate(now)
-    candidates = """
-        SELECT a.recipient_id AS recipient_id, r.requester_id AS actor_id,
-               a.id AS target_id,
-               'feedback-ask-overdue:' || CAST(a.id AS TEXT) || ':' || CAST(r.due_on AS TEXT)
-                 AS dedup_key
-        FROM feedback_feedbackask a
-        JOIN feedback_feedbackrequest r ON r.id = a.request_id
-        WHERE a.state = 'pending' AND r.due_on >= %s AND r.due_on < %s
-    """
-    return sweeps.notify_selected(
-        ASK_OVERDUE,
-        candidates,
-        [today - datetime.timedelta(days=OVERDUE_WINDOW_DAYS), today],
-        now=now,
-        target_type=ASK_TARGET,
-        asleep=sweeps.asleep_time_zones(now),
-    )
+    window = datetime.timedelta(days=OVERDUE_WINDOW_DAYS)
+    return _remind_pending(ASK_OVERDUE, "feedback-ask-overdue", now, today - window, today)
 
 
 def reminders(now: datetime.datetime) -> int:
